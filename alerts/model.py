@@ -1,0 +1,170 @@
+"""Plain data shared by every stage. Imports nothing of ours."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any, Literal
+
+WorkModel = Literal["remote", "hybrid", "onsite", "unknown"]
+EmploymentType = Literal["full_time", "part_time", "contract", "intern", "temporary", "unknown"]
+EventKind = Literal["opened", "updated", "closed", "reopened"]
+
+WORK_MODELS: tuple[str, ...] = ("remote", "hybrid", "onsite", "unknown")
+EMPLOYMENT_TYPES: tuple[str, ...] = (
+    "full_time",
+    "part_time",
+    "contract",
+    "intern",
+    "temporary",
+    "unknown",
+)
+EVENT_KINDS: tuple[str, ...] = ("opened", "updated", "closed", "reopened")
+
+# Fields whose change is an `updated` event. Salary is compared as one
+# display value so that "USD 150,000-180,000 per year" changes read well.
+TRACKED_FIELDS: tuple[str, ...] = (
+    "title",
+    "department",
+    "team",
+    "location",
+    "work_model",
+    "employment_type",
+    "salary",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRef:
+    """One fetch target: `greenhouse:stripe` is BoardRef("greenhouse", "stripe")."""
+
+    source: str
+    token: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.token}"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+@dataclass(frozen=True)
+class Posting:
+    source: str
+    board: str
+    external_id: str
+    title: str
+    company: str | None = None
+    department: str | None = None
+    team: str | None = None
+    location: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    work_model: WorkModel = "unknown"
+    employment_type: EmploymentType = "unknown"
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_currency: str | None = None
+    salary_period: str | None = None
+    url: str | None = None
+    apply_url: str | None = None
+    posted_at: datetime | None = None
+    updated_at: datetime | None = None
+    # The source's record as received; never compared, never stored.
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def salary(self) -> str | None:
+        return format_salary(
+            self.salary_min, self.salary_max, self.salary_currency, self.salary_period
+        )
+
+    def tracked(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in TRACKED_FIELDS}
+
+    @property
+    def content_hash(self) -> str:
+        blob = json.dumps(self.tracked(), sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form for storage: everything but `raw`."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "raw"}
+        for name in ("posted_at", "updated_at"):
+            if data[name] is not None:
+                data[name] = data[name].isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Posting:
+        known = {f.name for f in fields(cls)} - {"raw"}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        for name in ("posted_at", "updated_at"):
+            if kwargs.get(name):
+                kwargs[name] = datetime.fromisoformat(kwargs[name])
+        return cls(**kwargs)
+
+
+def format_salary(
+    low: float | None, high: float | None, currency: str | None, period: str | None
+) -> str | None:
+    if low is None and high is None:
+        return None
+
+    def amount(value: float) -> str:
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+    if low is not None and high is not None and low != high:
+        span = f"{amount(low)}-{amount(high)}"
+    else:
+        span = amount(low if low is not None else high)  # type: ignore[arg-type]
+    text = f"{currency} {span}" if currency else span
+    return f"{text} per {period}" if period else text
+
+
+def diff_tracked(old: Posting, new: Posting) -> dict[str, list[Any]]:
+    """`{field: [old, new]}` for every tracked field that differs."""
+    before, after = old.tracked(), new.tracked()
+    return {name: [before[name], after[name]] for name in TRACKED_FIELDS if before[name] != after[name]}
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: EventKind
+    board: str
+    external_id: str
+    posting: Posting  # as it is after the event; for `closed`, as last seen
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    occurred_at: datetime | None = None
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["posting"] = self.posting.to_dict()
+        if self.occurred_at is not None:
+            data["occurred_at"] = self.occurred_at.isoformat()
+        return data
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One outbox row waiting for one channel target: an event and who asked for it."""
+
+    delivery_id: int
+    channel: str
+    event: Event
+    subscriptions: tuple[str, ...]
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class Message:
+    """A rendered notification: `body_format` is "text", "markdown" or "html"."""
+
+    title: str
+    body: str
+    body_format: str
