@@ -78,6 +78,10 @@ class Posting:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
+    def board_key(self) -> str:
+        return f"{self.source}:{self.board}"
+
+    @property
     def salary(self) -> str | None:
         return format_salary(
             self.salary_min, self.salary_max, self.salary_currency, self.salary_period

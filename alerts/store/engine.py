@@ -1,0 +1,70 @@
+"""Engines and schema upgrades for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from alerts.errors import StoreError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Any constant both processes agree on: the advisory lock serialises upgrades.
+MIGRATION_LOCK_KEY = 0x616C657274  # "alert"
+
+
+def normalize_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here, not SQLAlchemy's psycopg2 default."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> sa.Engine:
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError("database.url is not a database URL (sqlite:///file.db or postgresql://...)") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling fights SAVEPOINT and BEGIN IMMEDIATE.
+        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see make_engine)
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def migrations_dir() -> Path:
+    """Installed wheels carry the scripts as alerts/migrations; a source tree has them at the top."""
+    packaged = Path(__file__).resolve().parent.parent / "migrations"
+    if (packaged / "env.py").exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "migrations"
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)

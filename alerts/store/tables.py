@@ -1,0 +1,115 @@
+"""The schema. Alembic migrations in migrations/ build exactly this."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out; SQLite would hand back naive datetimes."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+boards = sa.Table(
+    "boards",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(300), nullable=False, unique=True),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("token", sa.String(255), nullable=False),
+    sa.Column("baselined", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_polled_at", UTCDateTime),
+    sa.Column("last_success_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_poll_at", UTCDateTime),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("lease_owner", sa.String(100)),
+    sa.Column("lease_until", UTCDateTime),
+)
+
+postings = sa.Table(
+    "postings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("board_id", sa.Integer, sa.ForeignKey("boards.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("external_id", sa.String(255), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("misses", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("data", JSON, nullable=False),
+    sa.Column("first_seen_at", UTCDateTime, nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("closed_at", UTCDateTime),
+    sa.UniqueConstraint("board_id", "external_id", name="uq_postings_board_external"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("board_id", sa.Integer, sa.ForeignKey("boards.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("external_id", sa.String(255), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("changes", JSON, nullable=False),
+    sa.Column("posting", JSON, nullable=False),
+    sa.Column("occurred_at", UTCDateTime, nullable=False, index=True),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("channel", sa.String(100), nullable=False),
+    sa.Column("subscriptions", JSON, nullable=False),
+    # pending -> sent; pending -> dead after too many attempts
+    sa.Column("status", sa.String(10), nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    # Fingerprints of the channel's URLs this row already reached, so a
+    # channel with several URLs never repeats a message to one that took it.
+    sa.Column("sent_targets", JSON, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.UniqueConstraint("event_id", "channel", name="uq_deliveries_event_channel"),
+)
+
+channels = sa.Table(
+    "channels",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("last_digest_at", UTCDateTime),
+)
