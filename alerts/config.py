@@ -253,16 +253,17 @@ def parse_config(text: str, path: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
-    data = _substitute_env(data, ())
+    try:
+        data = _substitute_env(data, ())
+    except ConfigError as exc:
+        exc.file = str(path)
+        raise
     if os.environ.get(DATABASE_ENV):
         data.setdefault("database", {})["url"] = os.environ[DATABASE_ENV]
     try:
         config = Config.model_validate({**data, "path": path})
     except ValidationError as exc:
         raise _config_error(exc, data, path) from None
-    except ConfigError as exc:
-        exc.file = str(path)
-        raise
     _check_references(config, path)
     return config.model_copy(update={"database": _resolve_database(config, path)})
 

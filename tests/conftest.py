@@ -1,0 +1,84 @@
+"""Shared fixtures: databases (SQLite files and the real PostgreSQL), a
+real SMTP server, free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message as EmailMessage
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+
+POSTGRES_ENV = "ALERTS_TEST_POSTGRES_URL"
+REQUIRE_ENV = "ALERTS_TEST_REQUIRE_SERVICES"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _needs(service: str, why: str) -> None:
+    """Skip on a laptop without the service; fail in CI, where it must be there."""
+    if os.environ.get(REQUIRE_ENV):
+        pytest.fail(f"{service} is required here: {why}")
+    pytest.skip(f"{service} not available: {why}")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL database, dropped afterwards."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        _needs("PostgreSQL", f"set {POSTGRES_ENV}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        _needs("PostgreSQL", str(exc.orig))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'alerts.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[SmtpSink, int]]:
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()

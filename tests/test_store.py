@@ -1,0 +1,121 @@
+"""The store on a real SQLite file and the real PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from alerts.errors import SourceError
+from alerts.model import BoardRef, Posting
+from alerts.store import Store
+from alerts.store.tables import metadata, postings
+
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+BOARD = BoardRef("greenhouse", "acme")
+
+
+def job(external_id: str, title: str = "Engineer") -> Posting:
+    return Posting("greenhouse", "acme", external_id, title, company="Acme")
+
+
+def to_channel(event, baseline):
+    return {} if baseline else {"c": ["sub"]}
+
+
+@pytest.fixture
+def store(database_url):
+    store = Store(database_url)
+    store.upgrade()
+    store.sync_boards([BOARD], NOW)
+    yield store
+    store.close()
+
+
+def apply(store, snapshot, route=to_channel):
+    return store.apply_snapshot(BOARD, snapshot, close_after_misses=2, now=NOW, route=route)
+
+
+def test_migrations_build_exactly_the_tables(store):
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_upgrade_twice_is_harmless(store):
+    store.upgrade()
+    store.sync_boards([BOARD], NOW)
+    assert [b.key for b in store.board_rows()] == ["greenhouse:acme"]
+
+
+def test_round_trip_of_events_and_outbox(store):
+    assert apply(store, [job("1")]) == []  # baseline: nobody asked
+    events = apply(store, [job("1", "Staff Engineer"), job("2")])
+    assert sorted(e.kind for e in events) == ["opened", "updated"]
+    queued = store.queued("c", NOW)
+    assert [(q.pending.event.kind, q.pending.subscriptions) for q in queued] == [
+        ("updated", ("sub",)),
+        ("opened", ("sub",)),
+    ]
+    updated = queued[0].pending.event
+    assert updated.changes == {"title": ["Engineer", "Staff Engineer"]}
+    assert updated.posting.company == "Acme" and updated.occurred_at == NOW
+
+
+def test_a_failure_inside_the_transaction_writes_nothing(store):
+    apply(store, [job("1")])
+
+    def broken_router(event, baseline):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        apply(store, [job("1", "Renamed"), job("2")], route=broken_router)
+    with store.engine.connect() as conn:
+        titles = [d["title"] for d in conn.execute(sa.select(postings.c.data)).scalars()]
+    assert titles == ["Engineer"]
+    assert apply(store, [job("1", "Renamed")])[0].kind == "updated"
+
+
+def test_delivery_reaches_every_target_once(store):
+    apply(store, [])
+    apply(store, [job("1")])
+    ids = [q.pending.delivery_id for q in store.queued("c", NOW)]
+    store.mark_sent(ids, "slack", {"slack", "mail"}, NOW)
+    (queued,) = store.queued("c", NOW)
+    assert queued.sent_targets == {"slack"}  # still owed to mail
+    store.mark_sent(ids, "mail", {"slack", "mail"}, NOW)
+    assert store.queued("c", None) == []
+    assert store.delivery_counts() == {("c", "sent"): 1}
+
+
+def test_failed_delivery_waits_for_its_next_attempt(store):
+    apply(store, [])
+    apply(store, [job("1")])
+    ids = [q.pending.delivery_id for q in store.queued("c", NOW)]
+    store.mark_failed(ids, "HTTP 500", NOW + timedelta(minutes=1))
+    assert store.queued("c", NOW) == []
+    (later,) = store.queued("c", NOW + timedelta(minutes=2))
+    assert later.pending.attempts == 1
+    assert len(store.queued("c", None)) == 1  # run --once ignores back-off
+
+
+def test_failure_is_recorded_without_touching_postings(store):
+    apply(store, [job("1")])
+    error = SourceError(BOARD.key, "server error", status=500)
+    assert store.record_failure(BOARD, error, NOW) == 1
+    assert store.record_failure(BOARD, error, NOW) == 2
+    (row,) = store.board_rows()
+    assert (row.open_postings, row.last_status, row.last_error) == (1, 500, "server error")
+    apply(store, [job("1")])
+    (row,) = store.board_rows()
+    assert (row.consecutive_failures, row.last_error) == (0, None)
+
+
+def test_digest_bookkeeping(store):
+    assert store.last_digest("daily") is None
+    store.set_last_digest("daily", NOW)
+    store.set_last_digest("daily", NOW + timedelta(days=1))
+    assert store.last_digest("daily") == NOW + timedelta(days=1)
