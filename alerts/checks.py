@@ -6,7 +6,7 @@ from __future__ import annotations
 from alerts.config import Config
 from alerts.errors import ConfigError
 from alerts.notify.render import render_message, sample_items
-from alerts.notify.send import check_url, native_format, service_name
+from alerts.notify.send import check_url, native_format, service_of
 
 
 def check_config(config: Config) -> None:
@@ -26,7 +26,7 @@ def check_config(config: Config) -> None:
                 sample_items(),
                 channel.format or native_format(url),
                 template=template,
-                service=service_name(url),
+                service=service_of(url),
             )
         except ConfigError as exc:
             raise ConfigError(exc.message, file=file, key=f"channels.{name}.template") from exc

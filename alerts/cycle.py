@@ -19,7 +19,7 @@ from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.digest import digest_due
 from alerts.notify.render import render_message
-from alerts.notify.send import native_format, send, service_name
+from alerts.notify.send import native_format, send, service_of
 from alerts.sources import fetch_board
 from alerts.store import Store
 
@@ -154,7 +154,7 @@ class Cycle:
                 items,
                 channel.format or native_format(url),
                 template=self.config.template_path(name),
-                service=service_name(url),
+                service=service_of(url),
             )
             outcome = send(url, message, tag=f"ch-{name}")
             if outcome.status == "failed":

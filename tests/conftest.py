@@ -4,7 +4,6 @@ real SMTP server, free ports."""
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -14,15 +13,10 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from support import free_port
 
 POSTGRES_ENV = "ALERTS_TEST_POSTGRES_URL"
 REQUIRE_ENV = "ALERTS_TEST_REQUIRE_SERVICES"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _needs(service: str, why: str) -> None:
