@@ -24,8 +24,11 @@ def _setup_logging(verbose: int) -> None:
         stream=sys.stderr,
     )
     # Third-party loggers may print URLs with credentials: keep them quiet unless asked twice.
-    for name in ("apprise", "httpx", "httpcore", "apscheduler", "alembic"):
+    for name in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+    # Apprise's per-send results capture its log records through handlers on
+    # its own logger, so it keeps its level; it just does not reach our stderr.
+    logging.getLogger("apprise").propagate = verbose > 1
 
 
 def common(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,0 +1,161 @@
+"""The command line as a user meets it: help, validate, clear errors, the README."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from alerts.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "sources" / "data"
+
+
+def alerts(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "alerts", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+    )
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield prefix + (name,)
+        if isinstance(command, click.Group):
+            yield from all_commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("words", [(), *all_commands(main)], ids=lambda w: " ".join(w) or "alerts")
+def test_every_command_has_help(words):
+    result = alerts(*words, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage: " in result.stdout
+    if words and words != ("db",):
+        assert "--config" in result.stdout
+
+
+def test_validate_the_example(tmp_path):
+    result = alerts("validate", "--config", str(ROOT / "config.example.toml"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok: 3 boards, 2 subscriptions, 1 channels")
+
+
+def test_config_from_environment_variable(tmp_path):
+    shutil.copy(ROOT / "config.example.toml", tmp_path / "mine.toml")
+    env = {**__import__("os").environ, "ALERTS_CONFIG": str(tmp_path / "mine.toml")}
+    result = alerts("validate", env=env)
+    assert result.returncode == 0 and "mine.toml: ok" in result.stdout
+
+
+def bad_config(tmp_path: Path, channel_url: str) -> Path:
+    path = tmp_path / "alerts.toml"
+    path.write_text(
+        f"""
+[channels.me]
+url = "{channel_url}"
+
+[[subscriptions]]
+name = "s"
+boards = ["lever:plaid"]
+channels = ["me"]
+"""
+    )
+    return path
+
+
+def test_error_is_one_clear_line_without_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMTP_PASSWORD", "s3cr3t-value")
+    path = bad_config(tmp_path, "mailtos://user:${SMTP_PASSWORD}@/nowhere")
+    result = alerts("validate", "--config", str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {path}: channels.me.url: ")
+    assert "s3cr3t-value" not in result.stderr
+
+
+def test_unknown_apprise_scheme_is_named(tmp_path):
+    result = alerts("validate", "--config", str(bad_config(tmp_path, "nosuchservice://x")))
+    assert result.returncode == 1
+    assert "channels.me.url" in result.stderr and "nosuchservice" in result.stderr
+
+
+def test_verbose_shows_the_traceback(tmp_path):
+    result = alerts("validate", "-v", "--config", str(bad_config(tmp_path, "nosuchservice://x")))
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+
+
+def test_missing_config_explains(tmp_path):
+    result = alerts("run", "--once", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "alerts.toml: no such file; copy config.example.toml" in result.stderr
+
+
+def readme_block(marker: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    match = re.search(rf"<!-- {marker} -->\n```\n(.+?)\n```\n<!-- /{marker} -->", text, re.S)
+    assert match, f"README has no {marker} block"
+    return match.group(1).strip()
+
+
+def test_readme_commands_are_the_ones_ci_and_users_run():
+    run = readme_block("run-command")
+    assert run.endswith("alerts run --once --config config.example.toml")
+    assert "pip install ." in run
+    test = readme_block("test-command")
+    assert "pip install '.[test]'" in test and test.endswith("pytest")
+    assert "test-command" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_run_command_shows_real_output(tmp_path, httpserver):
+    """The README's run step on the example config, its boards served locally."""
+    payloads = {
+        "/ashby/job-board/openai": DATA / "ashby_linear.json",
+        "/gh/boards/stripe/jobs": DATA / "greenhouse_vercel.json",
+        "/lever/postings/plaid": DATA / "lever_spotify.json",
+    }
+    for path, file in payloads.items():
+        job_data = json.loads(file.read_text())
+        if path.startswith("/ashby"):  # the example's first subscription wants Finance
+            job_data["jobs"][0]["department"] = "Finance"
+        httpserver.expect_request(path).respond_with_json(job_data)
+    base = f"http://127.0.0.1:{httpserver.port}"
+    config = tmp_path / "config.example.toml"
+    config.write_text(
+        (ROOT / "config.example.toml").read_text()
+        + f'\n[sources.ashby]\nbase_url = "{base}/ashby"\n'
+        + f'[sources.greenhouse]\nbase_url = "{base}/gh"\n'
+        + f'[sources.lever]\nbase_url = "{base}/lever"\n'
+    )
+    command = readme_block("run-command").split("&& .venv/bin/")[-1].split()
+    assert command[0] == "alerts"
+    result = alerts(*command[1:], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # include_existing: the first run already shows the Finance posting
+    assert "1 new: openai" in result.stdout
+    assert "Senior / Staff Fullstack Engineer" in result.stdout
+    assert "3 boards polled (0 failed)" in result.stdout
+    assert (tmp_path / "alerts.db").exists()
+
+
+def test_status_names_a_failing_board_in_words(tmp_path, httpserver):
+    httpserver.expect_request("/lever/postings/plaid").respond_with_data("Not Found", status=404)
+    path = bad_config(tmp_path, "console://")
+    path.write_text(path.read_text() + f'\n[sources.lever]\nbase_url = "http://127.0.0.1:{httpserver.port}/lever"\n')
+    assert alerts("run", "--once", "--config", str(path)).returncode == 0
+    result = alerts("status", "--config", str(path))
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("lever:plaid"))
+    assert "failing x1" in line and "404" in line
