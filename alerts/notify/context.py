@@ -1,0 +1,155 @@
+"""Pending deliveries -> the template context documented in render.py.
+
+Every posting string is escaped here for the destination, so a template
+(ours or a user's) can print values as they are and stay safe.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Pending, Posting
+from alerts.notify.escape import (
+    Escaper,
+    break_mentions,
+    escape_markdown,
+    one_line,
+    renders_markdown,
+    safe_link,
+    text_escaper,
+)
+
+KIND_ORDER: tuple[str, ...] = ("opened", "reopened", "updated", "closed")
+KIND_LABELS = {"opened": "New", "reopened": "Reopened", "updated": "Updated", "closed": "Closed"}
+# How each kind reads in the subject line: "2 new, 1 reopened, ...".
+KIND_WORDS = {"opened": "new", "reopened": "reopened", "updated": "updated", "closed": "closed"}
+SUBJECT_MAX_COMPANIES = 3
+NO_VALUE = "none"
+
+_URL_FIELDS = ("url", "apply_url")
+# Closed vocabularies: kept as the raw word so templates can compare them
+# ({% if posting.work_model == "remote" %}), shown with spaces for "_".
+_ENUMS = {"work_model": frozenset(WORK_MODELS), "employment_type": frozenset(EMPLOYMENT_TYPES)}
+
+
+def company_of(item: Pending) -> str:
+    # Boards without a company name still need a heading of their own.
+    posting = item.event.posting
+    return one_line(posting.company or "") or posting.board
+
+
+def ordered(items: Sequence[Pending]) -> list[Pending]:
+    def key(item: Pending) -> tuple[str, int, str, str]:
+        event = item.event
+        return (
+            company_of(item).casefold(),
+            KIND_ORDER.index(event.kind),
+            event.posting.title.casefold(),
+            event.external_id,
+        )
+
+    return sorted(items, key=key)
+
+
+def count_kinds(items: Sequence[Pending]) -> dict[str, int]:
+    seen = Counter(item.event.kind for item in items)
+    counts = {kind: seen.get(kind, 0) for kind in KIND_ORDER}
+    counts["total"] = len(items)
+    return counts
+
+
+def subject(items: Sequence[Pending]) -> str:
+    """Plain summary line, e.g. "2 new, 1 closed: OpenAI, Stripe"."""
+    if not items:
+        return "No job changes"
+    counts = count_kinds(items)
+    parts = [f"{counts[kind]} {KIND_WORDS[kind]}" for kind in KIND_ORDER if counts[kind]]
+    companies = sorted({company_of(item) for item in items}, key=str.casefold)
+    names = ", ".join(companies[:SUBJECT_MAX_COMPANIES])
+    if len(companies) > SUBJECT_MAX_COMPANIES:
+        names += f" +{len(companies) - SUBJECT_MAX_COMPANIES} more"
+    return f"{', '.join(parts)}: {names}"
+
+
+def escape_title(title: str, service: str | None) -> str:
+    """The message title as the service will show it.
+
+    Titles are plain text everywhere except Discord, which prints the title
+    on the first line of its (Markdown) content. Slack and email escape or
+    encode titles themselves.
+    """
+    title = break_mentions(one_line(title), service)
+    return escape_markdown(title) if renders_markdown("text", service) else title
+
+
+def _value(value: Any, escape: Escaper, name: str = "") -> Any:
+    if name in _ENUMS and value in _ENUMS[name]:
+        return value
+    return escape(value) if isinstance(value, str) else value
+
+
+def posting_context(posting: Posting, escape: Escaper, service: str | None) -> dict[str, Any]:
+    data = {
+        f.name: _value(getattr(posting, f.name), escape, f.name)
+        for f in fields(posting)
+        if f.name != "raw" and f.name not in _URL_FIELDS
+    }
+    for name in _URL_FIELDS:
+        data[name] = safe_link(getattr(posting, name), service)
+    data["salary"] = _value(posting.salary, escape)
+    # The one link a message shows: the posting page, else the apply form.
+    data["link"] = data["url"] or data["apply_url"]
+    return data
+
+
+def changes_context(changes: dict[str, list[Any]], escape: Escaper) -> list[dict[str, str]]:
+    def shown(name: str, value: Any) -> str:
+        if value is None or value == "":
+            return NO_VALUE
+        if name in _ENUMS and value in _ENUMS[name]:
+            return str(value).replace("_", " ")
+        return escape(str(value))
+
+    def rank(name: str) -> int:
+        return TRACKED_FIELDS.index(name) if name in TRACKED_FIELDS else len(TRACKED_FIELDS)
+
+    return [
+        {
+            "field": name,
+            "label": name.replace("_", " "),
+            "old": shown(name, old_new[0]),
+            "new": shown(name, old_new[1]),
+        }
+        for name, old_new in sorted(changes.items(), key=lambda kv: (rank(kv[0]), kv[0]))
+    ]
+
+
+def build_context(
+    items: Sequence[Pending], body_format: str, service: str | None
+) -> dict[str, Any]:
+    escape = text_escaper(body_format, service)
+    groups: list[dict[str, Any]] = []
+    for item in ordered(items):
+        company = escape(company_of(item))
+        if not groups or groups[-1]["company"] != company:
+            groups.append({"company": company, "events": []})
+        event = item.event
+        groups[-1]["events"].append(
+            {
+                "kind": event.kind,
+                "label": KIND_LABELS[event.kind],
+                "posting": posting_context(event.posting, escape, service),
+                "changes": changes_context(event.changes, escape),
+                "subscriptions": [escape(name) for name in item.subscriptions],
+                "occurred_at": event.occurred_at,
+            }
+        )
+    return {
+        "groups": groups,
+        "counts": count_kinds(items),
+        "title": escape(subject(items)),
+        "format": body_format,
+    }

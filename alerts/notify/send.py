@@ -1,0 +1,175 @@
+"""Apprise at the edge: one delivery, one fresh Apprise object, one outcome.
+
+This is the one place that does not raise for a failed delivery (STYLE.md,
+principle 4): Apprise reports per service in an AppriseResult, and that is
+turned into a SendResult the outbox can record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import unquote
+
+import apprise
+from apprise import AppriseAsset, AppriseResultStatus, NotificationManager, NotifyBase
+
+from alerts import HOMEPAGE
+from alerts.model import Message
+
+# Apprise gives up waiting on a service after this long and reports TIMEOUT;
+# the request may still land, so that outcome is "unknown", not "failed".
+SEND_TIMEOUT_SECONDS = 60.0
+DETAIL_MAX_CHARS = 200
+# Secrets shorter than this are too common as substrings to redact safely
+# (and are ids, not keys: Discord's webhook id, a port, "v1").
+SECRET_MIN_CHARS = 4
+
+Status = Literal["sent", "failed", "unknown"]
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: Status
+    detail: str  # short, secret-free reason for the user; "" when sent
+
+
+def _asset(timeout: float = SEND_TIMEOUT_SECONDS) -> AppriseAsset:
+    return AppriseAsset(
+        app_id="alerts",
+        app_desc="Job change alerts",
+        app_url=HOMEPAGE,
+        service_timeout=timeout,
+        # Our outbox retries, with backoff and Retry-After; Apprise's own
+        # retry knows neither and would send duplicates after a timeout.
+        default_service_retry=0,
+    )
+
+
+def _service(
+    url: str, tag: str | None = None, timeout: float = SEND_TIMEOUT_SECONDS
+) -> NotifyBase | None:
+    # One URL, one service: Apprise.add() would split a string holding
+    # several URLs into several services.
+    return apprise.Apprise.instantiate(url, asset=_asset(timeout), tag=tag)
+
+
+def mask_url(url: str) -> str:
+    """The URL as Apprise prints it with privacy on (passwords, tokens hidden)."""
+    service = _service(url)
+    if service is not None:
+        return service.url(privacy=True)
+    scheme, sep, _ = url.partition("://")
+    # Unparseable: anything after the scheme may be a secret.
+    return f"{scheme}://…" if sep else "…"
+
+
+def check_url(url: str) -> str | None:
+    """None when Apprise can use the URL; otherwise why not, without secrets."""
+    if _service(url) is not None:
+        return None
+    scheme, sep, _ = url.partition("://")
+    masked = mask_url(url)
+    if not sep:
+        return f"{masked}: not a URL (expected scheme://...)"
+    if scheme.lower() in ("http", "https"):
+        # Apprise recognises some web hooks (Slack, Discord...) by their host.
+        return f"{masked}: no Apprise service recognises this web address"
+    if scheme.lower() not in NotificationManager():
+        return f"{masked}: unknown service {scheme!r} (see the Apprise URL list)"
+    return f"{masked}: not a valid {scheme} URL (a required part is missing or wrong)"
+
+
+def native_format(url: str) -> str:
+    """The body format the service shows best: "text", "markdown" or "html"."""
+    service = _service(url)
+    if service is None:
+        return "text"
+    # resolve_format honours an explicit ?format= (Discord's markdown mode)
+    # and otherwise takes the first of the plugin's declared formats.
+    return service.resolve_format(None).value
+
+
+def service_of(url: str) -> str | None:
+    """The Apprise protocol name ("slack", "discord", "mailto", ...): render's `service` hint."""
+    service = _service(url)
+    if service is None:
+        return None
+    for name in (service.protocol, service.secure_protocol):
+        if isinstance(name, (tuple, list)):
+            name = name[0] if name else None
+        if name:
+            return str(name)
+    return None
+
+
+def body_limit(url: str) -> int | None:
+    """Most characters the service takes in one message body (Discord: 2000)."""
+    service = _service(url)
+    return service.body_maxlen if service is not None else None
+
+
+def send(
+    url: str, message: Message, *, tag: str, timeout: float = SEND_TIMEOUT_SECONDS
+) -> SendResult:
+    """Deliver one message to one URL; never raises for a delivery failure."""
+    if ":" in tag:
+        # Apprise reads "a:b" as priority/retry syntax, not as a tag name.
+        raise ValueError(f"tag {tag!r} must not contain ':'")
+    service = _service(url, tag, timeout)
+    if service is None:
+        return SendResult("failed", check_url(url) or "invalid URL")
+    # A fresh object per call: plugin objects throttle between their own
+    # sends, and sharing one would make unrelated deliveries wait.
+    notifier = apprise.Apprise(asset=service.asset)
+    notifier.add(service)
+    with notifier.notify(
+        body=message.body,
+        title=message.title,
+        body_format=message.body_format,
+        # "tag:0" selects the tag with zero retries, overriding a ?retry= in
+        # the user's URL.
+        tag=f"{tag}:0",
+    ) as result:
+        return _outcome(result, _secrets(url))
+
+
+def _outcome(result: apprise.AppriseResult, secrets: list[str]) -> SendResult:
+    statuses = [entry.status for entry in result]
+    if statuses and all(s == AppriseResultStatus.SUCCESS for s in statuses):
+        return SendResult("sent", "")
+    detail = _detail(result, secrets)
+    if AppriseResultStatus.TIMEOUT in statuses and AppriseResultStatus.FAILURE not in statuses:
+        return SendResult("unknown", detail or "timed out; it may still arrive")
+    if not statuses:
+        # NOMATCH or the message itself was refused before any service ran.
+        return SendResult("failed", detail or f"nothing was sent ({result.status.name})")
+    return SendResult("failed", detail or "the service refused the message")
+
+
+def _detail(result: apprise.AppriseResult, secrets: list[str]) -> str:
+    # The last warning or error is the most specific reason Apprise logged.
+    reasons = [e.message for e in result.logs() if e.level in ("ERROR", "WARNING", "CRITICAL")]
+    if not reasons:
+        return ""
+    return _redact(" ".join(reasons[-1].split()), secrets)[:DETAIL_MAX_CHARS]
+
+
+def _secrets(url: str) -> list[str]:
+    """Parts of the URL that may be credentials: userinfo, path, query values."""
+    _, _, rest = url.partition("://")
+    rest, _, query = rest.partition("?")
+    userinfo, at, hostpath = rest.rpartition("@")
+    parts = userinfo.replace(":", "/").split("/") if at else []
+    parts += hostpath.split("/")[1:]
+    parts += [pair.partition("=")[2] for pair in query.split("&")]
+    found = {unquote(p) for p in parts if len(unquote(p)) >= SECRET_MIN_CHARS}
+    found |= {p for p in parts if len(p) >= SECRET_MIN_CHARS}
+    # Longest first, so a token is not half-replaced by one of its pieces.
+    return sorted(found, key=len, reverse=True)
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "…")
+    return text
