@@ -1,0 +1,71 @@
+"""Greenhouse job board API: `{"jobs": [...]}`, the whole board in one response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from alerts.model import BoardRef, Posting
+
+from .base import Source, board_url
+from .http import fetch_postings
+from .normalize import (
+    as_dict,
+    as_list,
+    clean_text,
+    split_place,
+    title_text,
+    to_datetime,
+    to_str,
+    work_model,
+)
+from .payload import job_id, jobs_in
+
+KIND = "greenhouse"
+DEFAULT_BASE_URL = "https://boards-api.greenhouse.io/v1"
+# content=true is what adds departments and offices to each job.
+PATH = "/boards/{token}/jobs?content=true"
+
+
+def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
+    location = clean_text(as_dict(job.get("location")).get("name"))
+    offices = [as_dict(office) for office in as_list(job.get("offices"))]
+    office_names = [clean_text(office.get("name")) for office in offices]
+    office_places = [place for place in (clean_text(o.get("location")) for o in offices) if place]
+    city, region, country = split_place(office_places[0] if office_places else None)
+    departments = (clean_text(as_dict(d).get("name")) for d in as_list(job.get("departments")))
+    return Posting(
+        source=KIND,
+        board=board.token,
+        external_id=job_id(job, board, index),
+        title=title_text(job.get("title")),
+        company=clean_text(job.get("company_name")) or board.token,
+        department=next((name for name in departments if name), None),
+        team=None,
+        location=location or (office_places[0] if office_places else None),
+        city=city,
+        region=region,
+        country=country,
+        # Greenhouse has no work-model field; boards write it into the
+        # location ("Hybrid - London") or name an office "Remote".
+        work_model=work_model(location, *office_names, *office_places),
+        employment_type="unknown",
+        url=to_str(job.get("absolute_url")),
+        apply_url=None,
+        posted_at=to_datetime(job.get("first_published")),
+        updated_at=to_datetime(job.get("updated_at")),
+        raw=job,
+    )
+
+
+def parse(payload: Any, board: BoardRef) -> list[Posting]:
+    jobs = jobs_in(payload, board, "jobs")
+    return [_posting(job, board, index) for index, job in enumerate(jobs)]
+
+
+async def fetch(client: httpx.AsyncClient, board: BoardRef, base_url: str) -> list[Posting]:
+    return await fetch_postings(client, board_url(base_url, PATH, board.token), board, parse)
+
+
+SOURCE = Source(kind=KIND, default_base_url=DEFAULT_BASE_URL, fetch=fetch)

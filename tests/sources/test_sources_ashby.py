@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from alerts.errors import SourceError
+from alerts.model import BoardRef, Posting
+from alerts.sources import ashby
+
+BOARD = BoardRef("ashby", "linear")
+FIXTURE = "ashby_linear.json"
+
+RECORDED = [
+    Posting(
+        source="ashby",
+        board="linear",
+        external_id="d3bc1ced-3ce4-4086-a050-555055dbb1ff",
+        title="Senior / Staff Fullstack Engineer",
+        company="linear",
+        department="Product",
+        team="Engineering",
+        location="Europe",
+        country="European Union",
+        work_model="remote",
+        employment_type="full_time",
+        url="https://jobs.ashbyhq.com/linear/d3bc1ced-3ce4-4086-a050-555055dbb1ff",
+        apply_url="https://jobs.ashbyhq.com/linear/d3bc1ced-3ce4-4086-a050-555055dbb1ff/application",
+        posted_at=datetime(2021, 4, 27, 20, 13, 45, 158000, tzinfo=UTC),
+    ),
+    Posting(
+        source="ashby",
+        board="linear",
+        external_id="cd5ae036-0223-427a-b038-ba16ef9dcb32",
+        title="Senior / Staff Fullstack Engineer",
+        company="linear",
+        department="Product",
+        team="Engineering",
+        location="North America",
+        country="United States",
+        work_model="remote",
+        employment_type="full_time",
+        url="https://jobs.ashbyhq.com/linear/cd5ae036-0223-427a-b038-ba16ef9dcb32",
+        apply_url="https://jobs.ashbyhq.com/linear/cd5ae036-0223-427a-b038-ba16ef9dcb32/application",
+        posted_at=datetime(2021, 8, 18, 20, 48, 26, 891000, tzinfo=UTC),
+    ),
+]
+
+
+def test_recorded_board(payload: Callable[[str], Any]) -> None:
+    data = payload(FIXTURE)
+    postings = ashby.parse(data, BOARD)
+    assert postings == RECORDED
+    assert [p.raw for p in postings] == data["jobs"]
+
+
+def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda job: job.update(fields)
+
+
+def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
+    def edit(job: dict[str, Any]) -> None:
+        for name in names:
+            job.pop(name)
+
+    return edit
+
+
+def _components(*components: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    return lambda job: job["compensation"].update(summaryComponents=list(components))
+
+
+EQUITY = {"compensationType": "EquityPercentage", "interval": "NONE", "currencyCode": None,
+          "minValue": None, "maxValue": None}
+SALARY = {"compensationType": "Salary", "interval": "1 YEAR", "currencyCode": "USD",
+          "minValue": 211400, "maxValue": 290600}
+
+VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
+    ("unknown extra fields", _set(apiExtras={"x": 1}, secondaryLocations=[{"odd": True}]), {}),
+    (
+        "optional fields missing",
+        _drop("department", "team", "employmentType", "location", "publishedAt", "isListed",
+              "isRemote", "workplaceType", "address", "jobUrl", "applyUrl", "compensation"),
+        dict(department=None, team=None, employment_type="unknown", location=None, country=None,
+             work_model="unknown", url=None, apply_url=None, posted_at=None),
+    ),
+    (
+        "optional fields null",
+        _set(department=None, team=None, employmentType=None, location=None, publishedAt=None,
+             isListed=None, isRemote=None, workplaceType=None, address=None, jobUrl=None,
+             applyUrl=None, compensation=None),
+        dict(department=None, team=None, employment_type="unknown", location=None, country=None,
+             work_model="unknown", url=None, apply_url=None, posted_at=None),
+    ),
+    (
+        "full postal address",
+        _set(address={"postalAddress": {"addressLocality": "New York City", "addressRegion": "NY",
+                                        "addressCountry": "USA"}}),
+        dict(city="New York City", region="NY", country="USA"),
+    ),
+    ("workplaceType OnSite", _set(workplaceType="OnSite", isRemote=False), dict(work_model="onsite")),
+    # workplaceType wins: isRemote has been seen true on hybrid jobs.
+    ("workplaceType Hybrid with isRemote", _set(workplaceType="Hybrid", isRemote=True),
+     dict(work_model="hybrid")),
+    ("isRemote alone", _set(workplaceType=None, isRemote=True), dict(work_model="remote")),
+    ("isRemote false alone", _set(workplaceType=None, isRemote=False), dict(work_model="unknown")),
+    ("location text last", _set(workplaceType=None, isRemote=None, location="Remote (US)"),
+     dict(work_model="remote", location="Remote (US)")),
+    ("PartTime", _set(employmentType="PartTime"), dict(employment_type="part_time")),
+    ("Intern", _set(employmentType="Intern"), dict(employment_type="intern")),
+    ("Contract", _set(employmentType="Contract"), dict(employment_type="contract")),
+    ("Temporary", _set(employmentType="Temporary"), dict(employment_type="temporary")),
+    ("yearly salary after equity", _components(EQUITY, SALARY),
+     dict(salary_min=211400.0, salary_max=290600.0, salary_currency="USD", salary_period="year")),
+    ("monthly salary", _components({**SALARY, "interval": "1 MONTH", "minValue": 11700,
+                                     "maxValue": 11700}),
+     dict(salary_min=11700.0, salary_max=11700.0, salary_currency="USD", salary_period="month")),
+    ("hourly salary", _components({**SALARY, "interval": "1 HOUR", "minValue": 30.5,
+                                    "maxValue": None, "currencyCode": "GBP"}),
+     dict(salary_min=30.5, salary_currency="GBP", salary_period="hour")),
+    ("equity only", _components(EQUITY), {}),
+    ("salary without amounts", _components({**SALARY, "minValue": None, "maxValue": None}), {}),
+    ("summaryComponents null", _set(compensation={"summaryComponents": None}), {}),
+    ("leading and trailing spaces in title", _set(title=" Security Engineer, Cloud "),
+     dict(title="Security Engineer, Cloud")),
+    ("non-ASCII title", _set(title="Ingeniero/a de Software – México"),
+     dict(title="Ingeniero/a de Software – México")),
+    ("HTML entities in title", _set(title="Design &amp; Research &quot;Lead&quot;"),
+     dict(title='Design & Research "Lead"')),
+    ("title null", _set(title=None), dict(title="")),
+    ("isListed missing is listed", _drop("isListed"), {}),
+]
+
+
+@pytest.mark.parametrize(("edit", "changes"), [v[1:] for v in VARIANTS], ids=[v[0] for v in VARIANTS])
+def test_variants(
+    payload: Callable[[str], Any], edit: Callable[[dict[str, Any]], None], changes: dict[str, Any]
+) -> None:
+    job = copy.deepcopy(payload(FIXTURE)["jobs"][0])
+    edit(job)
+    [posting] = ashby.parse({"apiVersion": "1", "jobs": [job]}, BOARD)
+    assert posting == replace(RECORDED[0], **changes)
+    assert posting.raw is job
+
+
+def test_unlisted_jobs_are_dropped(payload: Callable[[str], Any]) -> None:
+    data = payload(FIXTURE)
+    data["jobs"][0]["isListed"] = False
+    # An unlisted job is not checked further: it is not part of the board.
+    data["jobs"].append({"isListed": False, "title": "hidden, no id"})
+    assert ashby.parse(data, BOARD) == RECORDED[1:]
+
+
+def test_empty_board() -> None:
+    assert ashby.parse({"apiVersion": "1", "jobs": []}, BOARD) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ([], "expected a JSON object"),
+        ({"apiVersion": "1"}, "no 'jobs'"),
+        ({"jobs": None}, "got null"),
+        ({"jobs": [None]}, "job #1 is null"),
+        ({"jobs": [{"title": "no id", "isListed": True}]}, "job #1 has no usable 'id'"),
+    ],
+)
+def test_wrong_shape_fails_the_whole_board(body: Any, says: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        ashby.parse(body, BOARD)
+    assert says in str(caught.value)
+    assert "ashby:linear" in str(caught.value)
+    assert caught.value.transient is False

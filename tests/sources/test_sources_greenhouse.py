@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from alerts.errors import SourceError
+from alerts.model import BoardRef, Posting
+from alerts.sources import greenhouse
+
+BOARD = BoardRef("greenhouse", "vercel")
+FIXTURE = "greenhouse_vercel.json"
+
+RECORDED = [
+    Posting(
+        source="greenhouse",
+        board="vercel",
+        external_id="6136160004",
+        title="Account Executive, Commercial",
+        company="Vercel",
+        department="Account Executive",
+        team=None,
+        location="Hybrid - London",
+        city="London",
+        region="England",
+        country="United Kingdom",
+        work_model="hybrid",
+        employment_type="unknown",
+        url="https://job-boards.greenhouse.io/vercel/jobs/6136160004",
+        apply_url=None,
+        posted_at=datetime(2026, 8, 6, 16, 50, 10, tzinfo=UTC),
+        updated_at=datetime(2026, 9, 24, 17, 34, 54, tzinfo=UTC),
+    ),
+    Posting(
+        source="greenhouse",
+        board="vercel",
+        external_id="5999792004",
+        title="Account Executive, Majors",
+        company="Vercel",
+        department="Account Executive",
+        team=None,
+        location="Hybrid - London",
+        city="London",
+        region="England",
+        country="United Kingdom",
+        work_model="hybrid",
+        employment_type="unknown",
+        url="https://job-boards.greenhouse.io/vercel/jobs/5999792004",
+        apply_url=None,
+        posted_at=datetime(2026, 5, 21, 13, 26, 9, tzinfo=UTC),
+        updated_at=datetime(2026, 9, 24, 21, 12, 5, tzinfo=UTC),
+    ),
+]
+
+
+def test_recorded_board(payload: Callable[[str], Any]) -> None:
+    data = payload(FIXTURE)
+    postings = greenhouse.parse(data, BOARD)
+    assert postings == RECORDED
+    # Posting equality ignores raw, so check it is the job as received.
+    assert [p.raw for p in postings] == data["jobs"]
+
+
+def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda job: job.update(fields)
+
+
+def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
+    def edit(job: dict[str, Any]) -> None:
+        for name in names:
+            job.pop(name)
+
+    return edit
+
+
+VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
+    ("unknown extra fields", _set(brand_new={"nested": [1, 2]}, pay_input_ranges="odd"), {}),
+    ("string id", _set(id="abc-1"), {"external_id": "abc-1"}),
+    (
+        "optional fields missing",
+        _drop("location", "offices", "departments", "company_name", "first_published",
+              "updated_at", "absolute_url"),
+        dict(company="vercel", department=None, location=None, city=None, region=None,
+             country=None, work_model="unknown", url=None, posted_at=None, updated_at=None),
+    ),
+    (
+        "optional fields null",
+        _set(location=None, offices=None, departments=None, company_name=None,
+             first_published=None, updated_at=None, absolute_url=None),
+        dict(company="vercel", department=None, location=None, city=None, region=None,
+             country=None, work_model="unknown", url=None, posted_at=None, updated_at=None),
+    ),
+    (
+        "location name null falls back to the office",
+        _set(location={"name": None}),
+        dict(location="London, England, United Kingdom", work_model="unknown"),
+    ),
+    ("remote location", _set(location={"name": "Remote, United States"}),
+     dict(location="Remote, United States", work_model="remote")),
+    ("on-site location", _set(location={"name": "London (On-site)"}),
+     dict(location="London (On-site)", work_model="onsite")),
+    (
+        "office named Remote",
+        _set(location={"name": "Anywhere"}, offices=[{"id": 1, "name": "Remote", "location": None}]),
+        dict(location="Anywhere", work_model="remote", city=None, region=None, country=None),
+    ),
+    (
+        "office location of two parts is not split",
+        _set(offices=[{"id": 1, "name": "NYC", "location": "New York, NY"}]),
+        dict(city=None, region=None, country=None),
+    ),
+    (
+        "first named department",
+        _set(departments=[{"id": 1, "name": None}, {"id": 2, "name": "Sales"}, {"name": "Ops"}]),
+        dict(department="Sales"),
+    ),
+    ("non-ASCII title", _set(title="Ingénieur·e commercial·e – Zürich"),
+     dict(title="Ingénieur·e commercial·e – Zürich")),
+    ("Korean title", _set(title="세일즈 매니저"), dict(title="세일즈 매니저")),
+    ("HTML entities in title", _set(title=" R&amp;D Lead &#8211; EMEA\n"),
+     dict(title="R&D Lead \u2013 EMEA")),
+    ("title missing", _drop("title"), dict(title="")),
+    ("dates unreadable", _set(first_published="soon", updated_at=12),
+     dict(posted_at=None, updated_at=None)),
+]
+
+
+@pytest.mark.parametrize(("edit", "changes"), [v[1:] for v in VARIANTS], ids=[v[0] for v in VARIANTS])
+def test_variants(
+    payload: Callable[[str], Any], edit: Callable[[dict[str, Any]], None], changes: dict[str, Any]
+) -> None:
+    job = copy.deepcopy(payload(FIXTURE)["jobs"][0])
+    edit(job)
+    [posting] = greenhouse.parse({"jobs": [job]}, BOARD)
+    assert posting == replace(RECORDED[0], **changes)
+    assert posting.raw is job
+
+
+def test_empty_board() -> None:
+    assert greenhouse.parse({"jobs": [], "meta": {"total": 0}}, BOARD) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ([], "expected a JSON object"),
+        ("jobs", "expected a JSON object"),
+        (None, "expected a JSON object"),
+        ({"meta": {}}, "no 'jobs'"),
+        ({"jobs": {"id": 1}}, "to be a list"),
+        ({"jobs": [1]}, "job #1 is a number, not an object"),
+        ({"jobs": [{"id": 1, "title": "a"}, {"title": "no id"}]}, "job #2 has no usable 'id'"),
+        ({"jobs": [{"id": None, "title": "a"}]}, "no usable 'id'"),
+        ({"jobs": [{"id": True, "title": "a"}]}, "no usable 'id'"),
+        ({"jobs": [{"id": " ", "title": "a"}]}, "no usable 'id'"),
+        ({"jobs": [{"id": 1.5, "title": "a"}]}, "no usable 'id'"),
+    ],
+)
+def test_wrong_shape_fails_the_whole_board(body: Any, says: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        greenhouse.parse(body, BOARD)
+    assert says in str(caught.value)
+    assert "greenhouse:vercel" in str(caught.value)
+    assert caught.value.transient is False
