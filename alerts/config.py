@@ -7,9 +7,9 @@ allowed. Values are never echoed back in errors: they may hold secrets.
 from __future__ import annotations
 
 import os
-import types
 import re
 import tomllib
+import types
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -61,9 +61,7 @@ def parse_duration(value: Any) -> timedelta:
         parts = _DURATION_PART.findall(text)
         if not parts or _DURATION_PART.sub("", text).strip():
             raise ValueError('a duration like "90s", "15m", "1h" or "1h30m"')
-        seconds = sum(
-            timedelta(**{_DURATION_UNITS[unit]: int(n)}).total_seconds() for n, unit in parts
-        )
+        seconds = sum(timedelta(**{_DURATION_UNITS[unit]: int(n)}).total_seconds() for n, unit in parts)
     else:
         raise ValueError('a duration like "90s", "15m", "1h" or "1h30m"')
     if seconds < 0:
@@ -217,7 +215,9 @@ class Config(_Strict):
 
 
 def known_sources() -> tuple[str, ...]:
-    from alerts.sources import SOURCES  # late: sources import httpx, config must stay light
+    from alerts.sources import (
+        SOURCES,  # late: sources import httpx, config must stay light
+    )
 
     return tuple(SOURCES)
 
@@ -228,8 +228,7 @@ def parse_board(spec: str) -> BoardRef:
     token = token.strip()
     if not sep or not token or kind not in kinds or "/" in token:
         raise ValueError(
-            f"a board written kind:token such as greenhouse:stripe, not {spec!r}; "
-            f"kinds: {', '.join(kinds)}"
+            f"a board written kind:token such as greenhouse:stripe, not {spec!r}; kinds: {', '.join(kinds)}"
         )
     return BoardRef(kind, token)
 
@@ -301,7 +300,9 @@ def _check_references(config: Config, path: Path) -> None:
     for i, sub in enumerate(config.subscriptions):
         key = f"subscriptions[{i}]"
         if sub.name in names:
-            raise ConfigError(f"subscription name {sub.name!r} is used twice", file=str(path), key=f"{key}.name")
+            raise ConfigError(
+                f"subscription name {sub.name!r} is used twice", file=str(path), key=f"{key}.name"
+            )
         names.add(sub.name)
         if not sub.channels:
             raise ConfigError("name at least one channel", file=str(path), key=f"{key}.channels")
@@ -321,7 +322,7 @@ def _resolve_database(config: Config, path: Path) -> DatabaseConfig:
     url = config.database.url
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        db_path = (path.parent / url[len(prefix):]).resolve()
+        db_path = (path.parent / url[len(prefix) :]).resolve()
         url = prefix + str(db_path)
     return DatabaseConfig(url=url)
 

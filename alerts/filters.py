@@ -52,11 +52,7 @@ def _location_matches(posting: Posting, wanted: list[str]) -> bool:
 
 def matches_event(sub: Subscription, event: Event, board_key: str) -> bool:
     """`event.posting` is the posting after the event (as last seen, for closed)."""
-    return (
-        event.kind in sub.events
-        and board_key in sub.boards
-        and matches_posting(sub, event.posting)
-    )
+    return event.kind in sub.events and board_key in sub.boards and matches_posting(sub, event.posting)
 
 
 def route(

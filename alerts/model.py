@@ -83,9 +83,7 @@ class Posting:
 
     @property
     def salary(self) -> str | None:
-        return format_salary(
-            self.salary_min, self.salary_max, self.salary_currency, self.salary_period
-        )
+        return format_salary(self.salary_min, self.salary_max, self.salary_currency, self.salary_period)
 
     def tracked(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in TRACKED_FIELDS}

@@ -6,9 +6,10 @@ and its events in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Iterable, Literal
+from typing import Literal
 
 from alerts.model import Event, Posting, diff_tracked
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator
 
 from alerts.config import Config
 from alerts.store import Store
@@ -16,7 +16,7 @@ def _when(value: datetime | None) -> str:
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        yield "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+        yield "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
 
 
 def status_lines(config: Config, store: Store) -> Iterator[str]:
@@ -35,7 +35,12 @@ def status_lines(config: Config, store: Store) -> Iterator[str]:
     counts = store.delivery_counts()
     yield ""
     channel_rows = [
-        (name, str(counts.get((name, "pending"), 0)), str(counts.get((name, "sent"), 0)), str(counts.get((name, "dead"), 0)))
+        (
+            name,
+            str(counts.get((name, "pending"), 0)),
+            str(counts.get((name, "sent"), 0)),
+            str(counts.get((name, "dead"), 0)),
+        )
         for name in sorted(config.channels)
     ]
     yield from _table(("CHANNEL", "PENDING", "SENT", "DEAD"), channel_rows)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -75,7 +76,11 @@ class Service:
         await self.cycle.prepare()
         self.schedule()
         self.scheduler.start()
-        log.info("running: %d boards, %d channels", len(self.cycle.config.boards()), len(self.cycle.config.channels))
+        log.info(
+            "running: %d boards, %d channels",
+            len(self.cycle.config.boards()),
+            len(self.cycle.config.channels),
+        )
         await self.stopping.wait()
         self.scheduler.pause()
         if self._inflight:

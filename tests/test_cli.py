@@ -153,7 +153,9 @@ def test_readme_run_command_shows_real_output(tmp_path, httpserver):
 def test_status_names_a_failing_board_in_words(tmp_path, httpserver):
     httpserver.expect_request("/lever/postings/plaid").respond_with_data("Not Found", status=404)
     path = bad_config(tmp_path, "console://")
-    path.write_text(path.read_text() + f'\n[sources.lever]\nbase_url = "http://127.0.0.1:{httpserver.port}/lever"\n')
+    path.write_text(
+        path.read_text() + f'\n[sources.lever]\nbase_url = "http://127.0.0.1:{httpserver.port}/lever"\n'
+    )
     assert alerts("run", "--once", "--config", str(path)).returncode == 0
     result = alerts("status", "--config", str(path))
     assert result.returncode == 0, result.stderr

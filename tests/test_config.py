@@ -81,20 +81,25 @@ def test_env_substitution_and_override(tmp_path, monkeypatch):
 
 
 def test_subscription_interval_shortest_wins(tmp_path):
-    text = MINIMAL + """
+    text = (
+        MINIMAL
+        + """
 [[subscriptions]]
 name = "fast"
 boards = ["greenhouse:stripe", "lever:plaid"]
 interval = "5m"
 channels = ["out"]
 """
+    )
     config = load_config(write(tmp_path, text))
     assert config.board_interval("greenhouse:stripe") == timedelta(minutes=5)
     assert config.board_interval("lever:plaid") == timedelta(minutes=5)
 
 
 def test_title_shorthand_and_case_insensitive_enums(tmp_path):
-    text = MINIMAL.replace('channels = ["out"]', 'channels = ["out"]\ntitle = ["engineer"]\nwork_model = ["Remote"]')
+    text = MINIMAL.replace(
+        'channels = ["out"]', 'channels = ["out"]\ntitle = ["engineer"]\nwork_model = ["Remote"]'
+    )
     sub = load_config(write(tmp_path, text)).subscriptions[0]
     assert sub.title.include == ["engineer"] and sub.work_model == ["remote"]
 
@@ -102,16 +107,44 @@ def test_title_shorthand_and_case_insensitive_enums(tmp_path):
 @pytest.mark.parametrize(
     ("change", "key", "words"),
     [
-        (('name = "s"', 'name = "s"\ndepartmnet = ["x"]'), "subscriptions[0].departmnet (subscription 's')", "allowed here: boards, channels, company"),
-        (("[channels.out]", "[channels.out]\nformt = 'text'"), "channels.out.formt", "allowed here: digest, format"),
-        (('channels = ["out"]', 'channels = ["slak"]'), "subscriptions[0].channels", "'slak' is not defined under [channels]; defined: out"),
-        (('"greenhouse:stripe"', '"greenhose:stripe"'), "subscriptions[0].boards (subscription 's')", "kinds: greenhouse, lever, ashby"),
+        (
+            ('name = "s"', 'name = "s"\ndepartmnet = ["x"]'),
+            "subscriptions[0].departmnet (subscription 's')",
+            "allowed here: boards, channels, company",
+        ),
+        (
+            ("[channels.out]", "[channels.out]\nformt = 'text'"),
+            "channels.out.formt",
+            "allowed here: digest, format",
+        ),
+        (
+            ('channels = ["out"]', 'channels = ["slak"]'),
+            "subscriptions[0].channels",
+            "'slak' is not defined under [channels]; defined: out",
+        ),
+        (
+            ('"greenhouse:stripe"', '"greenhose:stripe"'),
+            "subscriptions[0].boards (subscription 's')",
+            "kinds: greenhouse, lever, ashby",
+        ),
         (('"greenhouse:stripe"', '"stripe"'), "subscriptions[0].boards (subscription 's')", "kind:token"),
         (("console://", "${NOT_SET_ANYWHERE}"), "channels.out.url", "${NOT_SET_ANYWHERE} is not set"),
-        (('name = "s"', 'name = "s"\nwork_model = ["office"]'), "subscriptions[0].work_model[0] (subscription 's')", "'remote', 'hybrid', 'onsite' or 'unknown'"),
-        (("[channels.out]", "[polling]\ninterval = 'soon'\n[channels.out]"), "polling.interval", 'a duration like "90s"'),
+        (
+            ('name = "s"', 'name = "s"\nwork_model = ["office"]'),
+            "subscriptions[0].work_model[0] (subscription 's')",
+            "'remote', 'hybrid', 'onsite' or 'unknown'",
+        ),
+        (
+            ("[channels.out]", "[polling]\ninterval = 'soon'\n[channels.out]"),
+            "polling.interval",
+            'a duration like "90s"',
+        ),
         (("[channels.out]", "[channels.out]\ndigest = 'every tuesday'"), "channels.out", "cron line"),
-        (("[channels.out]", "[channels.out]\ntimezone = 'Mars/Base'"), "channels.out.timezone", "IANA time zone"),
+        (
+            ("[channels.out]", "[channels.out]\ntimezone = 'Mars/Base'"),
+            "channels.out.timezone",
+            "IANA time zone",
+        ),
         (('url = "console://"', ""), "channels.out", "set url (or urls)"),
         (('name = "s"\n', ""), "subscriptions[0].name", "required key is missing"),
     ],

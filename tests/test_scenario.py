@@ -17,9 +17,8 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
-
 from support import free_port
+from werkzeug import Request, Response
 
 DATA = Path(__file__).parent / "sources" / "data"
 

@@ -127,9 +127,7 @@ def changes_context(changes: dict[str, list[Any]], escape: Escaper) -> list[dict
     ]
 
 
-def build_context(
-    items: Sequence[Pending], body_format: str, service: str | None
-) -> dict[str, Any]:
+def build_context(items: Sequence[Pending], body_format: str, service: str | None) -> dict[str, Any]:
     escape = text_escaper(body_format, service)
     groups: list[dict[str, Any]] = []
     for item in ordered(items):

@@ -62,9 +62,7 @@ def break_mentions(text: str, service: str | None) -> str:
 
 
 def renders_markdown(body_format: str, service: str | None) -> bool:
-    return body_format == "markdown" or (
-        body_format == "text" and service in MARKDOWN_RENDERING_SERVICES
-    )
+    return body_format == "markdown" or (body_format == "text" and service in MARKDOWN_RENDERING_SERVICES)
 
 
 def text_escaper(body_format: str, service: str | None) -> Escaper:

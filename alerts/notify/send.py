@@ -46,9 +46,7 @@ def _asset(timeout: float = SEND_TIMEOUT_SECONDS) -> AppriseAsset:
     )
 
 
-def _service(
-    url: str, tag: str | None = None, timeout: float = SEND_TIMEOUT_SECONDS
-) -> NotifyBase | None:
+def _service(url: str, tag: str | None = None, timeout: float = SEND_TIMEOUT_SECONDS) -> NotifyBase | None:
     # One URL, one service: Apprise.add() would split a string holding
     # several URLs into several services.
     return apprise.Apprise.instantiate(url, asset=_asset(timeout), tag=tag)
@@ -109,9 +107,7 @@ def body_limit(url: str) -> int | None:
     return service.body_maxlen if service is not None else None
 
 
-def send(
-    url: str, message: Message, *, tag: str, timeout: float = SEND_TIMEOUT_SECONDS
-) -> SendResult:
+def send(url: str, message: Message, *, tag: str, timeout: float = SEND_TIMEOUT_SECONDS) -> SendResult:
     """Deliver one message to one URL; never raises for a delivery failure."""
     if ":" in tag:
         # Apprise reads "a:b" as priority/retry syntax, not as a tag name.

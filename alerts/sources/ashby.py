@@ -86,11 +86,7 @@ def parse(payload: Any, board: BoardRef) -> list[Posting]:
     jobs = jobs_in(payload, board, "jobs")
     # Unlisted jobs are hidden from the public board; treating them as open
     # would announce jobs nobody can apply to.
-    return [
-        _posting(job, board, index)
-        for index, job in enumerate(jobs)
-        if job.get("isListed") is not False
-    ]
+    return [_posting(job, board, index) for index, job in enumerate(jobs) if job.get("isListed") is not False]
 
 
 async def fetch(client: httpx.AsyncClient, board: BoardRef, base_url: str) -> list[Posting]:

@@ -46,9 +46,7 @@ def display_url(url: str) -> str:
     shown = parsed.copy_with(username=None, password=None)
     params = list(shown.params.multi_items())
     if any(_SECRET_PARAM.search(name) for name, _ in params):
-        query = "&".join(
-            f"{name}={'***' if _SECRET_PARAM.search(name) else value}" for name, value in params
-        )
+        query = "&".join(f"{name}={'***' if _SECRET_PARAM.search(name) else value}" for name, value in params)
         return str(shown.copy_with(query=None)) + "?" + query
     return str(shown)
 

@@ -48,9 +48,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         country=to_str(job.get("country")),
         # workplaceType is often "unspecified"; then a "Remote - US"
         # location is the only hint.
-        work_model=work_model(
-            job.get("workplaceType"), location, *as_list(categories.get("allLocations"))
-        ),
+        work_model=work_model(job.get("workplaceType"), location, *as_list(categories.get("allLocations"))),
         employment_type=employment_type(categories.get("commitment")),
         salary_min=salary_min,
         salary_max=salary_max,

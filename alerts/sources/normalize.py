@@ -92,7 +92,7 @@ def from_epoch_ms(value: Any) -> datetime | None:
 
 
 def split_place(text: Any) -> tuple[str | None, str | None, str | None]:
-    """"London, England, United Kingdom" -> (city, region, country).
+    """ "London, England, United Kingdom" -> (city, region, country).
 
     Only a three-part name is split: two parts are ambiguous ("New York, NY"
     is city and region, "Berlin, Germany" is city and country).
@@ -167,16 +167,23 @@ def employment_type(value: Any) -> EmploymentType:
 
 
 _PERIODS = {
-    "year": "year", "annual": "year", "annually": "year", "yearly": "year",
-    "month": "month", "monthly": "month",
-    "week": "week", "weekly": "week",
-    "day": "day", "daily": "day",
-    "hour": "hour", "hourly": "hour",
+    "year": "year",
+    "annual": "year",
+    "annually": "year",
+    "yearly": "year",
+    "month": "month",
+    "monthly": "month",
+    "week": "week",
+    "weekly": "week",
+    "day": "day",
+    "daily": "day",
+    "hour": "hour",
+    "hourly": "hour",
 }
 
 
 def salary_period(value: Any) -> str | None:
-    """"1 YEAR" (Ashby), "per-year-salary" (Lever) -> "year"; None when the
+    """ "1 YEAR" (Ashby), "per-year-salary" (Lever) -> "year"; None when the
     interval is absent, "NONE", or a multiple such as "2 WEEK"."""
     text = clean_text(value)
     if not text:

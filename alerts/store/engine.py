@@ -18,7 +18,7 @@ def normalize_url(url: str) -> str:
     """`postgresql://` means psycopg 3 here, not SQLAlchemy's psycopg2 default."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -27,7 +27,9 @@ def make_engine(url: str) -> sa.Engine:
     try:
         parsed = make_url(url)
     except sa.exc.ArgumentError:
-        raise StoreError("database.url is not a database URL (sqlite:///file.db or postgresql://...)") from None
+        raise StoreError(
+            "database.url is not a database URL (sqlite:///file.db or postgresql://...)"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -25,9 +25,7 @@ def _posted(rsps: responses.RequestsMock) -> dict:
 @responses.activate
 def test_slack_payload(hostile_items) -> None:
     responses.add(responses.POST, SLACK_URL, body="ok")
-    message = render_message(
-        hostile_items[:1], native_format(SLACK_URL), service=service_of(SLACK_URL)
-    )
+    message = render_message(hostile_items[:1], native_format(SLACK_URL), service=service_of(SLACK_URL))
 
     assert send(SLACK_URL, message, tag="ch-slack") == SendResult("sent", "")
 
@@ -64,9 +62,7 @@ def test_slack_payload(hostile_items) -> None:
 @responses.activate
 def test_discord_payload(hostile_items) -> None:
     responses.add(responses.POST, DISCORD_URL, status=204)
-    message = render_message(
-        hostile_items[1:], native_format(DISCORD_URL), service=service_of(DISCORD_URL)
-    )
+    message = render_message(hostile_items[1:], native_format(DISCORD_URL), service=service_of(DISCORD_URL))
 
     assert send(DISCORD_URL, message, tag="ch-discord") == SendResult("sent", "")
 

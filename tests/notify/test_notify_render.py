@@ -103,8 +103,7 @@ def test_groups_by_company_then_kind_then_title(make_item) -> None:
 )
 def test_subject_counts_kinds_and_names_companies(make_item, kinds, companies, subject) -> None:
     items = [
-        make_item(k, company=c, title=f"t{n}")
-        for n, (k, c) in enumerate(zip(kinds, companies, strict=True))
+        make_item(k, company=c, title=f"t{n}") for n, (k, c) in enumerate(zip(kinds, companies, strict=True))
     ]
     assert render_message(items, "text").title == subject
 

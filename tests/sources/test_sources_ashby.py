@@ -74,63 +74,145 @@ def _components(*components: dict[str, Any]) -> Callable[[dict[str, Any]], None]
     return lambda job: job["compensation"].update(summaryComponents=list(components))
 
 
-EQUITY = {"compensationType": "EquityPercentage", "interval": "NONE", "currencyCode": None,
-          "minValue": None, "maxValue": None}
-SALARY = {"compensationType": "Salary", "interval": "1 YEAR", "currencyCode": "USD",
-          "minValue": 211400, "maxValue": 290600}
+EQUITY = {
+    "compensationType": "EquityPercentage",
+    "interval": "NONE",
+    "currencyCode": None,
+    "minValue": None,
+    "maxValue": None,
+}
+SALARY = {
+    "compensationType": "Salary",
+    "interval": "1 YEAR",
+    "currencyCode": "USD",
+    "minValue": 211400,
+    "maxValue": 290600,
+}
 
 VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ("unknown extra fields", _set(apiExtras={"x": 1}, secondaryLocations=[{"odd": True}]), {}),
     (
         "optional fields missing",
-        _drop("department", "team", "employmentType", "location", "publishedAt", "isListed",
-              "isRemote", "workplaceType", "address", "jobUrl", "applyUrl", "compensation"),
-        dict(department=None, team=None, employment_type="unknown", location=None, country=None,
-             work_model="unknown", url=None, apply_url=None, posted_at=None),
+        _drop(
+            "department",
+            "team",
+            "employmentType",
+            "location",
+            "publishedAt",
+            "isListed",
+            "isRemote",
+            "workplaceType",
+            "address",
+            "jobUrl",
+            "applyUrl",
+            "compensation",
+        ),
+        dict(
+            department=None,
+            team=None,
+            employment_type="unknown",
+            location=None,
+            country=None,
+            work_model="unknown",
+            url=None,
+            apply_url=None,
+            posted_at=None,
+        ),
     ),
     (
         "optional fields null",
-        _set(department=None, team=None, employmentType=None, location=None, publishedAt=None,
-             isListed=None, isRemote=None, workplaceType=None, address=None, jobUrl=None,
-             applyUrl=None, compensation=None),
-        dict(department=None, team=None, employment_type="unknown", location=None, country=None,
-             work_model="unknown", url=None, apply_url=None, posted_at=None),
+        _set(
+            department=None,
+            team=None,
+            employmentType=None,
+            location=None,
+            publishedAt=None,
+            isListed=None,
+            isRemote=None,
+            workplaceType=None,
+            address=None,
+            jobUrl=None,
+            applyUrl=None,
+            compensation=None,
+        ),
+        dict(
+            department=None,
+            team=None,
+            employment_type="unknown",
+            location=None,
+            country=None,
+            work_model="unknown",
+            url=None,
+            apply_url=None,
+            posted_at=None,
+        ),
     ),
     (
         "full postal address",
-        _set(address={"postalAddress": {"addressLocality": "New York City", "addressRegion": "NY",
-                                        "addressCountry": "USA"}}),
+        _set(
+            address={
+                "postalAddress": {
+                    "addressLocality": "New York City",
+                    "addressRegion": "NY",
+                    "addressCountry": "USA",
+                }
+            }
+        ),
         dict(city="New York City", region="NY", country="USA"),
     ),
     ("workplaceType OnSite", _set(workplaceType="OnSite", isRemote=False), dict(work_model="onsite")),
     # workplaceType wins: isRemote has been seen true on hybrid jobs.
-    ("workplaceType Hybrid with isRemote", _set(workplaceType="Hybrid", isRemote=True),
-     dict(work_model="hybrid")),
+    (
+        "workplaceType Hybrid with isRemote",
+        _set(workplaceType="Hybrid", isRemote=True),
+        dict(work_model="hybrid"),
+    ),
     ("isRemote alone", _set(workplaceType=None, isRemote=True), dict(work_model="remote")),
     ("isRemote false alone", _set(workplaceType=None, isRemote=False), dict(work_model="unknown")),
-    ("location text last", _set(workplaceType=None, isRemote=None, location="Remote (US)"),
-     dict(work_model="remote", location="Remote (US)")),
+    (
+        "location text last",
+        _set(workplaceType=None, isRemote=None, location="Remote (US)"),
+        dict(work_model="remote", location="Remote (US)"),
+    ),
     ("PartTime", _set(employmentType="PartTime"), dict(employment_type="part_time")),
     ("Intern", _set(employmentType="Intern"), dict(employment_type="intern")),
     ("Contract", _set(employmentType="Contract"), dict(employment_type="contract")),
     ("Temporary", _set(employmentType="Temporary"), dict(employment_type="temporary")),
-    ("yearly salary after equity", _components(EQUITY, SALARY),
-     dict(salary_min=211400.0, salary_max=290600.0, salary_currency="USD", salary_period="year")),
-    ("monthly salary", _components({**SALARY, "interval": "1 MONTH", "minValue": 11700,
-                                     "maxValue": 11700}),
-     dict(salary_min=11700.0, salary_max=11700.0, salary_currency="USD", salary_period="month")),
-    ("hourly salary", _components({**SALARY, "interval": "1 HOUR", "minValue": 30.5,
-                                    "maxValue": None, "currencyCode": "GBP"}),
-     dict(salary_min=30.5, salary_currency="GBP", salary_period="hour")),
+    (
+        "yearly salary after equity",
+        _components(EQUITY, SALARY),
+        dict(salary_min=211400.0, salary_max=290600.0, salary_currency="USD", salary_period="year"),
+    ),
+    (
+        "monthly salary",
+        _components({**SALARY, "interval": "1 MONTH", "minValue": 11700, "maxValue": 11700}),
+        dict(salary_min=11700.0, salary_max=11700.0, salary_currency="USD", salary_period="month"),
+    ),
+    (
+        "hourly salary",
+        _components(
+            {**SALARY, "interval": "1 HOUR", "minValue": 30.5, "maxValue": None, "currencyCode": "GBP"}
+        ),
+        dict(salary_min=30.5, salary_currency="GBP", salary_period="hour"),
+    ),
     ("equity only", _components(EQUITY), {}),
     ("salary without amounts", _components({**SALARY, "minValue": None, "maxValue": None}), {}),
     ("summaryComponents null", _set(compensation={"summaryComponents": None}), {}),
-    ("leading and trailing spaces in title", _set(title=" Security Engineer, Cloud "),
-     dict(title="Security Engineer, Cloud")),
-    ("non-ASCII title", _set(title="Ingeniero/a de Software – México"),
-     dict(title="Ingeniero/a de Software – México")),
-    ("HTML entities in title", _set(title="Design &amp; Research &quot;Lead&quot;"),
-     dict(title='Design & Research "Lead"')),
+    (
+        "leading and trailing spaces in title",
+        _set(title=" Security Engineer, Cloud "),
+        dict(title="Security Engineer, Cloud"),
+    ),
+    (
+        "non-ASCII title",
+        _set(title="Ingeniero/a de Software – México"),
+        dict(title="Ingeniero/a de Software – México"),
+    ),
+    (
+        "HTML entities in title",
+        _set(title="Design &amp; Research &quot;Lead&quot;"),
+        dict(title='Design & Research "Lead"'),
+    ),
     ("title null", _set(title=None), dict(title="")),
     ("isListed missing is listed", _drop("isListed"), {}),
 ]

@@ -63,7 +63,11 @@ def test_registry_matches_the_design() -> None:
 def test_recorded_payload_over_http(
     httpserver: HTTPServer,
     payload_bytes: Callable[[str], bytes],
-    kind: str, token: str, fixture: str, path: str, query: str,
+    kind: str,
+    token: str,
+    fixture: str,
+    path: str,
+    query: str,
 ) -> None:
     body = payload_bytes(fixture)
     httpserver.expect_request(path, method="GET", query_string=query).respond_with_data(
@@ -101,11 +105,19 @@ def test_redirects_are_followed(httpserver: HTTPServer, payload_bytes: Callable[
 @pytest.mark.parametrize(
     ("kind", "token", "fixture", "expected_url"),
     [
-        ("greenhouse", "vercel", "greenhouse_vercel.json",
-         "https://boards-api.greenhouse.io/v1/boards/vercel/jobs?content=true"),
+        (
+            "greenhouse",
+            "vercel",
+            "greenhouse_vercel.json",
+            "https://boards-api.greenhouse.io/v1/boards/vercel/jobs?content=true",
+        ),
         ("lever", "spotify", "lever_spotify.json", "https://api.lever.co/v0/postings/spotify?mode=json"),
-        ("ashby", "linear", "ashby_linear.json",
-         "https://api.ashbyhq.com/posting-api/job-board/linear?includeCompensation=true"),
+        (
+            "ashby",
+            "linear",
+            "ashby_linear.json",
+            "https://api.ashbyhq.com/posting-api/job-board/linear?includeCompensation=true",
+        ),
     ],
 )
 def test_default_base_url(

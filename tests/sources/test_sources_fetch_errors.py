@@ -72,7 +72,11 @@ STATUS_CASES = [
 def test_http_status(
     httpserver: HTTPServer,
     kind: tuple[BoardRef, str, str, bytes],
-    status: int, body: bytes, content_type: str, transient: bool, says: str,
+    status: int,
+    body: bytes,
+    content_type: str,
+    transient: bool,
+    says: str,
 ) -> None:
     board, _, path, _ = kind
     httpserver.expect_request(path).respond_with_data(body, status=status, content_type=content_type)
@@ -105,7 +109,10 @@ BODY_CASES = [
 def test_unreadable_body(
     httpserver: HTTPServer,
     kind: tuple[BoardRef, str, str, bytes],
-    body: bytes, content_type: str, transient: bool, says: str,
+    body: bytes,
+    content_type: str,
+    transient: bool,
+    says: str,
 ) -> None:
     board, _, path, _ = kind
     httpserver.expect_request(path).respond_with_data(body, content_type=content_type)

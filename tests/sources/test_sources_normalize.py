@@ -58,8 +58,17 @@ def test_to_str_keeps_urls_as_they_are() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (1, 1.0), (2.5, 2.5), ("3", 3.0), ("1,000", 1000.0), ("x", None), (None, None),
-        (False, None), (float("nan"), None), ("Infinity", None), (10**400, None), ([1], None),
+        (1, 1.0),
+        (2.5, 2.5),
+        ("3", 3.0),
+        ("1,000", 1000.0),
+        ("x", None),
+        (None, None),
+        (False, None),
+        (float("nan"), None),
+        ("Infinity", None),
+        (10**400, None),
+        ([1], None),
     ],
 )
 def test_to_float(value: object, expected: float | None) -> None:
@@ -117,13 +126,25 @@ def test_split_place(text: object, expected: tuple[str | None, ...]) -> None:
             "vercel",
             "https://boards-api.greenhouse.io/v1/boards/vercel/jobs?content=true",
         ),
-        ("https://api.lever.co/v0/", "/postings/{token}?mode=json", "spotify",
-         "https://api.lever.co/v0/postings/spotify?mode=json"),
-        ("https://{token}.recruitee.com/api", "/offers/", "channable",
-         "https://channable.recruitee.com/api/offers/"),
+        (
+            "https://api.lever.co/v0/",
+            "/postings/{token}?mode=json",
+            "spotify",
+            "https://api.lever.co/v0/postings/spotify?mode=json",
+        ),
+        (
+            "https://{token}.recruitee.com/api",
+            "/offers/",
+            "channable",
+            "https://channable.recruitee.com/api/offers/",
+        ),
         # A token can never leave its path segment or start a query.
-        ("http://h/v1", "/boards/{token}/jobs", "a b/../c?x=1",
-         "http://h/v1/boards/a%20b%2F..%2Fc%3Fx%3D1/jobs"),
+        (
+            "http://h/v1",
+            "/boards/{token}/jobs",
+            "a b/../c?x=1",
+            "http://h/v1/boards/a%20b%2F..%2Fc%3Fx%3D1/jobs",
+        ),
     ],
 )
 def test_board_url(base_url: str, path: str, token: str, expected: str) -> None:
@@ -133,8 +154,10 @@ def test_board_url(base_url: str, path: str, token: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://boards-api.greenhouse.io/v1/boards/x/jobs?content=true",
-         "https://boards-api.greenhouse.io/v1/boards/x/jobs?content=true"),
+        (
+            "https://boards-api.greenhouse.io/v1/boards/x/jobs?content=true",
+            "https://boards-api.greenhouse.io/v1/boards/x/jobs?content=true",
+        ),
         ("https://user:hunter2@proxy.example/v1/x", "https://proxy.example/v1/x"),
         ("https://h.example/jobs?api_key=hunter2&page=2", "https://h.example/jobs?api_key=***&page=2"),
         ("http://[::1", "<invalid URL>"),

@@ -1,0 +1,85 @@
+"""The command line. The only package that prints or exits.
+
+Each module adds its commands to `main`: run.py (run, validate, db),
+boards.py (status).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from alerts import __version__
+from alerts.errors import AlertsError
+
+log = logging.getLogger("alerts")
+
+
+def _setup_logging(verbose: int) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    # Third-party loggers may print URLs with credentials: keep them quiet unless asked twice.
+    for name in ("httpx", "httpcore", "apscheduler", "alembic"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+    # Apprise's per-send results capture its log records through handlers on
+    # its own logger, so it keeps its level; it just does not reach our stderr.
+    logging.getLogger("apprise").propagate = verbose > 1
+
+
+def common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--config and -v for every command, and one clear line instead of a traceback."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        envvar="ALERTS_CONFIG",
+        default="alerts.toml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The TOML config file (env ALERTS_CONFIG).",
+    )
+    @click.option(
+        "-v", "--verbose", count=True, help="More logging; tracebacks on errors. -vv: library logs too."
+    )
+    @functools.wraps(command)
+    def wrapper(config_path: str, verbose: int, **kwargs: Any) -> None:
+        _setup_logging(verbose)
+        try:
+            command(config_path=config_path, **kwargs)
+        except AlertsError as exc:
+            if verbose:
+                traceback.print_exc()
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            sys.exit(130)
+
+    return wrapper
+
+
+def load(config_path: str):  # type: ignore[no-untyped-def]
+    from alerts.checks import check_config
+    from alerts.config import load_config
+
+    config = load_config(config_path)
+    check_config(config)
+    return config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="alerts")
+def main() -> None:
+    """Job-change alerts: watch job boards, get told what opened, changed or closed."""
+
+
+# Imported for their side effect of registering commands on `main`.
+from alerts.cli import boards, run  # noqa: E402,F401
