@@ -35,11 +35,15 @@ class SourceError(AlertsError):
         *,
         status: int | None = None,
         transient: bool = True,
+        retry_after: float | None = None,
     ):
         self.board = board
         self.message = message
         self.status = status
         self.transient = transient
+        # Seconds the source asked us to wait (Retry-After) beyond what one
+        # cycle waits: the board's next poll is pushed back at least this far.
+        self.retry_after = retry_after
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -22,6 +22,9 @@ EMPLOYMENT_TYPES: tuple[str, ...] = (
     "unknown",
 )
 EVENT_KINDS: tuple[str, ...] = ("opened", "updated", "closed", "reopened")
+# Source kinds that are another host of the same provider: a Lever EU board's
+# postings are Lever postings (bluedoor names the provider "lever").
+PROVIDER_OF: dict[str, str] = {"lever-eu": "lever"}
 
 # Fields whose change is an `updated` event. Salary is compared as one
 # display value so that "USD 150,000-180,000 per year" changes read well.
@@ -74,12 +77,23 @@ class Posting:
     apply_url: str | None = None
     posted_at: datetime | None = None
     updated_at: datetime | None = None
+    # False when the source itself marks the posting closed (bluedoor's
+    # `status: inactive`): it is closed at once, no misses needed.
+    active: bool = True
+    # The job's identity on its own ATS board ("ashby:<id>") when this source
+    # is an aggregator that knows it (bluedoor's provider + provider_job_key).
+    same_as: str | None = None
     # The source's record as received; never compared, never stored.
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def board_key(self) -> str:
         return f"{self.source}:{self.board}"
+
+    @property
+    def identity(self) -> str:
+        """One job, whichever source it was seen through."""
+        return self.same_as or f"{PROVIDER_OF.get(self.source, self.source)}:{self.external_id}"
 
     @property
     def salary(self) -> str | None:

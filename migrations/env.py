@@ -19,6 +19,7 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        user_module_prefix="t.",
     )
     with context.begin_transaction():
         context.run_migrations()

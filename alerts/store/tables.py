@@ -57,6 +57,11 @@ boards = sa.Table(
     sa.Column("last_modified", sa.Text),
     sa.Column("lease_owner", sa.String(100)),
     sa.Column("lease_until", UTCDateTime),
+    # Set while a sudden drop (to zero, or most of a large board) waits for
+    # the next poll to confirm it; nothing is announced meanwhile.
+    sa.Column("suspect_since", UTCDateTime),
+    # The last complete (not incremental) snapshot.
+    sa.Column("last_full_at", UTCDateTime),
 )
 
 postings = sa.Table(
@@ -82,6 +87,10 @@ events = sa.Table(
     sa.Column("board_id", sa.Integer, sa.ForeignKey("boards.id", ondelete="CASCADE"), nullable=False),
     sa.Column("external_id", sa.String(255), nullable=False),
     sa.Column("kind", sa.String(10), nullable=False),
+    # Posting.identity and content_hash: the same change seen through two
+    # sources (bluedoor and the ATS board) is announced once.
+    sa.Column("identity", sa.String(300), index=True),
+    sa.Column("content_hash", sa.String(64)),
     sa.Column("changes", JSON, nullable=False),
     sa.Column("posting", JSON, nullable=False),
     sa.Column("occurred_at", UTCDateTime, nullable=False, index=True),

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
-import alerts.store.tables as t
 from sqlalchemy.dialects import postgresql
 
+import alerts.store.tables as t
 
 revision = "0001"
 down_revision = None
