@@ -33,6 +33,28 @@ class Outcome:
     events: list[Event] = field(default_factory=list)
     # Only the rows that differ from what is stored, keyed by external_id.
     changed: dict[str, Stored] = field(default_factory=dict)
+    # Keys of `changed` whose posting data came from this snapshot (the
+    # others only count a miss or close).
+    fresh: set[str] = field(default_factory=set)
+
+
+# A sudden drop is held until the next poll confirms it: a board that returns
+# nothing at all, or loses more than half of a board this large or larger.
+SUSPECT_MIN_BOARD = 10
+
+
+def suspect_reason(stored: dict[str, Stored], snapshot: list[Posting]) -> str | None:
+    """Why this complete snapshot looks like a board hiccup, or None."""
+    open_keys = {key for key, row in stored.items() if row.state == "open"}
+    if not open_keys:
+        return None
+    if not snapshot:
+        return f"returned no postings (it had {len(open_keys)})"
+    present = len(open_keys & {p.external_id for p in snapshot if p.active})
+    lost = len(open_keys) - present
+    if len(open_keys) >= SUSPECT_MIN_BOARD and lost * 2 > len(open_keys):
+        return f"lost {lost} of its {len(open_keys)} postings at once"
+    return None
 
 
 def reconcile(
@@ -42,11 +64,13 @@ def reconcile(
     baseline: bool,
     close_after_misses: int,
     now: datetime,
+    complete: bool = True,
 ) -> Outcome:
     """Events and changed rows for one board.
 
     `baseline` is True for the board's first complete snapshot: its state is
-    stored and its events are marked as the baseline's.
+    stored and its events are marked as the baseline's. An incomplete
+    (incremental) snapshot holds only what changed: absence from it is no miss.
     """
     out = Outcome(baseline=baseline)
     seen: set[str] = set()
@@ -62,7 +86,9 @@ def reconcile(
             continue
         seen.add(key)
         old = stored.get(key)
-        if old is None:
+        if not posting.active:
+            _inactive(out, key, old, posting, emit)
+        elif old is None:
             out.changed[key] = Stored(posting)
             emit("opened", posting)
         elif old.state == "closed":
@@ -74,9 +100,10 @@ def reconcile(
                 emit("updated", posting, changes)
             if changes or old.misses or old.posting != posting:
                 out.changed[key] = Stored(posting)
+    out.fresh = set(out.changed)
 
     for key, old in stored.items():
-        if key in seen or old.state == "closed":
+        if not complete or key in seen or old.state == "closed":
             continue
         misses = old.misses + 1
         if misses >= close_after_misses:
@@ -85,3 +112,11 @@ def reconcile(
         else:
             out.changed[key] = replace(old, misses=misses)
     return out
+
+
+def _inactive(out: Outcome, key: str, old: Stored | None, posting: Posting, emit) -> None:  # type: ignore[no-untyped-def]
+    """The source says the posting is closed: close it now, no misses needed."""
+    if old is not None and old.state == "open":
+        emit("closed", posting)
+    if old is None or old.state == "open" or old.posting != posting:
+        out.changed[key] = Stored(posting, state="closed")

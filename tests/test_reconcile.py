@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
 
 from alerts.model import Posting
-from alerts.reconcile import Stored, reconcile
+from alerts.reconcile import Stored, reconcile, suspect_reason
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 
@@ -83,3 +84,49 @@ def test_closed_posting_stays_quiet_while_absent():
 def test_duplicate_ids_in_one_snapshot_count_once():
     out = run({}, [job("1", "A"), job("1", "B")])
     assert [(e.kind, e.posting.title) for e in out.events] == [("opened", "A")]
+
+
+def test_source_marked_inactive_closes_at_once():
+    stored = {"1": Stored(job("1")), "2": Stored(job("2"))}
+    out = run(stored, [job("1"), replace(job("2"), active=False)])
+    assert [(e.kind, e.external_id) for e in out.events] == [("closed", "2")]
+    assert out.changed["2"].state == "closed" and "2" in out.fresh
+
+
+def test_inactive_posting_never_seen_is_stored_closed_silently():
+    out = run({}, [replace(job("9"), active=False)])
+    assert out.events == [] and out.changed["9"].state == "closed"
+
+
+def test_inactive_then_active_again_is_reopened():
+    out = run({"1": Stored(job("1"), state="closed")}, [job("1")])
+    assert [e.kind for e in out.events] == ["reopened"]
+
+
+def test_incremental_snapshot_counts_no_misses():
+    stored = {"1": Stored(job("1")), "2": Stored(job("2"))}
+    out = reconcile(stored, [job("3")], baseline=False, close_after_misses=1, now=NOW, complete=False)
+    assert [e.kind for e in out.events] == ["opened"]
+    assert set(out.changed) == {"3"}
+
+
+@pytest.mark.parametrize(
+    ("stored_count", "kept", "suspect"),
+    [
+        (1, 0, True),  # to zero: always suspect
+        (30, 0, True),
+        (10, 4, True),  # lost 6 of 10
+        (10, 5, False),  # lost exactly half
+        (9, 1, False),  # small boards may shrink
+        (0, 0, False),  # nothing to lose
+    ],
+)
+def test_suspect_drops(stored_count, kept, suspect):
+    stored = {str(i): Stored(job(str(i))) for i in range(stored_count)}
+    snapshot = [job(str(i)) for i in range(kept)]
+    assert (suspect_reason(stored, snapshot) is not None) is suspect
+
+
+def test_closed_postings_do_not_count_towards_a_drop():
+    stored = {str(i): Stored(job(str(i)), state="closed") for i in range(20)}
+    assert suspect_reason(stored, []) is None

@@ -35,8 +35,9 @@ def store(database_url):
     store.close()
 
 
-def apply(store, snapshot, route=to_channel):
-    return store.apply_snapshot(BOARD, snapshot, close_after_misses=2, now=NOW, route=route)
+def apply(store, snapshot, route=to_channel, **kwargs):
+    applied = store.apply_snapshot(BOARD, snapshot, close_after_misses=2, now=NOW, route=route, **kwargs)
+    return applied.events
 
 
 def test_migrations_build_exactly_the_tables(store):
@@ -119,3 +120,62 @@ def test_digest_bookkeeping(store):
     store.set_last_digest("daily", NOW)
     store.set_last_digest("daily", NOW + timedelta(days=1))
     assert store.last_digest("daily") == NOW + timedelta(days=1)
+
+
+def board_of(store, key="greenhouse:acme"):
+    return next(b for b in store.board_rows() if b.key == key)
+
+
+def test_sudden_drop_is_held_then_confirmed(store):
+    many = [job(str(i)) for i in range(12)]
+    apply(store, many)
+    held = store.apply_snapshot(BOARD, [], close_after_misses=1, now=NOW, route=to_channel)
+    assert held.held == "returned no postings (it had 12)" and held.events == []
+    assert board_of(store).suspect_since == NOW and board_of(store).open_postings == 12
+    # The next poll shows the same: the drop is real and is reconciled.
+    confirmed = store.apply_snapshot(BOARD, [], close_after_misses=1, now=NOW, route=to_channel)
+    assert confirmed.held is None and len(confirmed.events) == 12
+    assert board_of(store).suspect_since is None and board_of(store).open_postings == 0
+
+
+def test_hiccup_that_recovers_changes_nothing(store):
+    many = [job(str(i)) for i in range(12)]
+    apply(store, many)
+    assert store.apply_snapshot(BOARD, many[:3], close_after_misses=1, now=NOW, route=to_channel).held
+    recovered = store.apply_snapshot(BOARD, many, close_after_misses=1, now=NOW, route=to_channel)
+    assert recovered.held is None and recovered.events == []
+    assert board_of(store).suspect_since is None
+
+
+def test_validators_are_kept_for_the_next_fetch(store):
+    apply(store, [job("1")], etag='W/"abc"', last_modified="Tue, 24 Nov 2026 08:00:00 GMT")
+    state = store.fetch_state(BOARD)
+    assert (state.etag, state.last_modified, state.baselined, state.last_full_at) == (
+        'W/"abc"',
+        "Tue, 24 Nov 2026 08:00:00 GMT",
+        True,
+        NOW,
+    )
+    store.record_not_modified(BOARD, NOW + timedelta(minutes=15))
+    assert board_of(store).last_success_at == NOW + timedelta(minutes=15)
+
+
+def test_incremental_snapshot_keeps_absent_postings_open(store):
+    apply(store, [job("1"), job("2")])
+    applied = store.apply_snapshot(BOARD, [job("3")], close_after_misses=1, now=NOW, route=to_channel, complete=False)
+    assert [e.kind for e in applied.events] == ["opened"]
+    assert board_of(store).open_postings == 3
+
+
+def test_the_same_change_from_two_sources_is_queued_once(store):
+    aggregator = BoardRef("bluedoor", "company=Acme")
+    store.sync_boards([aggregator], NOW)
+    direct = Posting("ashby", "acme", "abc-1", "Engineer", company="Acme")
+    via = Posting("bluedoor", "company=Acme", "bd-9", "Engineer", company="Acme", same_as="ashby:abc-1")
+    for ref in (BOARD, aggregator):
+        store.apply_snapshot(ref, [], close_after_misses=2, now=NOW, route=to_channel)
+    ashby_board = store.apply_snapshot(BOARD, [direct], close_after_misses=2, now=NOW, route=to_channel)
+    later = NOW + timedelta(hours=1)
+    bluedoor_board = store.apply_snapshot(aggregator, [via], close_after_misses=2, now=later, route=to_channel)
+    assert [e.kind for e in ashby_board.events] == ["opened"] and [e.kind for e in bluedoor_board.events] == ["opened"]
+    assert [q.pending.event.posting.source for q in store.queued("c", None)] == ["ashby"]

@@ -1,18 +1,20 @@
 """Every query. The only package that touches the database.
 
 Methods are synchronous; the async cycle calls them through a worker thread.
-Queries are grouped by what they serve: boards and postings (boards.py), the
-outbox and channel state (outbox.py).
+Queries are grouped by what they serve: board rows (boards.py), snapshots of
+postings and their events (snapshots.py), the outbox and channel state
+(outbox.py).
 """
 
 from __future__ import annotations
 
 from alerts.store.base import StoreBase
-from alerts.store.boards import BoardQueries, Router
+from alerts.store.boards import BoardQueries, FetchState
 from alerts.store.outbox import OutboxQueries, Queued
+from alerts.store.snapshots import Applied, Router, SnapshotQueries
 
-__all__ = ["Queued", "Router", "Store"]
+__all__ = ["Applied", "FetchState", "Queued", "Router", "Store"]
 
 
-class Store(BoardQueries, OutboxQueries, StoreBase):
+class Store(SnapshotQueries, BoardQueries, OutboxQueries, StoreBase):
     pass

@@ -1,0 +1,36 @@
+"""When to poll a board next, and when an incremental fetch is enough. Pure."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+# A board that keeps failing waits twice as long each time, up to this (or
+# its own interval when that is longer); a success brings it back at once.
+FAILURE_BACKOFF_CAP = timedelta(hours=6)
+# Sources with an incremental mode still take a complete snapshot this often,
+# so that postings that vanished without a trace are noticed and closed.
+FULL_SNAPSHOT_EVERY = timedelta(hours=6)
+# Incremental fetches reach back a little before the last success: clocks drift.
+INCREMENTAL_OVERLAP = timedelta(minutes=5)
+
+
+def next_poll(interval: timedelta, jitter: timedelta, now: datetime) -> datetime:
+    return now + interval + jitter * random.random()
+
+
+def after_failure(interval: timedelta, failures: int, retry_after: float | None) -> timedelta:
+    backoff = min(interval * (2 ** max(failures - 1, 0)), max(FAILURE_BACKOFF_CAP, interval))
+    return max(backoff, timedelta(seconds=retry_after or 0))
+
+
+def incremental_since(source: Any, state: Any, now: datetime) -> datetime | None:
+    """The `since` of an incremental fetch, or None for a complete snapshot."""
+    if not getattr(source, "incremental", False) or not state.baselined:
+        return None
+    if state.last_full_at is None or now - state.last_full_at >= FULL_SNAPSHOT_EVERY:
+        return None
+    if state.last_success_at is None:
+        return None
+    return state.last_success_at - INCREMENTAL_OVERLAP
