@@ -1,9 +1,10 @@
-"""Plain-text reports for `alerts status`; cli.py prints them."""
+"""Plain-text reports for `alerts status` and `alerts history`; the CLI prints them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from alerts.config import Config
 from alerts.store import Store
@@ -19,21 +20,36 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str
         yield "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
 
 
-def status_lines(config: Config, store: Store) -> Iterator[str]:
-    wanted = set(config.boards())
-    rows = []
-    for b in store.board_rows():
-        if b.key not in wanted:
-            continue
-        if b.last_error:
-            status = f" (HTTP {b.last_status})" if b.last_status else ""
-            health = f"failing x{b.consecutive_failures}: {b.last_error}{status}"
-        else:
-            health = "ok" if b.last_success_at else "not polled yet"
-        rows.append((b.key, str(b.open_postings), _when(b.last_success_at), health))
-    yield from _table(("BOARD", "OPEN", "LAST SUCCESS", "HEALTH"), rows)
-    counts = store.delivery_counts()
+def status_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
+    yield from board_lines(config, store, now)
     yield ""
+    yield from channel_lines(config, store)
+
+
+def _health(row: Any) -> str:
+    if row.last_error:
+        status = f" (HTTP {row.last_status})" if row.last_status else ""
+        return f"failing x{row.consecutive_failures}: {row.last_error}{status}"
+    if row.suspect_since:
+        return f"holding a sudden drop since {_when(row.suspect_since)} (next poll confirms or clears it)"
+    return "ok" if row.last_success_at else "not polled yet"
+
+
+def board_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
+    known = {row.key: row for row in store.board_rows()}
+    rows = []
+    for key in sorted(config.boards()):
+        row = known.get(key)
+        if row is None:
+            rows.append((key, "0", "never", "now", "not polled yet"))
+            continue
+        due = "now" if row.next_poll_at is None or row.next_poll_at <= now else _when(row.next_poll_at)
+        rows.append((key, str(row.open_postings), _when(row.last_success_at), due, _health(row)))
+    yield from _table(("BOARD", "OPEN", "LAST SUCCESS", "NEXT POLL", "HEALTH"), rows)
+
+
+def channel_lines(config: Config, store: Store) -> Iterator[str]:
+    counts = store.delivery_counts()
     channel_rows = [
         (
             name,
@@ -44,3 +60,22 @@ def status_lines(config: Config, store: Store) -> Iterator[str]:
         for name in sorted(config.channels)
     ]
     yield from _table(("CHANNEL", "PENDING", "SENT", "DEAD"), channel_rows)
+
+
+def history_lines(rows: list[Any]) -> Iterator[str]:
+    table = []
+    for row in rows:
+        posting = row.posting
+        changes = "; ".join(f"{field}: {old} -> {new}" for field, (old, new) in row.changes.items())
+        table.append(
+            (
+                _when(row.occurred_at),
+                row.key,
+                row.kind,
+                f"{posting.get('title') or '(untitled)'}" + (f" ({changes})" if changes else ""),
+            )
+        )
+    if not table:
+        yield "no events in that window"
+        return
+    yield from _table(("WHEN", "BOARD", "EVENT", "POSTING"), table)
