@@ -31,3 +31,15 @@ class StoreBase:
     def _insert(self, table: sa.Table) -> Any:
         dialect = postgresql if self.dialect == "postgresql" else sqlite
         return dialect.insert(table)
+
+    def ping(self) -> bool:
+        """True when the database answers (for /healthz)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.text("SELECT 1")).scalar_one() == 1
+
+    def pending_count(self) -> int:
+        from alerts.store.tables import deliveries
+
+        with self.engine.connect() as conn:
+            query = sa.select(sa.func.count()).select_from(deliveries).where(deliveries.c.status == "pending")
+            return conn.execute(query).scalar_one()

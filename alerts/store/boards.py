@@ -23,6 +23,7 @@ class FetchState:
     last_full_at: datetime | None
     last_success_at: datetime | None
     baselined: bool
+    consecutive_failures: int
 
 
 class BoardQueries(StoreBase):
@@ -42,6 +43,7 @@ class BoardQueries(StoreBase):
             boards.c.last_full_at,
             boards.c.last_success_at,
             boards.c.baselined,
+            boards.c.consecutive_failures,
         )
         with self.engine.connect() as conn:
             row = conn.execute(query.where(boards.c.key == board.key)).one()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
+from typing import IO
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -70,3 +72,39 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+class ProcessLock:
+    """One `alerts run` per SQLite file: SQLite serves one process.
+
+    An exclusive, non-blocking flock on `<database>.lock`; the OS drops it
+    when the process dies, even by SIGKILL, so a stale lock cannot linger.
+    """
+
+    def __init__(self, url: str):
+        parsed = make_url(normalize_url(url))
+        self.path: Path | None = None
+        if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+            self.path = Path(parsed.database).resolve()
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(f"{self.path}.lock", "a+")  # noqa: SIM115 (held for the process's life)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise StoreError(
+                f"another alerts process is already running on {self.path}; SQLite serves one "
+                "process (stop the other one, or use PostgreSQL to run several)"
+            ) from None
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None

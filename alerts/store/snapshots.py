@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from alerts.errors import StoreError
 from alerts.model import BoardRef, Event, Posting
 from alerts.reconcile import Outcome, Stored, reconcile, suspect_reason
 from alerts.store.base import StoreBase
@@ -20,6 +21,10 @@ Router = Callable[[Event, bool], dict[str, list[str]]]
 # The same change reported by another source (bluedoor and the ATS board)
 # within this window is not announced again on a channel.
 SAME_CHANGE_WINDOW = timedelta(days=7)
+
+
+class LeaseLost(StoreError):
+    """This process no longer holds the board it was working on."""
 
 
 @dataclass
@@ -41,6 +46,7 @@ class SnapshotQueries(StoreBase):
         complete: bool = True,
         etag: str | None = None,
         last_modified: str | None = None,
+        owner: str | None = None,
     ) -> Applied:
         """Reconcile a snapshot and write state, events and outbox rows at once.
 
@@ -48,12 +54,16 @@ class SnapshotQueries(StoreBase):
         the hold itself) until the next one confirms it.
         """
         with self.engine.begin() as conn:
-            query = sa.select(boards.c.id, boards.c.baselined, boards.c.suspect_since).where(
-                boards.c.key == board.key
-            )
+            query = sa.select(
+                boards.c.id, boards.c.baselined, boards.c.suspect_since, boards.c.lease_owner
+            ).where(boards.c.key == board.key)
             if self.dialect == "postgresql":
                 query = query.with_for_update()
             row = conn.execute(query).one()
+            if owner is not None and row.lease_owner != owner:
+                # Our lease ran out and another process took the board over:
+                # its snapshot wins; writing ours could announce twice.
+                raise LeaseLost(f"{board.key}: lease lost to another process; snapshot dropped")
             stored, ids = self._load_postings(conn, row.id)
             held = suspect_reason(stored, snapshot) if complete and row.baselined else None
             if held and row.suspect_since is None:

@@ -122,3 +122,13 @@ channels = sa.Table(
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("last_digest_at", UTCDateTime),
 )
+
+# Named leases held by one process for a while (e.g. "channel:team-slack"),
+# so several processes on one database never deliver to a channel at once.
+leases = sa.Table(
+    "leases",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("owner", sa.String(100)),
+    sa.Column("until", UTCDateTime),
+)

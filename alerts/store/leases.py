@@ -1,0 +1,101 @@
+"""Leases: which process polls which board, and delivers to which channel.
+
+A lease is a row updated in one statement that only succeeds when nobody
+else holds it (or their lease ran out), so any number of processes on one
+PostgreSQL database share the work and a dead process's work is taken over
+once its leases expire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from alerts.store.base import StoreBase
+from alerts.store.tables import boards, leases
+
+
+def _free(table: sa.Table, now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(table.c.lease_until.is_(None), table.c.lease_until < now)
+
+
+class LeaseQueries(StoreBase):
+    def claim_boards(
+        self,
+        owner: str,
+        keys: Iterable[str],
+        now: datetime,
+        lease: timedelta,
+        *,
+        limit: int,
+        due_only: bool = True,
+    ) -> list[str]:
+        """Claim up to `limit` of these boards that are due and free; returns their keys."""
+        keys = list(keys)
+        if not keys or limit <= 0:
+            return []
+        candidates = sa.select(boards.c.id).where(boards.c.key.in_(keys), _free(boards, now))
+        if due_only:
+            candidates = candidates.where(
+                sa.or_(boards.c.next_poll_at.is_(None), boards.c.next_poll_at <= now)
+            )
+        candidates = candidates.order_by(boards.c.next_poll_at).limit(limit)
+        if self.dialect == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
+        stmt = (
+            sa.update(boards)
+            # Re-check freedom in the UPDATE itself: on SQLite there is no
+            # FOR UPDATE, and this keeps the single statement safe.
+            .where(boards.c.id.in_(candidates.scalar_subquery()), _free(boards, now))
+            .values(lease_owner=owner, lease_until=now + lease)
+            .returning(boards.c.key)
+        )
+        with self.engine.begin() as conn:
+            return list(conn.execute(stmt).scalars())
+
+    def release_board(self, owner: str, key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(boards)
+                .where(boards.c.key == key, boards.c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+
+    def release_all(self, owner: str) -> None:
+        """A clean shutdown hands everything back at once instead of letting leases expire."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(boards)
+                .where(boards.c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+            conn.execute(sa.delete(leases).where(leases.c.owner == owner))
+
+    def claim(self, owner: str, name: str, now: datetime, lease: timedelta) -> bool:
+        """A named lease (e.g. "channel:slack"): True when this owner now holds it."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._insert(leases)
+                .values(name=name, owner=None, until=None)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            taken = conn.execute(
+                sa.update(leases)
+                .where(
+                    leases.c.name == name,
+                    sa.or_(leases.c.owner == owner, leases.c.until.is_(None), leases.c.until < now),
+                )
+                .values(owner=owner, until=now + lease)
+                .returning(leases.c.name)
+            ).first()
+        return taken is not None
+
+    def release(self, owner: str, name: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(leases)
+                .where(leases.c.name == name, leases.c.owner == owner)
+                .values(owner=None, until=None)
+            )

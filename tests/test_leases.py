@@ -1,0 +1,95 @@
+"""Leases on a real SQLite file and the real PostgreSQL: who polls which board."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from alerts.errors import StoreError
+from alerts.model import BoardRef, Posting
+from alerts.store import LeaseLost, ProcessLock, Store
+
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+LEASE = timedelta(minutes=5)
+REFS = [BoardRef("greenhouse", f"b{i}") for i in range(5)]
+KEYS = [ref.key for ref in REFS]
+
+
+@pytest.fixture
+def store(database_url):
+    store = Store(database_url)
+    store.upgrade()
+    store.sync_boards(REFS, NOW)
+    yield store
+    store.close()
+
+
+def test_two_owners_never_hold_the_same_board(store):
+    first = store.claim_boards("a", KEYS, NOW, LEASE, limit=3)
+    second = store.claim_boards("b", KEYS, NOW, LEASE, limit=10)
+    assert len(first) == 3 and len(second) == 2
+    assert set(first).isdisjoint(second)
+    assert store.claim_boards("c", KEYS, NOW, LEASE, limit=10) == []
+
+
+def test_expired_lease_is_taken_over(store):
+    store.claim_boards("dead", KEYS, NOW, LEASE, limit=10)
+    later = NOW + LEASE + timedelta(seconds=1)
+    assert sorted(store.claim_boards("alive", KEYS, later, LEASE, limit=10)) == sorted(KEYS)
+
+
+def test_only_due_boards_are_claimed_unless_asked(store):
+    store.schedule_poll(REFS[0], NOW + timedelta(minutes=10))
+    assert REFS[0].key not in store.claim_boards("a", KEYS, NOW, LEASE, limit=10)
+    store.release_all("a")
+    assert REFS[0].key in store.claim_boards("a", KEYS, NOW, LEASE, limit=10, due_only=False)
+
+
+def test_release_hands_a_board_back(store):
+    (key,) = store.claim_boards("a", KEYS[:1], NOW, LEASE, limit=1)
+    store.release_board("b", key)  # not b's to release
+    assert store.claim_boards("b", [key], NOW, LEASE, limit=1) == []
+    store.release_board("a", key)
+    assert store.claim_boards("b", [key], NOW, LEASE, limit=1) == [key]
+
+
+def test_a_snapshot_from_a_process_that_lost_its_lease_is_dropped(store):
+    ref = REFS[0]
+    store.claim_boards("slow", [ref.key], NOW, LEASE, limit=1)
+    later = NOW + LEASE * 2
+    store.claim_boards("fast", [ref.key], later, LEASE, limit=1)
+    job = Posting("greenhouse", "b0", "1", "Engineer")
+    with pytest.raises(LeaseLost):
+        store.apply_snapshot(ref, [job], close_after_misses=2, now=later, route=lambda e, b: {}, owner="slow")
+    applied = store.apply_snapshot(ref, [job], close_after_misses=2, now=later, route=lambda e, b: {}, owner="fast")
+    assert applied.held is None
+
+
+def test_named_leases(store):
+    assert store.claim("a", "channel:slack", NOW, LEASE)
+    assert store.claim("a", "channel:slack", NOW, LEASE)  # renewing your own
+    assert not store.claim("b", "channel:slack", NOW, LEASE)
+    assert store.claim("b", "channel:slack", NOW + LEASE * 2, LEASE)
+    store.release("b", "channel:slack")
+    assert store.claim("a", "channel:slack", NOW, LEASE)
+
+
+def test_sqlite_serves_one_process(tmp_path):
+    url = f"sqlite:///{tmp_path / 'alerts.db'}"
+    first = ProcessLock(url)
+    first.acquire()
+    try:
+        with pytest.raises(StoreError, match=f"already running on {tmp_path / 'alerts.db'}"):
+            ProcessLock(url).acquire()
+    finally:
+        first.release()
+    second = ProcessLock(url)
+    second.acquire()  # free again once released
+    second.release()
+
+
+def test_postgres_needs_no_process_lock():
+    lock = ProcessLock("postgresql://postgres@127.0.0.1/test")
+    lock.acquire()
+    assert lock.path is None
