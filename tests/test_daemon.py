@@ -80,6 +80,7 @@ def service(tmp_path, httpserver):
 [polling]
 interval = "1s"
 jitter = "0s"
+tick = "1s"
 
 [sources.lever]
 base_url = "http://127.0.0.1:{httpserver.port}/lever"

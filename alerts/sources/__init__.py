@@ -1,36 +1,52 @@
 """Job-board sources: one module per kind, one registry, one HTTP client.
 
 Each kind module exports `SOURCE` and a pure `parse(payload, board)`; its
-fetch returns a complete snapshot of the board or raises SourceError.
+fetch returns a Snapshot (complete unless asked for an incremental one, or
+not-modified) or raises SourceError. A paged board is all pages or an error.
 """
 
 from __future__ import annotations
 
-import httpx
+from dataclasses import replace
 
 from alerts.errors import SourceError
-from alerts.model import BoardRef, Posting
+from alerts.model import BoardRef
 
-from . import ashby, greenhouse, lever
-from .base import Source, board_url
-from .http import get_json, make_client
+from . import ashby, bluedoor, greenhouse, lever, recruitee, smartrecruiters, workable
+from .base import FetchContext, Snapshot, Source, Validators, board_url
+from .http import Client, RetryPolicy, make_client
 
-__all__ = ["SOURCES", "Source", "board_url", "fetch_board", "get_json", "make_client"]
+__all__ = [
+    "SOURCES",
+    "Client",
+    "FetchContext",
+    "RetryPolicy",
+    "Snapshot",
+    "Source",
+    "Validators",
+    "board_url",
+    "fetch_board",
+    "make_client",
+]
 
 SOURCES: dict[str, Source] = {
     "greenhouse": greenhouse.SOURCE,
     "lever": lever.SOURCE,
+    "lever-eu": lever.EU_SOURCE,
     "ashby": ashby.SOURCE,
+    "smartrecruiters": smartrecruiters.SOURCE,
+    "workable": workable.SOURCE,
+    "recruitee": recruitee.SOURCE,
+    "bluedoor": bluedoor.SOURCE,
 }
 
 
-async def fetch_board(
-    client: httpx.AsyncClient, board: BoardRef, base_url: str | None = None
-) -> list[Posting]:
-    """Fetch one board as a complete snapshot; `base_url` None means the kind's public host."""
+async def fetch_board(client: Client, board: BoardRef, ctx: FetchContext | None = None) -> Snapshot:
+    """Fetch one board; `ctx.base_url` None means the kind's public host."""
     source = SOURCES.get(board.source)
     if source is None:
         known = ", ".join(sorted(SOURCES))
         message = f"unknown source kind {board.source!r}; known kinds: {known}"
         raise SourceError(board.key, message, transient=False)
-    return await source.fetch(client, board, base_url if base_url is not None else source.default_base_url)
+    ctx = ctx or FetchContext()
+    return await source.fetch(client, board, replace(ctx, base_url=ctx.base_url or source.default_base_url))

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from alerts.model import BoardRef, Posting, WorkModel
 
-from .base import Source, board_url
-from .http import fetch_postings
-from .normalize import (
-    SalaryFields,
-    as_dict,
-    as_list,
-    clean_text,
-    employment_type,
-    salary,
-    title_text,
-    to_datetime,
-    to_str,
-    work_model,
-)
+from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .http import Client, fetch_single
+from .normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
 from .payload import job_id, jobs_in
+from .vocab import SalaryFields, employment_type, salary, work_model
 
 KIND = "ashby"
 DEFAULT_BASE_URL = "https://api.ashbyhq.com/posting-api"
@@ -89,8 +77,9 @@ def parse(payload: Any, board: BoardRef) -> list[Posting]:
     return [_posting(job, board, index) for index, job in enumerate(jobs) if job.get("isListed") is not False]
 
 
-async def fetch(client: httpx.AsyncClient, board: BoardRef, base_url: str) -> list[Posting]:
-    return await fetch_postings(client, board_url(base_url, PATH, board.token), board, parse)
+async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
+    url = board_url(base_of(ctx, DEFAULT_BASE_URL), PATH, board.token)
+    return await fetch_single(client, url, board, parse, ctx)
 
 
 SOURCE = Source(kind=KIND, default_base_url=DEFAULT_BASE_URL, fetch=fetch)

@@ -1,4 +1,4 @@
-"""What every source module shares: the Source record and URL building.
+"""What every source module shares: the fetch contract and URL building.
 
 Kept apart from `__init__` so the kind modules can import it while
 `__init__` imports them to build the registry.
@@ -7,14 +7,52 @@ Kept apart from `__init__` so the kind modules can import it while
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-import httpx
 
 from alerts.model import BoardRef, Posting
 
-Fetch = Callable[[httpx.AsyncClient, BoardRef, str], Awaitable[list[Posting]]]
+if TYPE_CHECKING:  # http imports this module; the name is only needed for typing
+    from .http import Client
+
+
+@dataclass(frozen=True)
+class Validators:
+    """HTTP cache validators from the last good fetch of a board."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+
+@dataclass(frozen=True)
+class FetchContext:
+    base_url: str | None = None  # None: the kind's public host
+    api_key: str | None = field(default=None, repr=False)  # never shown, even in a repr
+    # Sent as If-None-Match / If-Modified-Since. Only sources answered by one
+    # request use them: a paged board has no validator for the whole board.
+    validators: Validators | None = None
+    # Incremental sources only (bluedoor's `changed_since`); None asks for a
+    # complete snapshot.
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    postings: list[Posting]
+    validators: Validators = Validators()  # from this response, to send next time
+    # False for an incremental fetch: a posting absent from it is not a miss.
+    complete: bool = True
+    # A 304: nothing changed, `postings` is empty and reconcile must be skipped.
+    not_modified: bool = False
+    requests: int = 1  # HTTP requests made, retries and pages included
+
+
+Fetch = Callable[["Client", BoardRef, FetchContext], Awaitable[Snapshot]]
 
 
 @dataclass(frozen=True)
@@ -22,6 +60,12 @@ class Source:
     kind: str
     default_base_url: str
     fetch: Fetch
+    # Has an incremental mode (FetchContext.since); pacing decides when to use it.
+    incremental: bool = False
+
+
+def base_of(ctx: FetchContext, default: str) -> str:
+    return ctx.base_url or default
 
 
 def board_url(base_url: str, path: str, token: str) -> str:

@@ -1,16 +1,19 @@
-"""The HTTP edge: the shared client, and the one place where httpx and JSON
-failures become SourceError.
+"""The HTTP edge: one shared client that fetches politely.
 
-No retries and no caching here on purpose: a failed fetch raises, and the
-caller decides (by `transient`) whether to try again.
+Polite means: a User-Agent that says who we are, at most a few requests in
+flight per host, a GET retried only when the failure is passing (a dropped
+connection, 429, 502-504) with jittered exponential backoff, and the
+server's Retry-After obeyed up to a cap. Beyond the cap the board fails for
+this cycle with `retry_after` set, and the scheduler pushes it back.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-from collections.abc import Callable
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
 from typing import Any
 
 import httpx
@@ -19,145 +22,134 @@ from alerts import HOMEPAGE, __version__
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 
+from .base import FetchContext, Snapshot, Validators
+from .failures import Explain, decode_json, display_url, request_error, status_error
+from .retry import RETRY_STATUSES, RetryPolicy, retry_after_seconds, retryable_error
+
+__all__ = ["USER_AGENT", "Client", "Reply", "RetryPolicy", "display_url", "fetch_single", "make_client"]
+
 USER_AGENT = f"alerts/{__version__} (+{HOMEPAGE})"
 # A host that does not even accept the connection in this long is down;
 # waiting the full read timeout for it only delays the other boards.
 CONNECT_TIMEOUT_SECONDS = 10.0
 
-_SECRET_PARAM = re.compile(r"key|token|secret|pass|auth|sig", re.IGNORECASE)
+Parse = Callable[[Any, BoardRef], list[Posting]]
 
 
-def make_client(*, timeout_seconds: float = 30.0) -> httpx.AsyncClient:
+@dataclass(frozen=True)
+class Reply:
+    response: httpx.Response  # 2xx or 304, body read
+    requests: int  # HTTP requests it took: retries and redirects included
+
+
+class Client:
+    """One httpx.AsyncClient shared by every board, a concurrency limit per
+    host, and the retry policy. Use as `async with make_client() as client`."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        per_host_limit: int = 4,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.http = http
+        self.per_host_limit = per_host_limit
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def _slot(self, url: httpx.URL) -> asyncio.Semaphore:
+        host = f"{url.host}:{url.port or url.scheme}"
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.per_host_limit)
+        return self._hosts[host]
+
+    async def get(
+        self,
+        url: str,
+        board: BoardRef,
+        *,
+        headers: Mapping[str, str] | None = None,
+        explain: Explain | None = None,
+    ) -> Reply:
+        """GET with retries; a 2xx or 304 reply, or SourceError."""
+        shown = display_url(url)
+        try:
+            target = httpx.URL(url)
+        except (httpx.InvalidURL, TypeError) as exc:
+            raise request_error(board, shown, httpx.InvalidURL(str(exc))) from exc
+        policy, requests = self.retry, 0
+        for attempt in range(1, max(policy.attempts, 1) + 1):
+            last = attempt >= policy.attempts
+            try:
+                # The slot is held for the request only, never while backing
+                # off, so one slow board does not starve the host's others.
+                async with self._slot(target):
+                    response = await self.http.get(target, headers=headers)
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                requests += 1
+                if last or not retryable_error(exc):
+                    raise request_error(board, shown, exc, tries=attempt) from exc
+                await self._sleep(policy.backoff(attempt, self._rng))
+                continue
+            requests += len(response.history) + 1
+            status = response.status_code
+            if response.is_success or status == 304:
+                return Reply(response, requests)
+            if status not in RETRY_STATUSES:
+                raise status_error(board, shown, response, explain=explain)
+            asked = retry_after_seconds(response.headers.get("Retry-After"))
+            if asked is not None and asked > policy.cap_seconds:
+                note = f"it asks to wait {asked:.0f} s, longer than one poll waits; trying again later"
+                raise status_error(board, shown, response, explain=explain, retry_after=asked, note=note)
+            if last:
+                note = f"still failing after {attempt} tries" if attempt > 1 else ""
+                raise status_error(board, shown, response, explain=explain, retry_after=asked, note=note)
+            await self._sleep(asked if asked is not None else policy.backoff(attempt, self._rng))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def make_client(
+    *, timeout_seconds: float = 30.0, per_host_limit: int = 4, retry: RetryPolicy | None = None
+) -> Client:
     timeout = httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, CONNECT_TIMEOUT_SECONDS))
-    return httpx.AsyncClient(
+    http = httpx.AsyncClient(
         timeout=timeout,
         follow_redirects=True,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
     )
+    return Client(http, per_host_limit=per_host_limit, retry=retry)
 
 
-def display_url(url: str) -> str:
-    """The URL as it may appear in messages: no userinfo (a proxy base_url may
-    carry a password) and no value of a query parameter that looks secret."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        return "<invalid URL>"
-    shown = parsed.copy_with(username=None, password=None)
-    params = list(shown.params.multi_items())
-    if any(_SECRET_PARAM.search(name) for name, _ in params):
-        query = "&".join(f"{name}={'***' if _SECRET_PARAM.search(name) else value}" for name, value in params)
-        return str(shown.copy_with(query=None)) + "?" + query
-    return str(shown)
+def conditional_headers(validators: Validators | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if validators and validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators and validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers
 
 
-def _reason(exc: BaseException) -> str:
-    # httpx says "All connection attempts failed"; the OSError underneath
-    # says "Connection refused" or "Name or service not known".
-    seen: BaseException | None = exc
-    visited: set[int] = set()
-    while seen is not None and id(seen) not in visited:
-        visited.add(id(seen))
-        if isinstance(seen, OSError) and seen.errno and seen.errno > 0:
-            return os.strerror(seen.errno)
-        if isinstance(seen, OSError) and seen.strerror:  # DNS errors have negative errnos
-            return seen.strerror
-        seen = seen.__cause__ or seen.__context__
-    return str(exc) or type(exc).__name__
-
-
-def _request_error(board: BoardRef, shown: str, exc: Exception) -> SourceError:
-    # Order matters: UnsupportedProtocol is a TransportError, and the timeouts
-    # are TransportErrors too.
-    if isinstance(exc, httpx.TimeoutException):
-        phase = {
-            httpx.ConnectTimeout: "connecting to",
-            httpx.ReadTimeout: "reading from",
-            httpx.WriteTimeout: "sending to",
-            httpx.PoolTimeout: "waiting for a free connection to",
-        }.get(type(exc), "requesting")
-        return SourceError(board.key, f"timed out {phase} {shown}", transient=True)
-    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
-        return SourceError(board.key, f"invalid URL {shown}; check base_url", transient=False)
-    if isinstance(exc, httpx.TooManyRedirects):
-        return SourceError(board.key, f"too many redirects from {shown}; check base_url", transient=False)
-    reason = _reason(exc)
-    if isinstance(exc, httpx.ConnectError):
-        return SourceError(board.key, f"could not connect to {shown} ({reason})", transient=True)
-    return SourceError(board.key, f"request to {shown} failed ({reason})", transient=True)
-
-
-def _status_error(board: BoardRef, shown: str, status: int) -> SourceError:
-    if status in (404, 410):
-        message = f"board not found at {shown}; check the board token and base_url"
-        return SourceError(board.key, message, status=status, transient=False)
-    if status == 429:
-        return SourceError(board.key, f"rate limited by {shown}; try again later", status=status)
-    if status >= 500 or status == 408:
-        return SourceError(board.key, f"server error from {shown}", status=status)
-    if status in (401, 403):
-        message = f"access denied by {shown}; the board may be private"
-        return SourceError(board.key, message, status=status, transient=False)
-    message = f"unexpected answer from {shown}"
-    return SourceError(board.key, message, status=status, transient=False)
-
-
-async def get_response(client: httpx.AsyncClient, url: str, board: BoardRef) -> httpx.Response:
-    """GET `url`, returning only a 2xx response with its body read."""
-    shown = display_url(url)
-    try:
-        response = await client.get(url)
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise _request_error(board, shown, exc) from exc
-    if not response.is_success:
-        raise _status_error(board, shown, response.status_code)
-    return response
-
-
-def _looks_like_html(response: httpx.Response) -> bool:
-    content_type = response.headers.get("content-type", "").lower()
-    return "html" in content_type or response.content.lstrip()[:1] == b"<"
-
-
-def _explain_bad_json(response: httpx.Response, shown: str, exc: json.JSONDecodeError) -> tuple[str, bool]:
-    """A message and whether trying again may help."""
-    if _looks_like_html(response):
-        return f"{shown} returned an HTML page, not JSON; check base_url", False
-    if not response.content.strip():
-        return f"{shown} returned an empty body, not JSON", True
-    if exc.msg.startswith("Unterminated string") or exc.pos >= len(exc.doc.rstrip()):
-        # A body cut short is a dropped connection more often than a bug.
-        return f"the JSON from {shown} ends early (truncated response)", True
-    return f"{shown} returned invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", False
-
-
-def decode_json(response: httpx.Response, board: BoardRef) -> Any:
-    shown = display_url(str(response.url))
-    try:
-        # json.loads on bytes detects UTF-8/16/32 itself, as RFC 8259 asks.
-        return json.loads(response.content)
-    except json.JSONDecodeError as exc:
-        message, transient = _explain_bad_json(response, shown, exc)
-        raise SourceError(board.key, message, status=response.status_code, transient=transient) from exc
-    except (UnicodeDecodeError, RecursionError) as exc:
-        message = f"{shown} returned a body that is not readable JSON"
-        raise SourceError(board.key, message, status=response.status_code, transient=False) from exc
-
-
-async def get_json(client: httpx.AsyncClient, url: str, board: BoardRef) -> Any:
-    return decode_json(await get_response(client, url, board), board)
-
-
-async def fetch_postings(
-    client: httpx.AsyncClient,
-    url: str,
-    board: BoardRef,
-    parse: Callable[[Any, BoardRef], list[Posting]],
-) -> list[Posting]:
-    """GET, decode and parse one board; shape errors gain the URL and status."""
-    response = await get_response(client, url, board)
+def parse_reply(reply: Reply, board: BoardRef, parse: Callable[[Any, BoardRef], Any]) -> Any:
+    """Decode and parse one response; shape errors gain the URL and status."""
+    response = reply.response
     payload = decode_json(response, board)
-    shown = display_url(url)
+    shown = display_url(str(response.url))
     try:
         return parse(payload, board)
     except SourceError as exc:
@@ -168,3 +160,22 @@ async def fetch_postings(
         # cause (with its traceback) stays attached for `-v`.
         message = f"could not read the response from {shown} ({type(exc).__name__}: a bug in alerts)"
         raise SourceError(board.key, message, status=response.status_code, transient=False) from exc
+
+
+async def fetch_single(
+    client: Client, url: str, board: BoardRef, parse: Parse, ctx: FetchContext
+) -> Snapshot:
+    """A board answered by one GET: conditional when validators are known."""
+    headers = conditional_headers(ctx.validators)
+    reply = await client.get(url, board, headers=headers)
+    response = reply.response
+    if response.status_code == 304:
+        if not headers:
+            message = f"{display_url(url)} answered 304 Not Modified to a request that was not conditional"
+            raise SourceError(board.key, message, status=304, transient=True)
+        return Snapshot(
+            [], validators=ctx.validators or Validators(), not_modified=True, requests=reply.requests
+        )
+    postings = parse_reply(reply, board, parse)
+    validators = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
+    return Snapshot(postings, validators=validators, requests=reply.requests)

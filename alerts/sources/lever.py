@@ -1,34 +1,29 @@
-"""Lever postings API: a bare JSON list of published postings."""
+"""Lever postings API: a bare JSON list of published postings.
+
+Lever runs a separate EU instance with the same API. Its boards are the kind
+`lever-eu`, so that a board token names one site on one host.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from alerts.model import BoardRef, Posting
 
-from .base import Source, board_url
-from .http import fetch_postings
-from .normalize import (
-    as_dict,
-    as_list,
-    clean_text,
-    employment_type,
-    from_epoch_ms,
-    salary,
-    title_text,
-    to_str,
-    work_model,
-)
+from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .http import Client, fetch_single
+from .normalize import as_dict, as_list, clean_text, from_epoch_ms, title_text, to_str
 from .payload import job_id, jobs_in
+from .vocab import employment_type, salary, work_model
 
 KIND = "lever"
 DEFAULT_BASE_URL = "https://api.lever.co/v0"
+EU_KIND = "lever-eu"
+EU_DEFAULT_BASE_URL = "https://api.eu.lever.co/v0"
 PATH = "/postings/{token}?mode=json"
 
 
-def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
+def _posting(job: dict[str, Any], board: BoardRef, index: int, kind: str) -> Posting:
     categories = as_dict(job.get("categories"))
     location = clean_text(categories.get("location"))
     pay = as_dict(job.get("salaryRange"))
@@ -36,7 +31,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         pay.get("min"), pay.get("max"), pay.get("currency"), pay.get("interval")
     )
     return Posting(
-        source=KIND,
+        source=kind,
         board=board.token,
         external_id=job_id(job, board, index),
         title=title_text(job.get("text")),
@@ -62,13 +57,24 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
     )
 
 
-def parse(payload: Any, board: BoardRef) -> list[Posting]:
+def parse(payload: Any, board: BoardRef, kind: str = KIND) -> list[Posting]:
     jobs = jobs_in(payload, board, None)
-    return [_posting(job, board, index) for index, job in enumerate(jobs)]
+    return [_posting(job, board, index, kind) for index, job in enumerate(jobs)]
 
 
-async def fetch(client: httpx.AsyncClient, board: BoardRef, base_url: str) -> list[Posting]:
-    return await fetch_postings(client, board_url(base_url, PATH, board.token), board, parse)
+def parse_eu(payload: Any, board: BoardRef) -> list[Posting]:
+    return parse(payload, board, EU_KIND)
+
+
+async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
+    url = board_url(base_of(ctx, DEFAULT_BASE_URL), PATH, board.token)
+    return await fetch_single(client, url, board, parse, ctx)
+
+
+async def fetch_eu(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
+    url = board_url(base_of(ctx, EU_DEFAULT_BASE_URL), PATH, board.token)
+    return await fetch_single(client, url, board, parse_eu, ctx)
 
 
 SOURCE = Source(kind=KIND, default_base_url=DEFAULT_BASE_URL, fetch=fetch)
+EU_SOURCE = Source(kind=EU_KIND, default_base_url=EU_DEFAULT_BASE_URL, fetch=fetch_eu)

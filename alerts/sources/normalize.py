@@ -1,7 +1,7 @@
-"""Coercions shared by every source: free text in, the model's vocabularies out.
+"""Coercions shared by every source: JSON values in, plain Python values out.
 
 Everything here is forgiving on purpose: an optional field of the wrong type
-becomes None (or "unknown") instead of failing the board, because boards
+becomes None instead of failing the board, because boards
 add, drop and retype optional fields without notice.
 """
 
@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from datetime import UTC, datetime
 from typing import Any
-
-from alerts.model import EmploymentType, WorkModel
-
-_SPACE = re.compile(r"\s+")
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -40,10 +35,15 @@ def to_str(value: Any) -> str | None:
 def clean_text(value: Any) -> str | None:
     """Display text: entities unescaped (boards send `R&amp;D`), whitespace collapsed
     so a stray newline cannot break a one-line notification."""
-    text = to_str(value)
-    if text is None:
-        return None
-    return _SPACE.sub(" ", html.unescape(text)).strip() or None
+    if isinstance(value, str):
+        text = value
+    else:
+        text = to_str(value)
+        if text is None:
+            return None
+    # split() with no argument splits on every Unicode space, as \s does,
+    # and is several times faster than a regex on a 10,000-posting board.
+    return " ".join(html.unescape(text).split()) or None
 
 
 def title_text(value: Any) -> str:
@@ -70,12 +70,25 @@ def to_float(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def to_bool(value: Any) -> bool | None:
+    """JSON true/false, or the words APIs spell them with; None when unsure."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return {"true": True, "yes": True, "false": False, "no": False}.get(value.strip().lower())
+    return None
+
+
 def to_datetime(value: Any) -> datetime | None:
-    """ISO 8601 text as an aware UTC datetime; a naive one is taken as UTC."""
+    """ISO 8601 text (or a bare date, or Recruitee's "2026-09-18 12:55:59 UTC")
+    as an aware UTC datetime; a naive one is taken as UTC."""
     if not isinstance(value, str) or not value.strip():
         return None
+    text = value.strip()
+    if text.endswith(" UTC"):
+        text = text[:-4] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
     # One zone for every source, so stored and compared values line up.
@@ -104,106 +117,12 @@ def split_place(text: Any) -> tuple[str | None, str | None, str | None]:
     return None, None, None
 
 
-# Checked in order, first match wins: a negated "remote" is on-site, and
-# "Hybrid (2 days remote)" is hybrid, so those come before plain "remote".
-_WORK_MODEL_PATTERNS: tuple[tuple[re.Pattern[str], WorkModel], ...] = (
-    (re.compile(r"\b(?:no|not|non)[\s-]*remote\b"), "onsite"),
-    (re.compile(r"\bhybrid\b"), "hybrid"),
-    (
-        re.compile(
-            r"\bremote(?:ly)?\b|\bwork(?:ing)? from home\b|\bwfh\b"
-            r"|\bhome[\s-]?based\b|\btele(?:commut|work)"
-        ),
-        "remote",
-    ),
-    (
-        re.compile(r"\bon[\s-]?site\b|\bin[\s-]office\b|\boffice[\s-]based\b|\bin[\s-]person\b"),
-        "onsite",
-    ),
-)
-
-
-def work_model(*texts: Any) -> WorkModel:
-    """Classify free text ("Remote, United States", "Hybrid - London",
-    "London (On-site)") or a source's own value ("OnSite", "on-site").
-
-    Texts are tried in the order given; the first that says anything wins.
-    """
-    for text in texts:
-        words = clean_text(text)
-        if not words:
-            continue
-        words = words.lower()
-        for pattern, model in _WORK_MODEL_PATTERNS:
-            if pattern.search(words):
-                return model
-    return "unknown"
-
-
-# First match wins: the more specific arrangement beats the generic one, so
-# "Full-time internship" is an internship and "Part-time contract" part-time.
-_EMPLOYMENT_PATTERNS: tuple[tuple[re.Pattern[str], EmploymentType], ...] = (
-    (re.compile(r"\bintern(?:ship)?s?\b|\btrainee\b|\bapprentice(?:ship)?\b"), "intern"),
-    (re.compile(r"\bpart time\b"), "part_time"),
-    (re.compile(r"\btemp(?:orary)?\b|\bshort term\b|\bfixed term\b|\bseasonal\b"), "temporary"),
-    (re.compile(r"\bcontract(?:or|ors|s)?\b|\bfreelance(?:r)?\b"), "contract"),
-    (re.compile(r"\bfull time\b|\bpermanent\b|\bregular\b"), "full_time"),
-)
-
-
-def employment_type(value: Any) -> EmploymentType:
-    """Map Ashby's enum ("FullTime") or free text ("Full-time", "Permanent",
-    "Short Term") onto the model's vocabulary."""
-    text = clean_text(value)
-    if not text:
-        return "unknown"
-    # "FullTime" and "full_time" should read like "full time".
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower()
-    text = re.sub(r"[\W_]+", " ", text)
-    for pattern, kind in _EMPLOYMENT_PATTERNS:
-        if pattern.search(text):
-            return kind
-    return "unknown"
-
-
-_PERIODS = {
-    "year": "year",
-    "annual": "year",
-    "annually": "year",
-    "yearly": "year",
-    "month": "month",
-    "monthly": "month",
-    "week": "week",
-    "weekly": "week",
-    "day": "day",
-    "daily": "day",
-    "hour": "hour",
-    "hourly": "hour",
-}
-
-
-def salary_period(value: Any) -> str | None:
-    """ "1 YEAR" (Ashby), "per-year-salary" (Lever) -> "year"; None when the
-    interval is absent, "NONE", or a multiple such as "2 WEEK"."""
-    text = clean_text(value)
-    if not text:
-        return None
-    words = re.findall(r"[a-z]+|\d+", text.lower())
-    if any(word.isdigit() and word != "1" for word in words):
-        return None
-    for word in words:
-        if word in _PERIODS:
-            return _PERIODS[word]
-    return None
-
-
-SalaryFields = tuple[float | None, float | None, str | None, str | None]
-
-
-def salary(low: Any, high: Any, currency: Any, period: Any) -> SalaryFields:
-    """(min, max, currency, period); all None unless there is an amount, so a
-    bare currency code never shows up as a salary."""
-    low_value, high_value = to_float(low), to_float(high)
-    if low_value is None and high_value is None:
-        return None, None, None, None
-    return low_value, high_value, to_str(currency), salary_period(period)
+def place_text(*parts: Any) -> str | None:
+    """ "Austin", "Texas", "United States" -> "Austin, Texas, United States",
+    for sources that give the parts but no display text."""
+    names: list[str] = []
+    for part in parts:
+        name = clean_text(part)
+        if name and name not in names:
+            names.append(name)
+    return ", ".join(names) or None

@@ -23,7 +23,27 @@ def payload_bytes() -> Callable[[str], bytes]:
 
 @pytest.fixture
 def payload(payload_bytes: Callable[[str], bytes]) -> Callable[[str], Any]:
-    return lambda name: json.loads(payload_bytes(name))
+    def load(name: str) -> Any:
+        data = json.loads(payload_bytes(name))
+        # The workable recording is wrapped in a test-case file; the body
+        # the API sent is at cases.normal.body.
+        return data["cases"]["normal"]["body"] if name.startswith("workable") else data
+
+    return load
+
+
+@pytest.fixture
+def served_bytes(
+    payload_bytes: Callable[[str], bytes], payload: Callable[[str], Any]
+) -> Callable[[str], bytes]:
+    """A recorded response body as the API sent it, ready to serve."""
+
+    def read(name: str) -> bytes:
+        if name.startswith("workable"):
+            return json.dumps(payload(name), ensure_ascii=False).encode()
+        return payload_bytes(name)
+
+    return read
 
 
 @pytest.fixture
@@ -38,25 +58,31 @@ def closed_port() -> int:
 @pytest.fixture
 def cut_off_server() -> Iterator[str]:
     """A server that promises 1000 bytes of JSON, sends 12 and hangs up,
-    as a dropped connection looks to the client."""
+    as a dropped connection looks to the client; every time it is asked."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
+    listener.settimeout(0.05)  # so the loop notices `stop`
+    stop = threading.Event()
 
     def serve() -> None:
-        try:
-            conn, _ = listener.accept()
-        except OSError:
-            return
-        with conn:
-            conn.recv(65536)
-            conn.sendall(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                b"Content-Length: 1000\r\n\r\n" + b'{"jobs": [{"'
-            )
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 1000\r\n\r\n" + b'{"jobs": [{"'
+                )
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    listener.close()
+    stop.set()
     thread.join(timeout=5)
+    listener.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.sources.normalize import employment_type, salary_period, work_model
+from alerts.sources.vocab import employment_type, salary_period, work_model
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,9 @@ from alerts.sources.normalize import employment_type, salary_period, work_model
         # The source's own values go through the same classifier.
         ("OnSite", "onsite"),
         ("on-site", "onsite"),
+        ("on_site", "onsite"),
+        ("onsite", "onsite"),
+        ("Office-based", "onsite"),
         ("Remote", "remote"),
         ("Hybrid", "hybrid"),
         ("unspecified", "unknown"),
@@ -72,6 +75,18 @@ def test_work_model_takes_the_first_text_that_says_something() -> None:
         ("Short Term", "temporary"),
         ("Fixed-term", "temporary"),
         ("Temp", "temporary"),
+        # Recruitee's codes glue hours and tenure together.
+        ("fulltime_permanent", "full_time"),
+        ("fulltime", "full_time"),
+        ("parttime_permanent", "part_time"),
+        ("parttime_fixed_term", "part_time"),
+        ("parttime_minijob", "part_time"),
+        ("fulltime_fixed_term", "temporary"),
+        ("traineeship", "intern"),
+        ("freelance", "contract"),
+        # SmartRecruiters' typeOfEmployment ids back up its labels.
+        ("permanent", "full_time"),
+        ("intern", "intern"),
         # The more specific arrangement wins.
         ("Full-time Internship", "intern"),
         ("Part-time contract", "part_time"),

@@ -247,3 +247,13 @@ def test_wrong_shape_fails_the_whole_board(body: Any, says: str) -> None:
     assert says in str(caught.value)
     assert "lever:spotify" in str(caught.value)
     assert caught.value.transient is False
+
+
+def test_eu_host_postings_are_lever_eu(payload: Callable[[str], Any]) -> None:
+    board = BoardRef("lever-eu", "spotify")
+    data = payload("lever_spotify.json")
+    postings = lever.parse_eu(data, board)
+    _, expected = RECORDED["lever_spotify.json"]
+    assert postings == [replace(p, source="lever-eu") for p in expected]
+    # The same Lever posting, whichever host it was read from.
+    assert [p.identity for p in postings] == [f"lever:{p.external_id}" for p in expected]

@@ -5,17 +5,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from alerts.sources import board_url
-from alerts.sources.http import display_url
+from alerts.sources.failures import display_url
 from alerts.sources.normalize import (
     clean_text,
     from_epoch_ms,
-    salary,
+    place_text,
     split_place,
     title_text,
+    to_bool,
     to_datetime,
     to_float,
     to_str,
 )
+from alerts.sources.vocab import salary
 
 
 def test_salary_needs_an_amount() -> None:
@@ -82,6 +84,14 @@ def test_to_float(value: object, expected: float | None) -> None:
         ("2021-04-27T20:13:45.158+00:00", datetime(2021, 4, 27, 20, 13, 45, 158000, tzinfo=UTC)),
         ("2026-01-01T00:00:00Z", datetime(2026, 1, 1, tzinfo=UTC)),
         ("2026-01-01T00:00:00", datetime(2026, 1, 1, tzinfo=UTC)),
+        # Recruitee
+        ("2026-09-18 12:55:59 UTC", datetime(2026, 9, 18, 12, 55, 59, tzinfo=UTC)),
+        # Workable: a date only
+        ("2026-09-17", datetime(2026, 9, 17, tzinfo=UTC)),
+        # bluedoor, as its pages show it
+        ("2026-06-04 13:01:15Z", datetime(2026, 6, 4, 13, 1, 15, tzinfo=UTC)),
+        ("2026-06-04T13:01:15.678Z", datetime(2026, 6, 4, 13, 1, 15, 678000, tzinfo=UTC)),
+        ("2026-09-18 12:55:59 CEST", None),
         ("yesterday", None),
         ("", None),
         (None, None),
@@ -93,6 +103,29 @@ def test_to_datetime_is_aware_utc(value: object, expected: datetime | None) -> N
     assert parsed == expected
     if parsed is not None:
         assert parsed.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (True, True),
+        (False, False),
+        ("yes", True),
+        ("No", False),
+        (" false ", False),
+        ("maybe", None),
+        (0, None),
+        (None, None),
+    ],
+)
+def test_to_bool(value: object, expected: bool | None) -> None:
+    assert to_bool(value) is expected
+
+
+def test_place_text() -> None:
+    assert place_text("Austin", "Texas", "United States") == "Austin, Texas, United States"
+    assert place_text(None, " Utrecht ", "Utrecht", "") == "Utrecht"
+    assert place_text(None, []) is None
 
 
 def test_from_epoch_ms() -> None:

@@ -1,0 +1,53 @@
+"""When to try a GET again and how long to wait first. Pure, so it is easy to test."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+# Overloaded or briefly unavailable: the same request may well work soon. A
+# 500 is usually a bug on the server that the next second will not fix.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3  # tries in all, the first included
+    base_seconds: float = 1.0  # first backoff ceiling; doubles each retry
+    # The longest wait inside one cycle. A server asking for more gets it
+    # through the scheduler (SourceError.retry_after) instead of a stalled cycle.
+    cap_seconds: float = 30.0
+
+    def backoff(self, retry: int, rng: random.Random | None = None) -> float:
+        """Seconds before retry number `retry` (1, 2, ...): "full jitter", a uniform
+        draw up to an exponential ceiling, so clients that failed together do
+        not all come back together."""
+        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** (retry - 1))
+        return rng.uniform(0, ceiling) if rng else random.uniform(0, ceiling)
+
+
+def retryable_error(exc: BaseException) -> bool:
+    """A failure of this one request, not of our setup: connecting, reading,
+    a dropped connection. A bad URL or too many redirects will not heal."""
+    return isinstance(exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError))
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP-date.
+    None when absent or unreadable; never negative."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110 dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from sources_support import base_url, fetch_error
+
+from alerts.errors import SourceError
+from alerts.model import BoardRef, Posting
+from alerts.sources import recruitee
+
+BOARD = BoardRef("recruitee", "channable")
+FIXTURE = "recruitee_channable.json"
+
+RECORDED = [
+    Posting(
+        source="recruitee",
+        board="channable",
+        external_id="2751915",
+        title="Customer Success Manager Benelux - Dutch speaking",
+        company="Channable",
+        department="Customer Success",
+        location="Utrecht, Utrecht, Netherlands",
+        city="Utrecht",
+        region="Utrecht",
+        country="Netherlands",
+        work_model="hybrid",
+        employment_type="full_time",  # fulltime_permanent
+        salary_min=3750.0,  # "3750"
+        salary_max=5250.0,
+        salary_currency="EUR",
+        salary_period="month",
+        url="https://jobs.channable.com/o/customer-success-manager-benelux-dutch-speaking-3",
+        apply_url="https://jobs.channable.com/o/customer-success-manager-benelux-dutch-speaking-3/c/new",
+        posted_at=datetime(2026, 9, 18, 13, 27, 28, tzinfo=UTC),
+        updated_at=datetime(2026, 9, 19, 19, 2, 48, tzinfo=UTC),
+    ),
+    Posting(
+        source="recruitee",
+        board="channable",
+        external_id="2743511",
+        title="Head of People & Culture",
+        company="Channable",
+        department="Operations",
+        location="Utrecht, Utrecht, Netherlands",
+        city="Utrecht",
+        region="Utrecht",
+        country="Netherlands",
+        work_model="hybrid",
+        employment_type="full_time",
+        salary_min=115000.0,
+        salary_max=130000.0,
+        salary_currency="EUR",
+        salary_period="year",
+        url="https://jobs.channable.com/o/head-of-people-culture",
+        apply_url="https://jobs.channable.com/o/head-of-people-culture/c/new",
+        posted_at=datetime(2026, 9, 11, 15, 16, 33, tzinfo=UTC),
+        updated_at=datetime(2026, 9, 21, 12, 2, 55, tzinfo=UTC),
+    ),
+]
+
+
+def test_recorded_board(payload: Callable[[str], Any]) -> None:
+    data = payload(FIXTURE)
+    postings = recruitee.parse(data, BOARD)
+    assert postings == RECORDED
+    assert [p.raw for p in postings] == data["offers"]
+
+
+def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda offer: offer.update(fields)
+
+
+def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
+    def edit(offer: dict[str, Any]) -> None:
+        for name in names:
+            offer.pop(name)
+
+    return edit
+
+
+def _flags(remote: Any, hybrid: Any, on_site: Any) -> Callable[[dict[str, Any]], None]:
+    return _set(remote=remote, hybrid=hybrid, on_site=on_site)
+
+
+NO_SALARY = dict(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
+FIELDS = (
+    "company_name",
+    "department",
+    "location",
+    "city",
+    "state_name",
+    "country",
+    "locations",
+    "remote",
+    "hybrid",
+    "on_site",
+    "employment_type_code",
+    "salary",
+    "careers_url",
+    "careers_apply_url",
+    "published_at",
+    "created_at",
+    "updated_at",
+)
+MISSING = dict(
+    company="channable",
+    department=None,
+    location=None,
+    city=None,
+    region=None,
+    country=None,
+    work_model="unknown",
+    employment_type="unknown",
+    url=None,
+    apply_url=None,
+    posted_at=None,
+    updated_at=None,
+    **NO_SALARY,
+)
+
+VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
+    ("unknown extra fields", _set(brand_new={"x": [1]}, open_questions="odd"), {}),
+    ("optional fields missing", _drop(*FIELDS), MISSING),
+    ("optional fields null", _set(**dict.fromkeys(FIELDS)), MISSING),
+    ("remote only", _flags(True, False, False), dict(work_model="remote")),
+    ("on site only", _flags(False, False, True), dict(work_model="onsite")),
+    # Several ticked: the most flexible arrangement on offer.
+    ("remote or on site", _flags(True, False, True), dict(work_model="remote")),
+    ("hybrid or on site", _flags(False, True, True), dict(work_model="hybrid")),
+    ("no flag set: the location text", _flags(False, False, False), dict(work_model="unknown")),
+    (
+        "no flag set, remote in the text",
+        _set(remote=False, hybrid=False, on_site=False, location="Remote, Netherlands"),
+        dict(work_model="remote", location="Remote, Netherlands"),
+    ),
+    ("flags as strings are not flags", _flags("true", None, None), dict(work_model="unknown")),
+    ("salary nulls", _set(salary={"min": None, "max": None, "period": None, "currency": None}), NO_SALARY),
+    (
+        "salary min only",
+        _set(salary={"min": "4000", "max": None, "period": "month", "currency": "EUR"}),
+        dict(salary_max=None, salary_min=4000.0),
+    ),
+    (
+        "salary with a comma",
+        _set(salary={"min": "90,000", "max": "110,000.50", "period": "year", "currency": "EUR"}),
+        dict(salary_min=90000.0, salary_max=110000.5, salary_period="year"),
+    ),
+    (
+        "salary not a number",
+        _set(salary={"min": "competitive", "max": "", "period": "month", "currency": "EUR"}),
+        NO_SALARY,
+    ),
+    (
+        "parttime_fixed_term",
+        _set(employment_type_code="parttime_fixed_term"),
+        dict(employment_type="part_time"),
+    ),
+    (
+        "fulltime_fixed_term",
+        _set(employment_type_code="fulltime_fixed_term"),
+        dict(employment_type="temporary"),
+    ),
+    ("internship", _set(employment_type_code="internship"), dict(employment_type="intern")),
+    ("freelance", _set(employment_type_code="freelance"), dict(employment_type="contract")),
+    (
+        "place from locations when the top level has none",
+        _set(location=None, city=None, state_name=None, country=None),
+        dict(location="Utrecht, Netherlands", city="Utrecht", region="Utrecht", country="Netherlands"),
+    ),
+    (
+        "created_at when unpublished",
+        _set(published_at=None),
+        dict(posted_at=datetime(2026, 9, 18, 12, 55, 59, tzinfo=UTC)),
+    ),
+    ("ISO dates too", _set(updated_at="2026-09-19T19:02:48Z"), {}),
+    (
+        "dates unreadable",
+        _set(published_at="18-09-2026", created_at=None, updated_at="soon"),
+        dict(posted_at=None, updated_at=None),
+    ),
+    (
+        "non-ASCII",
+        _set(title="Medewerker Klantenservice – Zürich", city="Zürich", location="Zürich, Schweiz"),
+        dict(title="Medewerker Klantenservice – Zürich", city="Zürich", location="Zürich, Schweiz"),
+    ),
+    (
+        "HTML entities in title",
+        _set(title="People &amp; Culture &#8211; Lead"),
+        dict(title="People & Culture \u2013 Lead"),
+    ),
+    ("title missing", _drop("title"), dict(title="")),
+]
+
+
+@pytest.mark.parametrize(("edit", "changes"), [v[1:] for v in VARIANTS], ids=[v[0] for v in VARIANTS])
+def test_variants(
+    payload: Callable[[str], Any], edit: Callable[[dict[str, Any]], None], changes: dict[str, Any]
+) -> None:
+    offer = copy.deepcopy(payload(FIXTURE)["offers"][0])
+    edit(offer)
+    [posting] = recruitee.parse({"offers": [offer]}, BOARD)
+    assert posting == replace(RECORDED[0], **changes)
+    assert posting.raw is offer
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"error": "Not Found"}, "no 'offers' list (it says: 'Not Found')"),
+        ([], "expected a JSON object"),
+        ({"offers": [{"title": "no id"}]}, "job #1 has no usable 'id'"),
+    ],
+)
+def test_wrong_shape_fails_the_whole_board(body: Any, says: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        recruitee.parse(body, BOARD)
+    assert says in str(caught.value) and caught.value.transient is False
+
+
+def test_unknown_company_404(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/offers/").respond_with_json({"error": "Not Found"}, status=404)
+    err = fetch_error(BoardRef("recruitee", "nobody"), base_url(httpserver))
+    assert "recruitee:nobody" in str(err) and "board not found" in str(err) and "'Not Found'" in str(err)
+    assert err.status == 404 and err.transient is False

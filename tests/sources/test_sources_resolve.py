@@ -1,0 +1,103 @@
+"""Careers-page URLs and `kind:token` to boards; everything else refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts.model import BoardRef
+from alerts.sources import SOURCES
+from alerts.sources.resolve import ACCEPTED_FORMS, resolve_board
+
+ACCEPTED = [
+    # kind:token
+    ("greenhouse:stripe", "greenhouse:stripe"),
+    (" lever:plaid ", "lever:plaid"),
+    ("lever-eu:x", "lever-eu:x"),
+    ("smartrecruiters:Ubisoft2", "smartrecruiters:Ubisoft2"),
+    ("bluedoor:company=OpenAI", "bluedoor:company=OpenAI"),
+    # Ashby
+    ("https://jobs.ashbyhq.com/openai", "ashby:openai"),
+    ("https://jobs.ashbyhq.com/openai/", "ashby:openai"),
+    ("https://jobs.ashbyhq.com/openai/1d03b4ee-8cec-47a1-b9e2-8ce9c5650943/application", "ashby:openai"),
+    ("HTTPS://JOBS.ASHBYHQ.COM/openai?utm_source=x", "ashby:openai"),
+    ("https://api.ashbyhq.com/posting-api/job-board/openai?includeCompensation=true", "ashby:openai"),
+    # Greenhouse
+    ("https://boards.greenhouse.io/stripe", "greenhouse:stripe"),
+    ("http://boards.greenhouse.io/stripe/", "greenhouse:stripe"),
+    ("https://boards.greenhouse.io/stripe/jobs/6136160004", "greenhouse:stripe"),
+    ("https://job-boards.greenhouse.io/stripe", "greenhouse:stripe"),
+    ("https://job-boards.eu.greenhouse.io/stripe?gh_src=abc", "greenhouse:stripe"),
+    ("https://boards.greenhouse.io/embed/job_board?for=stripe", "greenhouse:stripe"),
+    ("https://boards.greenhouse.io/embed/job_app?for=stripe&token=6136160004", "greenhouse:stripe"),
+    ("https://boards-api.greenhouse.io/v1/boards/stripe/jobs", "greenhouse:stripe"),
+    ("https://boards-api.greenhouse.io/v1/boards/stripe/jobs?content=true", "greenhouse:stripe"),
+    # Lever
+    ("https://jobs.lever.co/plaid", "lever:plaid"),
+    ("https://Jobs.Lever.co/plaid/2193db3f-77c5-43b8-b030-8f92c9882bf1/apply", "lever:plaid"),
+    ("https://jobs.eu.lever.co/x", "lever-eu:x"),
+    ("https://api.lever.co/v0/postings/plaid?mode=json", "lever:plaid"),
+    ("https://api.eu.lever.co/v0/postings/x", "lever-eu:x"),
+    # Workable
+    ("https://apply.workable.com/x/", "workable:x"),
+    ("https://apply.workable.com/huckberry/j/62180FD5F9/", "workable:huckberry"),
+    ("https://apply.workable.com/api/v1/widget/accounts/huckberry", "workable:huckberry"),
+    # Recruitee: the board is the host name
+    ("https://x.recruitee.com/", "recruitee:x"),
+    ("https://Channable.recruitee.com/o/head-of-people-culture", "recruitee:channable"),
+    ("https://channable.recruitee.com/api/offers/", "recruitee:channable"),
+    # SmartRecruiters
+    ("https://jobs.smartrecruiters.com/X", "smartrecruiters:X"),
+    (
+        "https://jobs.smartrecruiters.com/Ubisoft2/744000151912444-crm-webmarketing-assistant",
+        "smartrecruiters:Ubisoft2",
+    ),
+    ("https://careers.smartrecruiters.com/Ubisoft2", "smartrecruiters:Ubisoft2"),
+    ("https://api.smartrecruiters.com/v1/companies/Ubisoft2/postings", "smartrecruiters:Ubisoft2"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ACCEPTED)
+def test_accepted(text: str, expected: str) -> None:
+    board = resolve_board(text)
+    assert isinstance(board, BoardRef) and board.key == expected
+    assert board.source in SOURCES
+
+
+REFUSED = [
+    "stripe",
+    "greenhouse:",
+    ":stripe",
+    "workday:acme",
+    "lever:plaid/extra",
+    "https://example.com/careers",
+    "https://jobs.ashbyhq.com/",
+    "https://boards.greenhouse.io/embed/job_board",
+    "https://boards.greenhouse.io/embed/job_board?for=",
+    "https://apply.workable.com/j/62180FD5F9",
+    "https://api.lever.co/v0/postings/",
+    "https://boards-api.greenhouse.io/v1/jobs",
+    "https://www.recruitee.com/",
+    "https://a.b.recruitee.com/",
+    "https://jobs.lever.co/a%2Fb",
+    "ftp://jobs.lever.co/plaid",
+    "https://",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_refused_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        resolve_board(text)
+    message = str(caught.value)
+    assert repr(text) in message
+    # Short: one form per kind, each naming its kind and its URL.
+    for form in ACCEPTED_FORMS:
+        assert form in message
+    assert "https://jobs.lever.co/TOKEN" in message and "https://TOKEN.recruitee.com/" in message
+
+
+def test_every_board_kind_has_an_accepted_form() -> None:
+    kinds = {form.split(":", 1)[0] for form in ACCEPTED_FORMS}
+    # bluedoor boards are made from a subscription's filters, never written by hand.
+    assert kinds == set(SOURCES) - {"bluedoor"}
