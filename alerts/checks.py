@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from alerts.config import Config
 from alerts.errors import ConfigError
+from alerts.notify.compose import target_for
 from alerts.notify.render import render_message, sample_items
-from alerts.notify.send import check_url, native_format, service_of
+from alerts.notify.send import check_url
 
 
 def check_config(config: Config) -> None:
@@ -20,13 +21,11 @@ def check_config(config: Config) -> None:
         template = config.template_path(name)
         if template is None:
             continue
-        url = channel.targets[0]
+        # The format and service the delivery pass will render for.
+        target = target_for(channel.targets[0], channel.format)
         try:
-            render_message(
-                sample_items(),
-                channel.format or native_format(url),
-                template=template,
-                service=service_of(url),
-            )
+            render_message(sample_items(), target.body_format, template=template, service=target.service)
         except ConfigError as exc:
-            raise ConfigError(exc.message, file=file, key=f"channels.{name}.template") from exc
+            # "file: line N: ...": the template's own file, which the key points at.
+            message = f"{exc.file}: {exc.message}" if exc.file else exc.message
+            raise ConfigError(message, file=file, key=f"channels.{name}.template") from exc

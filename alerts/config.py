@@ -39,6 +39,7 @@ _DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)")
 _DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+BLUEDOOR = "bluedoor"
 DIGEST_ALIASES = {"hourly": "0 * * * *", "daily": "0 8 * * *", "weekly": "0 8 * * mon"}
 
 
@@ -90,6 +91,13 @@ class PollingConfig(_Strict):
     jitter: Duration = timedelta(seconds=30)
     close_after_misses: int = Field(2, ge=1)
     timeout: Duration = timedelta(seconds=30)
+    # How often a running service asks the database what is due.
+    tick: Duration = timedelta(seconds=5)
+    # How long a process may hold a board or a channel before the others
+    # take it over (a process killed mid-poll is replaced after this).
+    lease: Duration = timedelta(minutes=5)
+    # Boards polled at once by one process.
+    concurrency: int = Field(16, ge=1)
 
     @field_validator("interval")
     @classmethod
@@ -99,9 +107,21 @@ class PollingConfig(_Strict):
         return value
 
 
+class AlertsConfig(_Strict):
+    """About the service itself."""
+
+    # A channel told when a board has failed `failure_threshold` times in a
+    # row, and again when it recovers.
+    ops_channel: str | None = None
+    failure_threshold: int = Field(3, ge=1)
+
+
 class SourceConfig(_Strict):
     base_url: str | None = None
     api_key: str | None = None
+
+
+_QUIET_HOURS = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 
 
 class ChannelConfig(_Strict):
@@ -111,6 +131,16 @@ class ChannelConfig(_Strict):
     template: Path | None = None
     digest: str | None = None
     timezone: str = "UTC"
+    # Instant channels: a daily window ("22:00-07:00", in `timezone`) during
+    # which messages are held; they go out together when it ends.
+    quiet_hours: str | None = None
+    # A delivery that keeps failing becomes dead (kept and shown by `alerts
+    # status`, requeued by `alerts retry --dead`) after this many attempts,
+    # or once it has been failing for this long, whichever comes first. With
+    # the back-off (30 s doubling to 6 h) 20 attempts take about 2.5 days, so
+    # by default retry_for decides.
+    max_attempts: int = Field(20, ge=1)
+    retry_for: Duration = timedelta(days=2)
 
     @field_validator("timezone")
     @classmethod
@@ -119,6 +149,13 @@ class ChannelConfig(_Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_window(cls, value: str | None) -> str | None:
+        if value is not None and not _QUIET_HOURS.match(value):
+            raise ValueError('a daily window written "HH:MM-HH:MM", such as "22:00-07:00"')
         return value
 
     @model_validator(mode="after")
@@ -130,7 +167,22 @@ class ChannelConfig(_Strict):
                 raise ValueError(
                     'digest: expected a cron line such as "0 8 * * mon-fri", or hourly, daily, weekly'
                 ) from None
+            if self.quiet_hours is not None:
+                # A digest already sends only when its schedule says so.
+                raise ValueError(
+                    "quiet_hours only on an instant channel (no digest); for a digest, "
+                    'use a schedule that skips the night, such as "0 7-21 * * *"'
+                )
         return self
+
+    @property
+    def quiet_window(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """((start hour, minute), (end hour, minute)) of the quiet hours, or None."""
+        match = _QUIET_HOURS.match(self.quiet_hours or "")
+        if match is None:
+            return None
+        h1, m1, h2, m2 = (int(part) for part in match.groups())
+        return (h1, m1), (h2, m2)
 
     @property
     def targets(self) -> list[str]:
@@ -174,16 +226,28 @@ class Subscription(_Strict):
     def _valid_boards(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError('at least one board, such as "greenhouse:stripe"')
-        return [parse_board(spec).key for spec in value]
+        return [BLUEDOOR if spec.strip() == BLUEDOOR else parse_board(spec).key for spec in value]
+
+    @model_validator(mode="after")
+    def _bluedoor_query(self) -> Subscription:
+        # "bluedoor" means: this subscription's filters, asked of the bluedoor
+        # API. The board key carries the query, so equal queries are one board.
+        if BLUEDOOR in self.boards:
+            from alerts.sources.bluedoor import bluedoor_token
+
+            key = f"{BLUEDOOR}:{bluedoor_token(self.company, self.department, list(self.work_model))}"
+            self.__dict__["boards"] = [key if b == BLUEDOOR else b for b in self.boards]
+        return self
 
     @property
     def board_refs(self) -> list[BoardRef]:
-        return [parse_board(spec) for spec in self.boards]
+        return [BoardRef(*key.split(":", 1)) for key in self.boards]
 
 
 class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     polling: PollingConfig = PollingConfig()
+    alerts: AlertsConfig = AlertsConfig()
     sources: dict[str, SourceConfig] = {}
     channels: dict[str, ChannelConfig] = {}
     subscriptions: list[Subscription] = []
@@ -223,12 +287,19 @@ def known_sources() -> tuple[str, ...]:
 
 
 def parse_board(spec: str) -> BoardRef:
-    kind, sep, token = spec.strip().partition(":")
-    kinds = known_sources()
+    """`kind:token`, or a careers-page URL that resolves to one."""
+    spec = spec.strip()
+    if "://" in spec:
+        from alerts.sources.resolve import resolve_board
+
+        return resolve_board(spec)  # its ValueError lists the accepted URL forms
+    kind, sep, token = spec.partition(":")
+    kinds = [k for k in known_sources() if k != BLUEDOOR]
     token = token.strip()
     if not sep or not token or kind not in kinds or "/" in token:
         raise ValueError(
-            f"a board written kind:token such as greenhouse:stripe, not {spec!r}; kinds: {', '.join(kinds)}"
+            f"a board written kind:token such as greenhouse:stripe, a careers-page URL, "
+            f'or "bluedoor", not {spec!r}; kinds: {", ".join(kinds)}'
         )
     return BoardRef(kind, token)
 
@@ -296,6 +367,14 @@ def _check_references(config: Config, path: Path) -> None:
             raise ConfigError("set url (or urls) to an Apprise URL or console://", file=str(path), key=key)
         if channel.url and channel.urls:
             raise ConfigError("set url or urls, not both", file=str(path), key=key)
+    ops = config.alerts.ops_channel
+    if ops is not None and ops not in config.channels:
+        defined = ", ".join(sorted(config.channels)) or "none"
+        raise ConfigError(
+            f"channel {ops!r} is not defined under [channels]; defined: {defined}",
+            file=str(path),
+            key="alerts.ops_channel",
+        )
     names: set[str] = set()
     for i, sub in enumerate(config.subscriptions):
         key = f"subscriptions[{i}]"

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
+import secrets
+import socket
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import httpx
-
+from alerts import pacing
 from alerts.config import Config
 from alerts.deliver import Clock, Deliverer, DeliveryResult, utcnow
 from alerts.errors import SourceError
 from alerts.filters import route
 from alerts.model import BoardRef, Event
-from alerts.sources import fetch_board
-from alerts.store import Store
+from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
+from alerts.store import FetchState, LeaseLost, Store
 
 log = logging.getLogger("alerts")
 
@@ -27,6 +30,11 @@ class BoardResult:
     events: list[Event] = field(default_factory=list)
     postings: int = 0
     error: SourceError | None = None
+    not_modified: bool = False
+    held: str | None = None  # why a sudden drop was held as suspect
+    requests: int = 0
+    failures: int = 0  # consecutive failures after this poll (0 on success)
+    failures_before: int = 0
 
 
 @dataclass
@@ -41,55 +49,140 @@ class CycleReport:
         sent = sum(d.sent for d in self.deliveries)
         undelivered = sum(1 for d in self.deliveries if d.errors)
         text = f"{len(self.boards)} boards polled ({len(failed)} failed), {events}, {sent} deliveries sent"
-        return text + (f", {undelivered} channels failing" if undelivered else "")
+        held = sum(1 for b in self.boards if b.held)
+        unchanged = sum(1 for b in self.boards if b.not_modified)
+        notes = [
+            f"{unchanged} not modified" if unchanged else "",
+            f"{held} held as suspect" if held else "",
+            f"{undelivered} channels failing" if undelivered else "",
+        ]
+        return ", ".join([text, *filter(None, notes)])
 
 
 class Cycle:
     """Ties config, store and the HTTP client together; one per process."""
 
-    def __init__(self, config: Config, store: Store, client: httpx.AsyncClient, clock: Clock = utcnow):
+    def __init__(self, config: Config, store: Store, client: Client, clock: Clock = utcnow):
         self.config = config
         self.store = store
         self.client = client
         self.clock = clock
-        self.deliverer = Deliverer(config, store, clock)
+        # This process's name on the leases it holds.
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.deliverer = Deliverer(config, store, clock, owner=self.owner)
+
+    def use_config(self, config: Config) -> None:
+        """A reloaded config (SIGHUP) for every board and delivery from now on."""
+        self.config = config
+        self.deliverer.config = config
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self.store.upgrade)
         await asyncio.to_thread(self.store.sync_boards, self.config.boards().values(), self.clock())
 
     async def run_once(self) -> CycleReport:
-        """Poll every board now, reconcile, then deliver every pending message."""
+        """Poll every board now, reconcile, then deliver every pending message.
+
+        Boards another process is polling right now (PostgreSQL, several
+        services) are left to it.
+        """
         report = CycleReport()
-        report.boards = await self.poll(self.config.boards().values())
+        boards = self.config.boards()
+        claimed = await asyncio.to_thread(
+            self.store.claim_boards,
+            self.owner,
+            boards,
+            self.clock(),
+            self.config.polling.lease,
+            limit=len(boards),
+            due_only=False,
+        )
+        for key in sorted(set(boards) - set(claimed)):
+            log.info("%s: another process is polling it now; skipped", key)
+        try:
+            report.boards = await self.poll([boards[key] for key in claimed])
+        finally:
+            await asyncio.to_thread(self.store.release_all, self.owner)
         report.deliveries = await self.deliver(ignore_backoff=True)
         log.info("cycle: %s", report.summary())
         return report
 
     async def poll(self, refs: Iterable[BoardRef]) -> list[BoardResult]:
-        return list(await asyncio.gather(*(self.poll_board(ref) for ref in refs)))
+        limit = asyncio.Semaphore(self.config.polling.concurrency)
 
-    async def poll_board(self, ref: BoardRef) -> BoardResult:
+        async def one(ref: BoardRef) -> BoardResult:
+            async with limit:
+                return await self.poll_board(ref, owner=self.owner)
+
+        return list(await asyncio.gather(*(one(ref) for ref in refs)))
+
+    async def poll_board(self, ref: BoardRef, owner: str | None = None) -> BoardResult:
+        """Fetch one board and reconcile it; a failure only records itself.
+
+        `owner` is the lease holder's name: the snapshot is only written while
+        this process still holds the board.
+        """
         result = BoardResult(ref)
+        state = await asyncio.to_thread(self.store.fetch_state, ref)
+        result.failures_before = state.consecutive_failures
+        interval = self.config.board_interval(ref.key)
         try:
-            snapshot = await fetch_board(self.client, ref, self.config.base_url(ref.source))
+            snapshot = await fetch_board(self.client, ref, self._context(ref, state))
         except SourceError as exc:
             result.error = exc
-            failures = await asyncio.to_thread(self.store.record_failure, ref, exc, self.clock())
-            log.warning("%s (failure %d in a row; stored state kept)", exc, failures)
+            now = self.clock()
+            failures = result.failures = await asyncio.to_thread(self.store.record_failure, ref, exc, now)
+            delay = pacing.after_failure(interval, failures, exc.retry_after)
+            await asyncio.to_thread(self.store.schedule_poll, ref, now + delay)
+            log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
-        result.postings = len(snapshot)
+        result.requests = snapshot.requests
+        next_poll = pacing.next_poll(interval, self.config.polling.jitter, self.clock())
+        await asyncio.to_thread(self.store.schedule_poll, ref, next_poll)
+        if snapshot.not_modified:
+            result.not_modified = True
+            await asyncio.to_thread(self.store.record_not_modified, ref, self.clock())
+            log.info("%s: not modified", ref.key)
+            return result
+        result.postings = len(snapshot.postings)
         subs = self.config.subscriptions
-        result.events = await asyncio.to_thread(
+        apply = functools.partial(
             self.store.apply_snapshot,
             ref,
-            snapshot,
+            snapshot.postings,
             close_after_misses=self.config.polling.close_after_misses,
             now=self.clock(),
             route=lambda event, baseline: route(subs, event, ref.key, baseline=baseline),
+            complete=snapshot.complete,
+            etag=snapshot.validators.etag,
+            last_modified=snapshot.validators.last_modified,
+            owner=owner,
         )
-        log.info("%s: %d postings, %d events", ref.key, len(snapshot), len(result.events))
+        try:
+            applied = await asyncio.to_thread(apply)
+        except LeaseLost as exc:
+            log.warning("%s", exc)
+            return result
+        result.events, result.held = applied.events, applied.held
+        if applied.held:
+            log.warning(
+                "%s: %s; held until the next poll confirms it (nothing closed)", ref.key, applied.held
+            )
+        else:
+            log.info("%s: %d postings, %d events", ref.key, result.postings, len(result.events))
         return result
+
+    def _context(self, ref: BoardRef, state: FetchState) -> FetchContext:
+        settings = self.config.sources.get(ref.source)
+        # Conditional requests only once a baseline exists: a 304 must never
+        # stand in for a board's first snapshot.
+        validators = Validators(state.etag, state.last_modified) if state.baselined else None
+        return FetchContext(
+            base_url=settings.base_url if settings else None,
+            api_key=settings.api_key if settings else None,
+            validators=validators,
+            since=pacing.incremental_since(SOURCES.get(ref.source), state, self.clock()),
+        )
 
     async def deliver(self, *, ignore_backoff: bool = False) -> list[DeliveryResult]:
         return await self.deliverer.deliver(ignore_backoff=ignore_backoff)

@@ -1,108 +1,120 @@
-"""The outbox to the channels: render each channel's pending events into one
-message per URL, send it through Apprise, record the outcome per row."""
+"""The delivery pass: for each channel with work, decide what may go now
+(digest schedule, quiet hours, retry back-off), compose each URL's messages,
+send them through Apprise and record every part's outcome on its rows.
+
+Exactly-once, as far as it can be had (README, "Delivery"): a channel is
+worked on by one process at a time (a lease row); each part is marked
+"sending" before it goes out, and a row found still marked by the next
+holder of the lease is settled as sent-but-unconfirmed, like a timeout,
+rather than sent again.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import random
+import os
+import secrets
+import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from alerts.config import Config
-from alerts.digest import digest_due
-from alerts.notify.render import render_message
-from alerts.notify.send import native_format, send, service_of
+from alerts.config import ChannelConfig, Config
+from alerts.deliver_url import Batch, BatchSender, DeliveryResult, retry_delay, target_id
+from alerts.digest import digest_due, quiet_until
+from alerts.notify.send import SendResult, send
 from alerts.store import Store
+
+__all__ = ["Clock", "Deliverer", "DeliveryResult", "retry_delay", "target_id", "utcnow"]
 
 log = logging.getLogger("alerts")
 
 Clock = Callable[[], datetime]
-RETRY_BASE = timedelta(seconds=30)
-RETRY_CAP = timedelta(hours=6)
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass
-class DeliveryResult:
-    channel: str
-    sent: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def target_id(url: str) -> str:
-    """A stable fingerprint of one channel URL, stored instead of the URL (which may hold secrets)."""
-    return hashlib.sha256(url.encode()).hexdigest()[:16]
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Back-off before the next try: 30 s, 1 m, 2 m, ... capped at 6 h, with jitter."""
-    delay = min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
-    return delay * random.uniform(0.8, 1.2)
-
-
 class Deliverer:
-    def __init__(self, config: Config, store: Store, clock: Clock = utcnow):
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        clock: Clock = utcnow,
+        *,
+        owner: str | None = None,
+        sender: Callable[..., SendResult] = send,
+    ):
         self.config = config
         self.store = store
         self.clock = clock
+        # The name on the channel leases this process holds.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.sender = sender
         self._lock = asyncio.Lock()
 
     async def deliver(self, *, ignore_backoff: bool = False) -> list[DeliveryResult]:
-        """Every channel with due rows, concurrently; `ignore_backoff` for run --once."""
+        """Every channel with work, concurrently; `ignore_backoff` for run --once."""
         # One delivery pass at a time per process: two passes would send the same rows twice.
         async with self._lock:
-            names = [
-                n for n in await asyncio.to_thread(self.store.pending_channels) if n in self.config.channels
-            ]
+            waiting = set(await asyncio.to_thread(self.store.pending_channels))
+            for name, channel in self.config.channels.items():
+                if channel.digest and name not in waiting:
+                    await asyncio.to_thread(self._close_empty_digest, name, channel)
+            names = sorted(waiting & set(self.config.channels))
             results = await asyncio.gather(
                 *(asyncio.to_thread(self.deliver_channel, name, ignore_backoff) for name in names)
             )
         return [r for r in results if r is not None]
 
+    def _close_empty_digest(self, name: str, channel: ChannelConfig) -> None:
+        # An empty period sends nothing but still ends, so an event arriving
+        # later waits for the next firing instead of going out at once.
+        assert channel.digest is not None
+        now = self.clock()
+        if digest_due(self.store, name, channel.digest, channel.timezone, now):
+            self.store.set_last_digest(name, now)
+
     def deliver_channel(self, name: str, ignore_backoff: bool = False) -> DeliveryResult | None:
+        lease = f"channel:{name}"
+        if not self.store.claim(self.owner, lease, self.clock(), self.config.polling.lease):
+            return None  # another process is delivering to this channel right now
+        try:
+            return self._deliver_held(name, ignore_backoff)
+        finally:
+            self.store.release(self.owner, lease)
+
+    def _deliver_held(self, name: str, ignore_backoff: bool) -> DeliveryResult | None:
         channel = self.config.channels[name]
         now = self.clock()
-        if channel.digest:
-            if not digest_due(self.store, name, channel.digest, channel.timezone, now):
-                return None
-            ignore_backoff = False
-        queued = self.store.queued(name, None if ignore_backoff else now)
-        if not queued:
-            if channel.digest:  # an empty digest sends nothing but still closes its period
-                self.store.set_last_digest(name, now)
-            return None
-        result = DeliveryResult(name)
         targets = {target_id(url): url for url in channel.targets}
+        settled = self.store.settle_interrupted(name, set(targets), now)
+        if settled:
+            log.warning(
+                "channel %s: %d deliveries were being sent when a process stopped; "
+                "counted as sent, unconfirmed (alerts retry --unconfirmed resends)",
+                name,
+                settled,
+            )
+        result = DeliveryResult(name)
+        until = quiet_until(channel, now)
+        if until is not None:
+            result.held = f"quiet hours until {until:%Y-%m-%d %H:%M} UTC"
+            return result
+        new = True
+        if channel.digest:
+            new = digest_due(self.store, name, channel.digest, channel.timezone, now)
+        queued = self.store.queued(name, None if ignore_backoff else now, new=new)
+        early = {q.pending.delivery_id for q in queued if q.next_attempt_at and q.next_attempt_at > now}
+        sender = BatchSender(self.config, self.store, self.clock, self.owner, self.sender)
         for fingerprint, url in targets.items():
             items = [q.pending for q in queued if fingerprint not in q.sent_targets]
-            if not items:
-                continue
-            ids = [p.delivery_id for p in items]
-            message = render_message(
-                items,
-                channel.format or native_format(url),
-                template=self.config.template_path(name),
-                service=service_of(url),
-            )
-            outcome = send(url, message, tag=f"ch-{name}")
-            if outcome.status == "failed":
-                attempts = max(p.attempts for p in items) + 1
-                self.store.mark_failed(ids, outcome.detail, now + retry_delay(attempts))
-                result.errors.append(outcome.detail)
-                log.warning("channel %s: delivery failed, will retry: %s", name, outcome.detail)
-                continue
-            # A timeout means the service may well have the message: count it
-            # as sent so that nobody is told twice (see README, "Delivery").
-            if outcome.status == "unknown":
-                log.warning("channel %s: no answer in time; counted as sent: %s", name, outcome.detail)
-            self.store.mark_sent(ids, fingerprint, set(targets), now)
-            result.sent += len(items)
-        if channel.digest and not result.errors:
+            batch = Batch(name, url, set(targets), items, early)
+            if items and not sender.send(batch, result):
+                break  # the lease was lost: another process has the channel now
+        if channel.digest and new:
+            # The period closes whether its sends succeeded or not: failed rows
+            # are retried on their own back-off, not held for the next digest.
             self.store.set_last_digest(name, now)
-        return result
+        return result if queued or result.held else None

@@ -1,27 +1,61 @@
-"""When a digest channel's schedule says it is time to send."""
+"""When a channel may send: digest schedules and quiet hours.
+
+Both are decided from the clock and the database alone (the channel's last
+digest time), so they hold across restarts and across processes.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from alerts.config import cron_trigger
+from alerts.config import ChannelConfig, cron_trigger
 from alerts.store import Store
 
 
-def next_fire(expr: str, timezone: str, after: datetime) -> datetime:
-    fire = cron_trigger(expr, timezone).get_next_fire_time(None, after + timedelta(seconds=1))
+def next_fire(expr: str, tz: str, after: datetime) -> datetime:
+    fire = cron_trigger(expr, tz).get_next_fire_time(None, after + timedelta(seconds=1))
     assert fire is not None  # a crontab always fires again
-    return fire
+    return fire.astimezone(timezone.utc)
 
 
-def digest_due(store: Store, channel: str, expr: str, timezone: str, now: datetime) -> bool:
+def digest_due(store: Store, channel: str, expr: str, tz: str, now: datetime) -> bool:
     """True once the schedule has fired since the channel's last digest.
 
     The first time a channel is seen, its schedule starts now; a digest that
-    fell due while the service was down is due as soon as it runs again.
+    fell due while the service was down is due as soon as it runs again, and
+    only once however many firings it missed.
     """
     last = store.last_digest(channel)
     if last is None:
         store.set_last_digest(channel, now)
         return False
-    return next_fire(expr, timezone, last) <= now
+    return next_fire(expr, tz, last) <= now
+
+
+def next_digest(store: Store, channel: str, expr: str, tz: str, now: datetime) -> datetime:
+    """When the channel's next digest goes out (now, if one is overdue)."""
+    return max(next_fire(expr, tz, store.last_digest(channel) or now), now)
+
+
+def quiet_until(channel: ChannelConfig, now: datetime) -> datetime | None:
+    """The end of the quiet hours `now` falls in, or None when the channel may send."""
+    window = channel.quiet_window
+    if window is None:
+        return None
+    (h1, m1), (h2, m2) = window
+    start, end = time(h1, m1), time(h2, m2)
+    if start == end:
+        return None  # "22:00-22:00" is an empty window, not a whole day
+    local = now.astimezone(ZoneInfo(channel.timezone))
+    clock = local.time().replace(tzinfo=None)
+    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if start < end:
+        quiet = start <= clock < end
+    else:  # the window spans midnight
+        quiet = clock >= start or clock < end
+        if clock >= start:
+            ends += timedelta(days=1)
+    # Aware arithmetic in a ZoneInfo zone is wall-clock arithmetic, so the
+    # window ends at 07:00 local even across a daylight-saving change.
+    return ends.astimezone(timezone.utc) if quiet else None

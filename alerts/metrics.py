@@ -55,6 +55,10 @@ class Metrics:
                 self.deliveries.labels("sent").inc(result.sent)
             if result.errors:
                 self.deliveries.labels("failed").inc(len(result.errors))
+            if result.dead:
+                self.deliveries.labels("dead").inc(result.dead)
+            if result.unconfirmed:
+                self.deliveries.labels("unconfirmed").inc(result.unconfirmed)
         self.delivery_seconds.observe(seconds)
 
     def exposition(self) -> bytes:

@@ -21,9 +21,11 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str
 
 
 def status_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
+    from alerts.report_delivery import delivery_lines
+
     yield from board_lines(config, store, now)
     yield ""
-    yield from channel_lines(config, store)
+    yield from delivery_lines(config, store, now)
 
 
 def _health(row: Any) -> str:
@@ -46,20 +48,6 @@ def board_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
         due = "now" if row.next_poll_at is None or row.next_poll_at <= now else _when(row.next_poll_at)
         rows.append((key, str(row.open_postings), _when(row.last_success_at), due, _health(row)))
     yield from _table(("BOARD", "OPEN", "LAST SUCCESS", "NEXT POLL", "HEALTH"), rows)
-
-
-def channel_lines(config: Config, store: Store) -> Iterator[str]:
-    counts = store.delivery_counts()
-    channel_rows = [
-        (
-            name,
-            str(counts.get((name, "pending"), 0)),
-            str(counts.get((name, "sent"), 0)),
-            str(counts.get((name, "dead"), 0)),
-        )
-        for name in sorted(config.channels)
-    ]
-    yield from _table(("CHANNEL", "PENDING", "SENT", "DEAD"), channel_rows)
 
 
 def history_lines(rows: list[Any]) -> Iterator[str]:

@@ -1,94 +1,213 @@
-"""The long-running service: APScheduler wakes it, signals stop it cleanly."""
+"""The long-running service. APScheduler wakes each process; the database
+decides the work: every tick claims the boards that are due and free, each
+board runs as its own task (a slow board holds up nobody), and a delivery
+pass follows. Signals: SIGTERM/SIGINT stop cleanly, SIGHUP reloads config.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Callable
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from alerts.cycle import Cycle
-from alerts.model import BoardRef
+from alerts.config import Config
+from alerts.cycle import BoardResult, Cycle
+from alerts.errors import AlertsError
+from alerts.health import HealthServer
+from alerts.metrics import Metrics
+from alerts.model import BoardRef, Message
+from alerts.notify.send import send
 
 log = logging.getLogger("alerts")
 
-DELIVERY_TICK_SECONDS = 30
-SHUTDOWN_GRACE_SECONDS = 60
-# APScheduler's default of 1 s would silently drop a run delayed by a busy loop.
-MISFIRE_GRACE_SECONDS = 300
+# Work in hand gets this long to finish after SIGTERM; what is left is
+# cancelled and its leases handed back (nothing half-written: each board's
+# write is one transaction).
+SHUTDOWN_GRACE_SECONDS = 20
+# APScheduler's default of 1 s would silently drop a tick delayed by a busy loop.
+MISFIRE_GRACE_SECONDS = 60
+HEALTH_DB_TIMEOUT_SECONDS = 5
 
 
 class Service:
-    def __init__(self, cycle: Cycle):
+    def __init__(
+        self,
+        cycle: Cycle,
+        *,
+        reload: Callable[[], Config] | None = None,
+        http: str | None = None,
+    ):
         self.cycle = cycle
+        self.reload = reload
+        self.metrics = Metrics()
+        self.health = HealthServer(http, self._healthy, self._exposition) if http else None
         self.stopping = asyncio.Event()
-        self._inflight: set[asyncio.Task[Any]] = set()
+        self._boards: dict[str, asyncio.Task[Any]] = {}
+        self._delivery: asyncio.Task[Any] | None = None
         self.scheduler = AsyncIOScheduler(
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS}
         )
 
-    async def _tracked(self, work: Callable[..., Awaitable[Any]], *args: Any) -> None:
-        if self.stopping.is_set():
-            return
-        task = asyncio.current_task()
-        assert task is not None
-        self._inflight.add(task)
-        try:
-            await work(*args)
-        except Exception:  # one failing job must not stop the service
-            log.exception("scheduled job failed")
-        finally:
-            self._inflight.discard(task)
-
-    async def poll_and_deliver(self, ref: BoardRef) -> None:
-        await self.cycle.poll_board(ref)
-        if not self.stopping.is_set():
-            await self.cycle.deliver()
-
-    def schedule(self) -> None:
-        config = self.cycle.config
-        jitter = config.polling.jitter.total_seconds() or None
-        for key, ref in config.boards().items():
-            interval = config.board_interval(key).total_seconds()
-            self.scheduler.add_job(
-                self._tracked,
-                IntervalTrigger(seconds=interval, jitter=jitter),
-                args=[self.poll_and_deliver, ref],
-                id=f"board:{key}",
-                name=key,
-                next_run_time=self.cycle.clock(),
-            )
-        self.scheduler.add_job(
-            self._tracked,
-            IntervalTrigger(seconds=DELIVERY_TICK_SECONDS),
-            args=[self.cycle.deliver],
-            id="deliver",
-        )
+    @property
+    def config(self) -> Config:
+        return self.cycle.config
 
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self._request_stop, sig)
+        loop.add_signal_handler(signal.SIGHUP, self._reload)
         await self.cycle.prepare()
-        self.schedule()
+        if self.health:
+            await self.health.start()
+        self.scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=self.config.polling.tick.total_seconds()),
+            id="tick",
+            next_run_time=self.cycle.clock(),
+        )
         self.scheduler.start()
         log.info(
-            "running: %d boards, %d channels",
-            len(self.cycle.config.boards()),
-            len(self.cycle.config.channels),
+            "running as %s: %d boards, %d channels",
+            self.cycle.owner,
+            len(self.config.boards()),
+            len(self.config.channels),
         )
-        await self.stopping.wait()
-        self.scheduler.pause()
-        if self._inflight:
-            log.info("stopping: finishing %d jobs in hand", len(self._inflight))
-            await asyncio.wait(set(self._inflight), timeout=SHUTDOWN_GRACE_SECONDS)
-        self.scheduler.shutdown(wait=False)
-        log.info("stopped")
+        try:
+            await self.stopping.wait()
+        finally:
+            await self._shutdown()
+
+    async def tick(self) -> None:
+        """Claim what is due, start it, and start a delivery pass if none runs."""
+        if self.stopping.is_set():
+            return
+        try:
+            await self._claim_and_start()
+        except AlertsError as exc:
+            log.error("tick: %s", exc)
+        except Exception:  # the database went away, say: try again next tick
+            log.exception("tick failed")
+        if self._delivery is None or self._delivery.done():
+            self._delivery = asyncio.create_task(self._deliver())
+
+    async def _claim_and_start(self) -> None:
+        boards = self.config.boards()
+        room = self.config.polling.concurrency - len(self._boards)
+        candidates = [key for key in boards if key not in self._boards]
+        claimed = await asyncio.to_thread(
+            self.cycle.store.claim_boards,
+            self.cycle.owner,
+            candidates,
+            self.cycle.clock(),
+            self.config.polling.lease,
+            limit=room,
+        )
+        for key in claimed:
+            self._boards[key] = asyncio.create_task(self._poll(boards[key]))
+
+    async def _poll(self, ref: BoardRef) -> None:
+        started = time.monotonic()
+        try:
+            result = await self.cycle.poll_board(ref, owner=self.cycle.owner)
+            self.metrics.board(result, time.monotonic() - started)
+            await self._tell_ops(result)
+        except Exception:
+            log.exception("%s: poll failed", ref.key)
+        finally:
+            self._boards.pop(ref.key, None)
+            await asyncio.to_thread(self.cycle.store.release_board, self.cycle.owner, ref.key)
+
+    async def _deliver(self) -> None:
+        started = time.monotonic()
+        try:
+            results = await self.cycle.deliver()
+            self.metrics.delivered(results, time.monotonic() - started)
+        except Exception:
+            log.exception("delivery pass failed")
+
+    async def _tell_ops(self, result: BoardResult) -> None:
+        """One message when a board starts failing for good, one when it recovers."""
+        channel = self.config.alerts.ops_channel
+        threshold = self.config.alerts.failure_threshold
+        if channel is None:
+            return
+        key = result.board.key
+        if result.error and result.failures == threshold:
+            title = f"alerts: {key} is failing"
+            body = f"{key} has failed {threshold} times in a row.\nLast error: {result.error}"
+        elif not result.error and result.failures_before >= threshold:
+            title = f"alerts: {key} recovered"
+            body = f"{key} answers again after {result.failures_before} failed polls."
+        else:
+            return
+        message = Message(title, body, "text")
+        for url in self.config.channels[channel].targets:
+            outcome = await asyncio.to_thread(send, url, message, tag=f"ch-{channel}")
+            if outcome.status == "failed":
+                log.warning("ops channel %s: %s", channel, outcome.detail)
+
+    async def _healthy(self) -> bool:
+        if not self.scheduler.running or self.stopping.is_set():
+            return False
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(self.cycle.store.ping), HEALTH_DB_TIMEOUT_SECONDS)
+        except Exception:
+            return False
+
+    async def _exposition(self) -> bytes:
+        try:
+            pending = await asyncio.to_thread(self.cycle.store.pending_count)
+            self.metrics.pending.set(pending)
+        except Exception:
+            log.warning("metrics: cannot count the outbox")
+        return self.metrics.exposition()
+
+    def _reload(self) -> None:
+        if self.reload is None:
+            return
+        try:
+            config = self.reload()
+        except AlertsError as exc:
+            log.error("SIGHUP: config not reloaded, keeping the running one: %s", exc)
+            return
+        if config.database.url != self.config.database.url:
+            log.warning("SIGHUP: a new database.url takes effect only after a restart")
+            config = config.model_copy(update={"database": self.config.database})
+        self.cycle.use_config(config)
+        asyncio.get_running_loop().create_task(self._sync_boards())
+        log.info(
+            "SIGHUP: config reloaded: %d boards, %d channels", len(config.boards()), len(config.channels)
+        )
+
+    async def _sync_boards(self) -> None:
+        await asyncio.to_thread(
+            self.cycle.store.sync_boards, self.config.boards().values(), self.cycle.clock()
+        )
 
     def _request_stop(self, sig: signal.Signals) -> None:
         log.info("%s received: stopping", sig.name)
         self.stopping.set()
+
+    async def _shutdown(self) -> None:
+        self.scheduler.pause()
+        work = [*self._boards.values(), *([self._delivery] if self._delivery else [])]
+        work = [task for task in work if not task.done()]
+        if work:
+            log.info("stopping: finishing %d jobs in hand", len(work))
+            _, late = await asyncio.wait(work, timeout=SHUTDOWN_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=5)
+        self.scheduler.shutdown(wait=False)
+        if self.health:
+            await self.health.stop()
+        await asyncio.to_thread(self.cycle.store.release_all, self.cycle.owner)
+        log.info("stopped")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 import pytest
+from werkzeug import Response
 
 from alerts.cli import main
 
@@ -41,7 +42,12 @@ def test_every_command_has_help(words):
     result = alerts(*words, "--help")
     assert result.returncode == 0, result.stderr
     assert "Usage: " in result.stdout
-    if words and words != ("db",):
+    command = main
+    for word in words:
+        command = command.commands[word]
+    # Every command that reads the config takes --config; groups and the
+    # config-free `boards resolve` do not.
+    if not isinstance(command, click.Group) and words != ("boards", "resolve"):
         assert "--config" in result.stdout
 
 
@@ -161,3 +167,26 @@ def test_status_names_a_failing_board_in_words(tmp_path, httpserver):
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("lever:plaid"))
     assert "failing x1" in line and "404" in line
+
+
+def test_history_lists_events_newest_first(tmp_path, httpserver):
+    payload = json.loads((DATA / "lever_spotify.json").read_text())
+    httpserver.expect_request("/lever/postings/plaid").respond_with_handler(
+        lambda request: Response(json.dumps(payload), content_type="application/json")
+    )
+    path = bad_config(tmp_path, "console://")
+    path.write_text(path.read_text() + f'\n[sources.lever]\nbase_url = "http://127.0.0.1:{httpserver.port}/lever"\n')
+    assert alerts("run", "--once", "--config", str(path)).returncode == 0
+    payload[0]["text"] = "Renamed Role"
+    assert alerts("run", "--once", "--config", str(path)).returncode == 0
+    payload.pop(1)
+    for _ in range(2):
+        assert alerts("run", "--once", "--config", str(path)).returncode == 0
+    result = alerts("history", "--config", str(path), "--board", "lever:plaid")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["WHEN", "BOARD", "EVENT", "POSTING"]
+    assert [line.split()[4] for line in lines[1:]] == ["closed", "updated"]
+    assert "title: Android Engineer - Experience -> Renamed Role" in lines[2]
+    bad = alerts("history", "--config", str(path), "--since", "soon")
+    assert bad.returncode == 1 and "--since: expected" in bad.stderr

@@ -125,7 +125,7 @@ def test_title_shorthand_and_case_insensitive_enums(tmp_path):
         (
             ('"greenhouse:stripe"', '"greenhose:stripe"'),
             "subscriptions[0].boards (subscription 's')",
-            "kinds: greenhouse, lever, ashby",
+            "kinds: greenhouse, lever",
         ),
         (('"greenhouse:stripe"', '"stripe"'), "subscriptions[0].boards (subscription 's')", "kind:token"),
         (("console://", "${NOT_SET_ANYWHERE}"), "channels.out.url", "${NOT_SET_ANYWHERE} is not set"),

@@ -180,7 +180,8 @@ def test_sighup_reloads_a_valid_config_and_keeps_the_old_on_error(tmp_path, http
     config = write_config(tmp_path / "alerts.toml", f"sqlite:///{tmp_path / 'a.db'}", httpserver.port)
     process = Process(config)
     processes.append(process)
-    wait_until(lambda: process.has("running as"), "start", processes)
+    baselines = lambda: sum("1 postings, 0 events" in line for line in process.lines) == BOARDS  # noqa: E731
+    wait_until(baselines, "every baseline", processes)
 
     good = config.read_text().replace('channels = ["hook"]', 'channels = ["hook"]\ntitle = ["Role"]')
     config.write_text(good)
@@ -238,3 +239,54 @@ def test_a_second_process_on_one_sqlite_file_is_refused(tmp_path, httpserver, pr
     assert second.returncode == 1
     assert f"another alerts process is already running on {db}" in second.stderr
     assert first.stop() == 0
+
+
+def test_ops_channel_hears_once_when_a_board_fails_and_once_when_it_recovers(tmp_path, httpserver, processes):
+    ops: list[dict] = []
+    broken = {"on": True}
+
+    def board(request: Request) -> Response:
+        if broken["on"]:
+            return Response("upstream trouble", status=500)
+        return Response(json.dumps({"jobs": []}), content_type="application/json")
+
+    def ops_hook(request: Request) -> Response:
+        ops.append(json.loads(request.data))
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request("/gh/boards/flaky/jobs").respond_with_handler(board)
+    httpserver.expect_request("/ops").respond_with_handler(ops_hook)
+    config = tmp_path / "alerts.toml"
+    config.write_text(
+        f"""
+[polling]
+interval = "1s"
+jitter = "0s"
+tick = "1s"
+
+[alerts]
+ops_channel = "ops"
+failure_threshold = 2
+
+[sources.greenhouse]
+base_url = "http://127.0.0.1:{httpserver.port}/gh"
+
+[channels.ops]
+url = "json://127.0.0.1:{httpserver.port}/ops"
+
+[[subscriptions]]
+name = "all"
+boards = ["greenhouse:flaky"]
+channels = ["ops"]
+"""
+    )
+    process = Process(config)
+    processes.append(process)
+    wait_until(lambda: len(ops) == 1, "the failing notice", processes)
+    assert "greenhouse:flaky is failing" in ops[0]["title"] and "HTTP 500" in ops[0]["message"]
+    broken["on"] = False
+    wait_until(lambda: len(ops) == 2, "the recovery notice", processes)
+    assert "greenhouse:flaky recovered" in ops[1]["title"]
+    time.sleep(2)
+    assert len(ops) == 2  # no more while it stays healthy
+    assert process.stop() == 0

@@ -1,7 +1,7 @@
 """The command line. The only package that prints or exits.
 
 Each module adds its commands to `main`: run.py (run, validate, db),
-boards.py (status).
+boards.py (status), delivery.py (preview, test-notify, retry).
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ from alerts.errors import AlertsError
 log = logging.getLogger("alerts")
 
 
-def _setup_logging(verbose: int) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s",
-        stream=sys.stderr,
-    )
+def _setup_logging(verbose: int, log_format: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format == "json":
+        from alerts.logfmt import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     # Third-party loggers may print URLs with credentials: keep them quiet unless asked twice.
     for name in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
@@ -36,7 +39,7 @@ def _setup_logging(verbose: int) -> None:
 
 
 def common(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--config and -v for every command, and one clear line instead of a traceback."""
+    """--config, -v and --log-format for every command, and one clear line instead of a traceback."""
 
     @click.option(
         "--config",
@@ -50,9 +53,16 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "-v", "--verbose", count=True, help="More logging; tracebacks on errors. -vv: library logs too."
     )
+    @click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="json: one JSON object per log line, for log shippers.",
+    )
     @functools.wraps(command)
-    def wrapper(config_path: str, verbose: int, **kwargs: Any) -> None:
-        _setup_logging(verbose)
+    def wrapper(config_path: str, verbose: int, log_format: str, **kwargs: Any) -> None:
+        _setup_logging(verbose, log_format)
         try:
             command(config_path=config_path, **kwargs)
         except AlertsError as exc:
@@ -82,4 +92,4 @@ def main() -> None:
 
 
 # Imported for their side effect of registering commands on `main`.
-from alerts.cli import boards, run  # noqa: E402,F401
+from alerts.cli import boards, delivery, run  # noqa: E402,F401

@@ -13,15 +13,32 @@ from alerts.cli import common, load, main
 @click.option(
     "--once", is_flag=True, help="Run one full cycle now (every board, whatever its interval) and exit."
 )
+@click.option(
+    "--http",
+    metavar="HOST:PORT",
+    help="Serve /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
+)
 @common
-def run(config_path: str, once: bool) -> None:
-    """Poll the boards, reconcile, deliver; forever, or once with --once."""
+def run(config_path: str, once: bool, http: str | None) -> None:
+    """Poll the boards, reconcile, deliver; forever, or once with --once.
+
+    SIGTERM or SIGINT stop it cleanly; SIGHUP reloads the config file.
+    """
     from alerts.cycle import Cycle
+    from alerts.errors import ConfigError
+    from alerts.health import parse_listen
     from alerts.scheduler import Service
     from alerts.sources import make_client
-    from alerts.store import Store
+    from alerts.store import ProcessLock, Store
 
+    if http:
+        try:
+            parse_listen(http)
+        except ValueError as exc:
+            raise ConfigError(f"--http: expected {exc}") from None
     config = load(config_path)
+    lock = ProcessLock(config.database.url)
+    lock.acquire()
     store = Store(config.database.url)
 
     async def go() -> None:
@@ -32,12 +49,13 @@ def run(config_path: str, once: bool) -> None:
                 report = await cycle.run_once()
                 click.echo(report.summary())
             else:
-                await Service(cycle).serve()
+                await Service(cycle, reload=lambda: load(config_path), http=http).serve()
 
     try:
         asyncio.run(go())
     finally:
         store.close()
+        lock.release()
 
 
 @main.command()

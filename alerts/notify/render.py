@@ -21,6 +21,9 @@ Template context (the contract for users' own `template = "x.j2"` files):
                        field order; old/new are display text ("none" if empty)
         subscriptions  names of the subscriptions that matched
         occurred_at    datetime or none
+    more      none, or {"count": n, "link": url or none} when a short message
+              (SMS and the like) could not list every event: the last n were
+              left out; `link` is the first of those left out
 
 Values are already made safe for the destination: HTML is autoescaped; in
 Markdown, posting text has its control characters backslash-escaped; for
@@ -29,7 +32,12 @@ Links are http(s) only and percent-encoded so they cannot end a link early.
 Print values as they are; never mark them `|safe`.
 
 Templates run in a sandbox with StrictUndefined: a misspelt name is an error,
-not an empty string.
+not an empty string, reported with the template's file and line.
+
+Built-in bodies: body.html.j2 (email), body.md.j2 (Markdown; Slack gets it
+as mrkdwn through Apprise), body.discord.md.j2 (Discord's Markdown),
+body.txt.j2 (plain text: webhooks, MQTT, email's text part) and
+body.short.txt.j2 (one line per event, for SMS-sized services).
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -54,10 +64,13 @@ from alerts.model import Message, Pending
 from alerts.notify.context import build_context, escape_title, subject
 from alerts.notify.samples import sample_items
 
-__all__ = ["FORMATS", "TEMPLATE_NAMES", "render_message", "sample_items"]
+__all__ = ["FORMATS", "TEMPLATE_NAMES", "render_body", "render_message", "sample_items"]
 
 FORMATS: tuple[str, ...] = ("text", "markdown", "html")
 TEMPLATE_NAMES = {"text": "body.txt.j2", "markdown": "body.md.j2", "html": "body.html.j2"}
+# Built-in bodies written for one service's dialect, keyed by (format, service).
+SERVICE_TEMPLATES = {("markdown", "discord"): "body.discord.md.j2"}
+SHORT_TEMPLATE = "body.short.txt.j2"
 
 
 @cache
@@ -73,45 +86,85 @@ def _environment(body_format: str) -> SandboxedEnvironment:
     )
 
 
+def built_in_template(body_format: str, service: str | None = None, *, short: bool = False) -> str:
+    if short and body_format == "text":
+        return SHORT_TEMPLATE
+    return SERVICE_TEMPLATES.get((body_format, service or ""), TEMPLATE_NAMES[body_format])
+
+
+def render_body(
+    items: Sequence[Pending],
+    body_format: str,
+    *,
+    template: Path | None = None,
+    service: str | None = None,
+    short: bool = False,
+    more: dict[str, Any] | None = None,
+) -> str:
+    """The body for these items; `more` tells the template how many were left out."""
+    if body_format not in FORMATS:
+        raise ValueError(f"unknown body format {body_format!r}; expected one of {FORMATS}")
+    service = service.lower() if service else None
+    context = build_context(items, body_format, service)
+    context["more"] = more
+    if template is None:
+        name = built_in_template(body_format, service, short=short)
+        body = _environment(body_format).get_template(name).render(context)
+    else:
+        body = _render_user_template(Path(template), body_format, context)
+    return body.strip()
+
+
 def render_message(
     items: Sequence[Pending],
     body_format: str,
     *,
     template: Path | None = None,
     service: str | None = None,
+    short: bool = False,
+    more: dict[str, Any] | None = None,
 ) -> Message:
     """One message carrying every item for one channel target."""
-    if body_format not in FORMATS:
-        raise ValueError(f"unknown body format {body_format!r}; expected one of {FORMATS}")
+    body = render_body(items, body_format, template=template, service=service, short=short, more=more)
     service = service.lower() if service else None
-    context = build_context(items, body_format, service)
-    if template is None:
-        body = _environment(body_format).get_template(TEMPLATE_NAMES[body_format]).render(context)
-    else:
-        body = _render_user_template(Path(template), body_format, context)
-    return Message(
-        title=escape_title(subject(items), service),
-        body=body.strip(),
-        body_format=body_format,
-    )
+    return Message(title=escape_title(subject(items), service), body=body, body_format=body_format)
 
 
 def _render_user_template(path: Path, body_format: str, context: dict[str, object]) -> str:
     base = _environment(body_format)
     # The user's own folder first, so their template can include its own
-    # partials as well as ours.
+    # partials as well as ours; loading it by name gives Jinja its file name,
+    # which errors then report with the line.
     env = base.overlay(loader=ChoiceLoader([FileSystemLoader(path.parent), base.loader]))
+    if not path.is_file():
+        raise ConfigError("cannot read template: no such file", file=str(path))
     try:
-        source = path.read_text(encoding="utf-8")
+        return env.get_template(path.name).render(context)
+    except TemplateNotFound as exc:  # before OSError: Jinja makes it one
+        raise ConfigError(f"template includes a missing file: {exc.name}", file=str(path)) from exc
     except OSError as exc:
         raise ConfigError(f"cannot read template: {exc.strerror}", file=str(path)) from exc
-    try:
-        return env.from_string(source).render(context)
     except TemplateSyntaxError as exc:
         message = f"template syntax error on line {exc.lineno}: {exc.message}"
-        raise ConfigError(message, file=str(path)) from exc
-    except TemplateNotFound as exc:
-        raise ConfigError(f"template includes a missing file: {exc.name}", file=str(path)) from exc
+        raise ConfigError(message, file=exc.filename or str(path)) from exc
     except TemplateError as exc:
         # UndefinedError and SecurityError: a wrong name or a forbidden call.
-        raise ConfigError(f"template error: {exc.message}", file=str(path)) from exc
+        file, line = _user_frame(exc.__traceback__, path)
+        where = f" on line {line}" if line else ""
+        raise ConfigError(f"template error{where}: {exc.message}", file=file) from exc
+
+
+def _user_frame(tb: TracebackType | None, path: Path) -> tuple[str, int | None]:
+    """The innermost line of the user's own templates in a render traceback.
+
+    Jinja rewrites tracebacks so template frames carry the template's file
+    name and line; frames of our built-in partials are skipped.
+    """
+    folder = str(path.parent.resolve())
+    found: tuple[str, int | None] = (str(path), None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") and str(Path(filename).resolve()).startswith(folder):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

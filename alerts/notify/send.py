@@ -7,6 +7,7 @@ turned into a SendResult the outbox can record.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote
@@ -16,6 +17,7 @@ from apprise import AppriseAsset, AppriseResultStatus, NotificationManager, Noti
 
 from alerts import HOMEPAGE
 from alerts.model import Message
+from alerts.notify.email import EMAIL_SERVICES, text_alternative
 
 # Apprise gives up waiting on a service after this long and reports TIMEOUT;
 # the request may still land, so that outcome is "unknown", not "failed".
@@ -107,8 +109,37 @@ def body_limit(url: str) -> int | None:
     return service.body_maxlen if service is not None else None
 
 
-def send(url: str, message: Message, *, tag: str, timeout: float = SEND_TIMEOUT_SECONDS) -> SendResult:
-    """Deliver one message to one URL; never raises for a delivery failure."""
+@dataclass(frozen=True)
+class Capacity:
+    """How much one message to a service can hold."""
+
+    chars: int | None  # None: the service declares no limit of its own (email, webhooks)
+    title_in_body: bool  # the title is sent inside the body and counts against `chars`
+
+
+def capacity(url: str) -> Capacity:
+    service = _service(url)
+    if service is None:
+        return Capacity(None, False)
+    # NotifyBase's 32768 is a generic default, not a limit of the service:
+    # only a plugin's own body_maxlen means anything (email declares none).
+    declared = any("body_maxlen" in vars(cls) for cls in type(service).__mro__ if cls is not NotifyBase)
+    merged = bool(service.overflow_amalgamate_title) or service.title_maxlen <= 0
+    return Capacity(service.body_maxlen if declared else None, merged)
+
+
+def send(
+    url: str,
+    message: Message,
+    *,
+    tag: str,
+    timeout: float = SEND_TIMEOUT_SECONDS,
+    text: str | None = None,
+) -> SendResult:
+    """Deliver one message to one URL; never raises for a delivery failure.
+
+    `text` is the plain-text alternative of an HTML email (see email.py).
+    """
     if ":" in tag:
         # Apprise reads "a:b" as priority/retry syntax, not as a tag name.
         raise ValueError(f"tag {tag!r} must not contain ':'")
@@ -119,14 +150,22 @@ def send(url: str, message: Message, *, tag: str, timeout: float = SEND_TIMEOUT_
     # sends, and sharing one would make unrelated deliveries wait.
     notifier = apprise.Apprise(asset=service.asset)
     notifier.add(service)
-    with notifier.notify(
-        body=message.body,
-        title=message.title,
-        body_format=message.body_format,
-        # "tag:0" selects the tag with zero retries, overriding a ?retry= in
-        # the user's URL.
-        tag=f"{tag}:0",
-    ) as result:
+    alternative = (
+        text_alternative(message.body, text)
+        if text is not None and message.body_format == "html" and service_of(url) in EMAIL_SERVICES
+        else nullcontext()
+    )
+    with (
+        alternative,
+        notifier.notify(
+            body=message.body,
+            title=message.title,
+            body_format=message.body_format,
+            # "tag:0" selects the tag with zero retries, overriding a ?retry= in
+            # the user's URL.
+            tag=f"{tag}:0",
+        ) as result,
+    ):
         return _outcome(result, _secrets(url))
 
 

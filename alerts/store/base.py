@@ -41,5 +41,6 @@ class StoreBase:
         from alerts.store.tables import deliveries
 
         with self.engine.connect() as conn:
-            query = sa.select(sa.func.count()).select_from(deliveries).where(deliveries.c.status == "pending")
+            waiting = deliveries.c.status.in_(("pending", "failed"))
+            query = sa.select(sa.func.count()).select_from(deliveries).where(waiting)
             return conn.execute(query).scalar_one()

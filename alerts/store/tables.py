@@ -17,6 +17,9 @@ metadata = sa.MetaData(
 )
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+# For optional JSON columns: Python None is SQL NULL, not the JSON value null,
+# so `IS NULL` finds it.
+NULLABLE_JSON = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -103,7 +106,9 @@ deliveries = sa.Table(
     sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
     sa.Column("channel", sa.String(100), nullable=False),
     sa.Column("subscriptions", JSON, nullable=False),
-    # pending -> sent; pending -> dead after too many attempts
+    # pending -> sent; pending -> failed (retried at next_attempt_at) -> sent,
+    # or -> dead after the channel's max_attempts / retry_for. `alerts retry`
+    # puts failed and dead rows back to failed, due now.
     sa.Column("status", sa.String(10), nullable=False, index=True),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     # Fingerprints of the channel's URLs this row already reached, so a
@@ -113,14 +118,29 @@ deliveries = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("sent_at", UTCDateTime),
+    # Start of the current run of failures: retry_for counts from here, so a
+    # weekly digest's wait does not count as failing.
+    sa.Column("first_failed_at", UTCDateTime),
+    sa.Column("last_attempt_at", UTCDateTime),
+    # Set just before a send and cleared with its outcome. Still set when the
+    # channel is next claimed means the sender died mid-send: the outcome is
+    # unknown and the row is treated like a timeout (see README, Delivery).
+    sa.Column("sending_target", sa.String(16)),
+    sa.Column("sending_since", UTCDateTime),
+    # Targets that may not have received the row (timeout, or the process
+    # died mid-send). NULL when every send was confirmed.
+    sa.Column("unconfirmed_targets", NULLABLE_JSON),
     sa.UniqueConstraint("event_id", "channel", name="uq_deliveries_event_channel"),
+    sa.Index("ix_deliveries_channel_status", "channel", "status"),
 )
 
 channels = sa.Table(
     "channels",
     metadata,
     sa.Column("name", sa.String(100), primary_key=True),
+    # When the channel's digest period was last closed (sent, or found empty).
     sa.Column("last_digest_at", UTCDateTime),
+    sa.Column("last_sent_at", UTCDateTime),
 )
 
 # Named leases held by one process for a while (e.g. "channel:team-slack"),

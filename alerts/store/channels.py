@@ -1,0 +1,124 @@
+"""Per-channel state (digest periods, last send) and the queries behind
+`alerts status` and `alerts retry`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from alerts.store.base import StoreBase
+from alerts.store.tables import channels, deliveries
+
+
+@dataclass
+class ChannelState:
+    """One channel's outbox in numbers, for `alerts status`."""
+
+    counts: dict[str, int] = field(default_factory=dict)  # by status
+    unconfirmed: int = 0
+    next_retry: datetime | None = None
+    last_error: str | None = None
+    last_sent_at: datetime | None = None
+    last_digest_at: datetime | None = None
+
+
+class ChannelQueries(StoreBase):
+    def requeue(
+        self,
+        now: datetime,
+        *,
+        only: Iterable[str] | None = None,
+        dead: bool = False,
+        unconfirmed: bool = False,
+    ) -> int:
+        """`alerts retry`: failed rows (and dead or unconfirmed ones when asked)
+        become due now with a fresh attempt count. Returns how many."""
+        statuses = ["failed", *(["dead"] if dead else [])]
+        where = deliveries.c.status.in_(statuses)
+        if unconfirmed:
+            where = sa.or_(where, deliveries.c.unconfirmed_targets.is_not(None))
+        if only is not None:
+            where = sa.and_(where, deliveries.c.channel.in_(list(only)))
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(deliveries.c.id, deliveries.c.sent_targets, deliveries.c.unconfirmed_targets).where(
+                    where
+                )
+            ).all()
+            updates = []
+            for row_id, sent, doubtful in rows:
+                # An unconfirmed target is owed the row again only when asked.
+                keep = set(sent) - set(doubtful or []) if unconfirmed else set(sent)
+                updates.append({"did": row_id, "new_targets": sorted(keep)})
+            if updates:
+                stmt = (
+                    sa.update(deliveries)
+                    .where(deliveries.c.id == sa.bindparam("did"))
+                    .values(
+                        status="failed",
+                        attempts=0,
+                        first_failed_at=None,
+                        next_attempt_at=now,
+                        sent_at=None,
+                        sent_targets=sa.bindparam("new_targets"),
+                        unconfirmed_targets=None if unconfirmed else deliveries.c.unconfirmed_targets,
+                    )
+                )
+                conn.execute(stmt, updates)
+        return len(updates)
+
+    def last_digest(self, channel: str) -> datetime | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(channels.c.last_digest_at).where(channels.c.name == channel)
+            ).scalar_one_or_none()
+
+    def set_last_digest(self, channel: str, when: datetime) -> None:
+        with self.engine.begin() as conn:
+            self._upsert_channel(conn, channel, last_digest_at=when)
+
+    def _upsert_channel(self, conn: sa.Connection, channel: str, **values: datetime) -> None:
+        stmt = self._insert(channels).values(name=channel, **values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=values))
+
+    def delivery_counts(self) -> dict[tuple[str, str], int]:
+        query = sa.select(deliveries.c.channel, deliveries.c.status, sa.func.count()).group_by(
+            deliveries.c.channel, deliveries.c.status
+        )
+        with self.engine.connect() as conn:
+            return {(channel, status): n for channel, status, n in conn.execute(query)}
+
+    def channel_states(self) -> dict[str, ChannelState]:
+        states: dict[str, ChannelState] = {}
+        counts = sa.select(
+            deliveries.c.channel,
+            deliveries.c.status,
+            sa.func.count(),
+            sa.func.count(deliveries.c.unconfirmed_targets),
+            sa.func.min(deliveries.c.next_attempt_at),
+        ).group_by(deliveries.c.channel, deliveries.c.status)
+        # The most recent failure's reason per channel.
+        latest = (
+            sa.select(deliveries.c.channel, deliveries.c.last_error)
+            .where(deliveries.c.status.in_(["failed", "dead"]), deliveries.c.last_error.is_not(None))
+            .order_by(deliveries.c.last_attempt_at.desc().nulls_last(), deliveries.c.id.desc())
+        )
+        with self.engine.connect() as conn:
+            for channel, status, n, doubtful, soonest in conn.execute(counts):
+                state = states.setdefault(channel, ChannelState())
+                state.counts[status] = n
+                state.unconfirmed += doubtful
+                if status == "failed":
+                    state.next_retry = soonest
+            for channel, error in conn.execute(latest):
+                state = states.setdefault(channel, ChannelState())
+                state.last_error = state.last_error or error
+            for name, digest_at, sent_at in conn.execute(
+                sa.select(channels.c.name, channels.c.last_digest_at, channels.c.last_sent_at)
+            ):
+                state = states.setdefault(name, ChannelState())
+                state.last_digest_at, state.last_sent_at = digest_at, sent_at
+        return states

@@ -1,0 +1,157 @@
+"""Helpers for the delivery tests: an injected clock, a store with events in
+its outbox, a config written as a user would, local webhook and SMTP sinks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from alerts.config import Config, parse_config
+from alerts.deliver import Deliverer
+from alerts.model import BoardRef, Posting
+from alerts.store import Store
+
+# A Monday morning, 08:00 UTC.
+START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+HOSTILE = "<script>alert(1)</script> <!channel> @everyone <@&456> [x](http://evil) *bold*"
+SMTP_FROM = "alerts@example.com"
+SMTP_TO = "me@example.com"
+
+
+class Clock:
+    """The Deliverer's `clock`: time moves only when a test says so."""
+
+    def __init__(self, now: datetime = START):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def job(external_id: str, title: str = "Engineer", company: str = "Acme", **fields: Any) -> Posting:
+    board = fields.pop("board", "acme")
+    url = fields.pop("url", f"https://jobs.example.com/{board}/{external_id}")
+    return Posting("greenhouse", board, external_id, title, company=company, url=url, **fields)
+
+
+def _nowhere(event: Any, baseline: bool) -> dict[str, list[str]]:
+    return {}
+
+
+class World:
+    """A config, its store and a clock; `queue` and `close` fill the outbox."""
+
+    def __init__(self, tmp_path: Path, database_url: str, channels: str):
+        self.path = tmp_path / "alerts.toml"
+        names = [
+            line.split(".", 1)[1].rstrip("]").strip()
+            for line in channels.splitlines()
+            if line.startswith("[channels.")
+        ]
+        self.path.write_text(
+            f'[database]\nurl = "{database_url}"\n\n{channels}\n\n'
+            "[[subscriptions]]\n"
+            'name = "everything"\n'
+            'boards = ["greenhouse:acme"]\n'
+            f"channels = {json.dumps(names)}\n"
+        )
+        self.config: Config = parse_config(self.path.read_text(), self.path)
+        self.clock = Clock()
+        self.store = Store(database_url)
+        self.store.upgrade()
+        self.boards: dict[str, list[Posting]] = {}
+
+    def _route(self, channels: list[str] | None, subs: tuple[str, ...]) -> Callable[..., Any]:
+        targets = list(self.config.channels) if channels is None else channels
+        return lambda event, baseline: {channel: list(subs) for channel in targets}
+
+    def queue(
+        self, *postings: Posting, channels: list[str] | None = None, subs: tuple[str, ...] = ("everything",)
+    ) -> None:
+        """Open these postings on their boards: one outbox row per channel each."""
+        for posting in postings:
+            ref = BoardRef("greenhouse", posting.board)
+            if posting.board not in self.boards:
+                self.store.sync_boards([ref], self.clock())
+                self._apply(ref, [], _nowhere)  # the silent baseline
+                self.boards[posting.board] = []
+            self.boards[posting.board].append(posting)
+            self._apply(ref, self.boards[posting.board], self._route(channels, subs))
+
+    def close(self, *postings: Posting, channels: list[str] | None = None) -> None:
+        """Take postings off their boards: a `closed` event each."""
+        for posting in postings:
+            ref = BoardRef("greenhouse", posting.board)
+            kept = [p for p in self.boards[posting.board] if p.external_id != posting.external_id]
+            self.boards[posting.board] = kept
+            self._apply(ref, kept, self._route(channels, ("everything",)))
+
+    def _apply(self, ref: BoardRef, snapshot: list[Posting], route: Callable[..., Any]) -> None:
+        self.store.apply_snapshot(ref, snapshot, close_after_misses=1, now=self.clock(), route=route)
+
+    def deliverer(self, **kwargs: Any) -> Deliverer:
+        return Deliverer(self.config, self.store, self.clock, **kwargs)
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        return self.store.delivery_counts()
+
+
+class Hook:
+    """A webhook receiver for Apprise's json://; refuses `failing` more requests with a 500."""
+
+    def __init__(self, server: HTTPServer, path: str = "/hook"):
+        self.server = server
+        self.path = path
+        self.received: list[dict[str, Any]] = []
+        self.failing = 0
+        self.hits = 0
+        server.expect_request(path, method="POST").respond_with_handler(self._handle)
+
+    @property
+    def url(self) -> str:
+        return f"json://127.0.0.1:{self.server.port}{self.path}"
+
+    def _handle(self, request: Request) -> Response:
+        self.hits += 1
+        if self.failing:
+            self.failing -= 1
+            return Response("down for maintenance", status=500)
+        self.received.append(json.loads(request.data))
+        return Response("{}", content_type="application/json")
+
+
+class Mailbox:
+    """aiosmtpd handler keeping every message, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def alerts(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "ALERTS_DATABASE_URL"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "alerts", *args], capture_output=True, text=True, timeout=120, env=env
+    )
