@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+
 from support import free_port
 
 POSTGRES_ENV = "ALERTS_TEST_POSTGRES_URL"

@@ -175,7 +175,9 @@ def test_history_lists_events_newest_first(tmp_path, httpserver):
         lambda request: Response(json.dumps(payload), content_type="application/json")
     )
     path = bad_config(tmp_path, "console://")
-    path.write_text(path.read_text() + f'\n[sources.lever]\nbase_url = "http://127.0.0.1:{httpserver.port}/lever"\n')
+    path.write_text(
+        path.read_text() + f'\n[sources.lever]\nbase_url = "http://127.0.0.1:{httpserver.port}/lever"\n'
+    )
     assert alerts("run", "--once", "--config", str(path)).returncode == 0
     payload[0]["text"] = "Renamed Role"
     assert alerts("run", "--once", "--config", str(path)).returncode == 0

@@ -62,7 +62,9 @@ def test_a_snapshot_from_a_process_that_lost_its_lease_is_dropped(store):
     job = Posting("greenhouse", "b0", "1", "Engineer")
     with pytest.raises(LeaseLost):
         store.apply_snapshot(ref, [job], close_after_misses=2, now=later, route=lambda e, b: {}, owner="slow")
-    applied = store.apply_snapshot(ref, [job], close_after_misses=2, now=later, route=lambda e, b: {}, owner="fast")
+    applied = store.apply_snapshot(
+        ref, [job], close_after_misses=2, now=later, route=lambda e, b: {}, owner="fast"
+    )
     assert applied.held is None
 
 

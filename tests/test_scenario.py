@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from support import free_port
 from werkzeug import Request, Response
+
+from support import free_port
 
 DATA = Path(__file__).parent / "sources" / "data"
 

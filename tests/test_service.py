@@ -81,7 +81,12 @@ class Boards:
     @staticmethod
     def job(board: int, n: int) -> dict:
         title = f"Role {board:02d}-{n:02d}"
-        return {"id": board * 1000 + n, "title": title, "location": {"name": "Remote"}, "absolute_url": f"https://x/{title}"}
+        return {
+            "id": board * 1000 + n,
+            "title": title,
+            "location": {"name": "Remote"},
+            "absolute_url": f"https://x/{title}",
+        }
 
     def board(self, token: str):
         def handle(request: Request) -> Response:
@@ -161,7 +166,11 @@ def test_three_processes_share_the_work_and_survive_a_sigkill(tmp_path, httpserv
             processes[0].proc.wait()
             processes.append(Process(config))
         expected += boards.add_round(n)
-        wait_until(lambda: all(boards.announced(t) >= 1 for t in expected), f"round {n} delivered", processes)
+        wait_until(
+            lambda want=tuple(expected): all(boards.announced(t) >= 1 for t in want),
+            f"round {n} delivered",
+            processes,
+        )
 
     time.sleep(2)  # a little longer: anything sent twice would show now
     twice = [t for t in expected if boards.announced(t) != 1]
@@ -194,7 +203,9 @@ def test_sighup_reloads_a_valid_config_and_keeps_the_old_on_error(tmp_path, http
     assert process.has("'nowhere' is not defined")
     # Still working on the old config:
     expected = boards.add_round(1)
-    wait_until(lambda: all(boards.announced(t) == 1 for t in expected), "delivery after the bad reload", processes)
+    wait_until(
+        lambda: all(boards.announced(t) == 1 for t in expected), "delivery after the bad reload", processes
+    )
     assert process.stop(signal.SIGINT) == 0
 
 

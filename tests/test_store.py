@@ -162,7 +162,9 @@ def test_validators_are_kept_for_the_next_fetch(store):
 
 def test_incremental_snapshot_keeps_absent_postings_open(store):
     apply(store, [job("1"), job("2")])
-    applied = store.apply_snapshot(BOARD, [job("3")], close_after_misses=1, now=NOW, route=to_channel, complete=False)
+    applied = store.apply_snapshot(
+        BOARD, [job("3")], close_after_misses=1, now=NOW, route=to_channel, complete=False
+    )
     assert [e.kind for e in applied.events] == ["opened"]
     assert board_of(store).open_postings == 3
 
@@ -176,6 +178,10 @@ def test_the_same_change_from_two_sources_is_queued_once(store):
         store.apply_snapshot(ref, [], close_after_misses=2, now=NOW, route=to_channel)
     ashby_board = store.apply_snapshot(BOARD, [direct], close_after_misses=2, now=NOW, route=to_channel)
     later = NOW + timedelta(hours=1)
-    bluedoor_board = store.apply_snapshot(aggregator, [via], close_after_misses=2, now=later, route=to_channel)
-    assert [e.kind for e in ashby_board.events] == ["opened"] and [e.kind for e in bluedoor_board.events] == ["opened"]
+    bluedoor_board = store.apply_snapshot(
+        aggregator, [via], close_after_misses=2, now=later, route=to_channel
+    )
+    assert [e.kind for e in ashby_board.events] == ["opened"] and [e.kind for e in bluedoor_board.events] == [
+        "opened"
+    ]
     assert [q.pending.event.posting.source for q in store.queued("c", None)] == ["ashby"]

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from delivery_support import SMTP_FROM, SMTP_TO, Hook, Mailbox, World
 from pytest_httpserver import HTTPServer
+
+from delivery_support import SMTP_FROM, SMTP_TO, Hook, Mailbox, World
 from support import free_port
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import responses
-from delivery_support import HOSTILE, job
 
 from alerts.notify.escape import ZERO_WIDTH_SPACE as ZWSP
+
+from delivery_support import HOSTILE, job
 
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXX"
 DISCORD_URL = "https://discord.com/api/webhooks/123/TOKEN"

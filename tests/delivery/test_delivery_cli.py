@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from delivery_support import alerts, job
-
 from alerts.report_delivery import delivery_lines
+
+from delivery_support import alerts, job
 
 
 def test_preview_without_waiting_events_shows_samples_in_each_channels_format(sqlite_world, mailbox):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from delivery_support import HOSTILE
 
 from alerts.model import Pending
 from alerts.notify import sample_items
 from alerts.notify.compose import SPLIT_MIN_CHARS, compose, target_for
 from alerts.notify.escape import ZERO_WIDTH_SPACE as ZWSP
+
+from delivery_support import HOSTILE
 
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXX"
 DISCORD_URL = "https://discord.com/api/webhooks/123/TOKEN"

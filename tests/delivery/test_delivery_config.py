@@ -7,10 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from delivery_support import alerts
 
 from alerts.config import parse_config
 from alerts.errors import ConfigError
+
+from delivery_support import alerts
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIPTION = '\n[[subscriptions]]\nname = "s"\nboards = ["lever:plaid"]\nchannels = ["me"]\n'

@@ -3,11 +3,11 @@ client would: a multipart message whose text part keeps every link."""
 
 from __future__ import annotations
 
-from delivery_support import HOSTILE, SMTP_FROM, SMTP_TO, job
-
 from alerts.notify import sample_items
 from alerts.notify.compose import compose, target_for
 from alerts.notify.email import _texts
+
+from delivery_support import HOSTILE, SMTP_FROM, SMTP_TO, job
 
 
 def test_email_is_html_with_a_plain_text_part_that_keeps_every_link(make_world, mailbox):

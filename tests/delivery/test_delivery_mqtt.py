@@ -6,9 +6,10 @@ import threading
 import uuid
 
 import pytest
-from delivery_support import job
 
 from alerts.notify.compose import compose, target_for
+
+from delivery_support import job
 
 paho = pytest.importorskip("paho.mqtt.client")
 

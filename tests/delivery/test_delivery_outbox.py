@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from delivery_support import START, job
 
 from alerts.store.engine import upgrade
 from alerts.store.tables import deliveries
+
+from delivery_support import START, job
 
 CHANNEL = '[channels.c]\nurl = "console://"\n'
 

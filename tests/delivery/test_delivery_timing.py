@@ -8,11 +8,12 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from delivery_support import START, job
 
 from alerts.config import ChannelConfig
 from alerts.digest import next_digest, quiet_until
 from alerts.store import Store
+
+from delivery_support import START, job
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

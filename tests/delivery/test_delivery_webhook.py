@@ -9,13 +9,14 @@ import time
 from datetime import timedelta
 
 import pytest
-from delivery_support import Hook, job
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from alerts.deliver_url import RETRY_CAP, retry_delay
 from alerts.notify.send import send
 from alerts.report_delivery import delivery_lines
+
+from delivery_support import Hook, job
 
 
 def hook_channel(hook: Hook, extra: str = "") -> str:

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sources_support import FAST, base_url, fetch_error, run_fetch
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import FetchContext, Validators, bluedoor
 from alerts.sources.bluedoor import bluedoor_token
+
+from sources_support import FAST, base_url, fetch_error, run_fetch
 
 TOKEN = "company=OpenAI&department=Finance&workplace_type=hybrid"
 BOARD = BoardRef("bluedoor", TOKEN)

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
-from sources_support import base_url, fetch_error, run_fetch
 
 import alerts
 from alerts.errors import SourceError
@@ -31,6 +30,8 @@ from alerts.sources import (
     workable,
 )
 from alerts.sources.http import Reply, parse_reply
+
+from sources_support import base_url, fetch_error, run_fetch
 
 # kind, token, recorded payload, request path, query string, parser
 KINDS = [

@@ -9,10 +9,11 @@ from collections.abc import Callable
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
-from sources_support import fetch_error
 from werkzeug import Request, Response
 
 from alerts.model import BoardRef
+
+from sources_support import fetch_error
 
 # kind, token, recorded payload, request path, the wrong top-level shape
 # (bluedoor has its own words for these: test_sources_bluedoor.py)

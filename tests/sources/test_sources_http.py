@@ -15,13 +15,14 @@ from email.utils import format_datetime
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
-from sources_support import FAST, base_url, fetch_error, run_fetch
 from werkzeug import Request, Response
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.sources import Client, FetchContext, RetryPolicy, Snapshot, Validators, fetch_board, make_client
 from alerts.sources.retry import retry_after_seconds
+
+from sources_support import FAST, base_url, fetch_error, run_fetch
 
 BOARD = BoardRef("greenhouse", "vercel")
 PATH = "/boards/vercel/jobs"

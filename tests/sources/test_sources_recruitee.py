@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sources_support import base_url, fetch_error
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import recruitee
+
+from sources_support import base_url, fetch_error
 
 BOARD = BoardRef("recruitee", "channable")
 FIXTURE = "recruitee_channable.json"

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sources_support import FAST, base_url, fetch_error, run_fetch
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import smartrecruiters
+
+from sources_support import FAST, base_url, fetch_error, run_fetch
 
 BOARD = BoardRef("smartrecruiters", "Ubisoft2")
 FIXTURE = "smartrecruiters_ubisoft2.json"
