@@ -192,3 +192,43 @@ def test_history_lists_events_newest_first(tmp_path, httpserver):
     assert "title: Android Engineer - Experience -> Renamed Role" in lines[2]
     bad = alerts("history", "--config", str(path), "--since", "soon")
     assert bad.returncode == 1 and "--since: expected" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "spec"),
+    [
+        ("https://jobs.ashbyhq.com/openai", "ashby:openai"),
+        ("https://boards.greenhouse.io/stripe", "greenhouse:stripe"),
+        ("https://jobs.eu.lever.co/acme/", "lever-eu:acme"),
+        ("lever:plaid", "lever:plaid"),
+    ],
+)
+def test_boards_resolve(url, spec):
+    result = alerts("boards", "resolve", url)
+    assert result.returncode == 0 and result.stdout.strip() == spec
+
+
+def test_boards_resolve_lists_the_accepted_forms():
+    result = alerts("boards", "resolve", "https://example.com/jobs")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "'https://example.com/jobs' is neither" in result.stderr
+    assert "https://jobs.lever.co/TOKEN" in result.stderr
+
+
+def test_careers_urls_in_config_resolve_or_name_the_key(tmp_path):
+    good = bad_config(tmp_path, "console://")
+    good.write_text(
+        good.read_text().replace(
+            '"lever:plaid"', '"https://jobs.lever.co/plaid", "https://apply.workable.com/acme/"'
+        )
+    )
+    assert "ok: 2 boards" in alerts("validate", "--config", str(good)).stdout
+    good.write_text(
+        good.read_text().replace("https://apply.workable.com/acme/", "https://example.com/careers")
+    )
+    result = alerts("validate", "--config", str(good))
+    assert result.returncode == 1
+    assert (
+        "subscriptions[0].boards (subscription 's'): expected a board as kind:token or a careers-page URL"
+        in result.stderr
+    )

@@ -72,5 +72,5 @@ def boards_resolve(url: str) -> None:
     try:
         click.echo(parse_board(url).key)
     except ValueError as exc:
-        click.echo(f"error: {url}: not a board this tool knows: {exc}", err=True)
+        click.echo(f"error: expected {exc}", err=True)
         raise SystemExit(1) from None

@@ -53,7 +53,9 @@ ACCEPTED_FORMS: tuple[str, ...] = (
 
 
 def _refused(text: str) -> ValueError:
-    return ValueError(f"{text!r} is not a board we know; accepted forms: {'; '.join(ACCEPTED_FORMS)}")
+    return ValueError(
+        f"a board as kind:token or a careers-page URL; {text!r} is neither. Accepted: {'; '.join(ACCEPTED_FORMS)}"
+    )
 
 
 def _from_url(host: str, parts: list[str], query: str) -> tuple[str, str | None] | None:
