@@ -5,60 +5,14 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from werkzeug import Response
 
+from support import Process, wait_until
+
 DATA = Path(__file__).parent / "sources" / "data"
-WAIT_SECONDS = 20
-
-
-class Daemon:
-    def __init__(self, config: Path):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "alerts", "run", "--config", str(config)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-
-    def wait_for(self, predicate, what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if predicate():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        pytest.fail(f"timed out waiting for {what}; output:\n{''.join(self.lines)}")
-
-    def log_has(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
-
-    def stop(self, sig: signal.Signals) -> int:
-        self.proc.send_signal(sig)
-        try:
-            return self.proc.wait(timeout=WAIT_SECONDS)
-        finally:
-            self._reader.join(timeout=5)
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
 
 @pytest.fixture
@@ -94,10 +48,10 @@ boards = ["lever:spotify"]
 channels = ["hook"]
 """
     )
-    daemons: list[Daemon] = []
+    daemons: list[Process] = []
 
-    def start() -> Daemon:
-        daemons.append(Daemon(config))
+    def start() -> Process:
+        daemons.append(Process(config))
         return daemons[-1]
 
     yield start, payload, received
@@ -109,10 +63,10 @@ channels = ["hook"]
 def test_picks_up_a_change_and_stops_cleanly(service, sig):
     start, payload, received = service
     daemon = start()
-    daemon.wait_for(lambda: daemon.log_has("lever:spotify: 2 postings"), "the baseline poll")
+    wait_until(lambda: daemon.has("lever:spotify: 2 postings"), "the baseline poll", [daemon])
     payload[0]["text"] = "Principal Android Engineer"
-    daemon.wait_for(lambda: received, "the update to be delivered")
+    wait_until(lambda: received, "the update to be delivered", [daemon])
     assert "Principal Android Engineer" in received[0]["message"]
     assert daemon.stop(sig) == 0
-    assert daemon.log_has("stopped")
+    assert daemon.has("stopped")
     assert len(received) == 1  # one change, one message, however many polls

@@ -17,53 +17,9 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from support import free_port
+from support import Process, free_port, wait_until
 
-WAIT_SECONDS = 40
 BOARDS = 20
-
-
-class Process:
-    """One `alerts run` with its output collected in the background."""
-
-    def __init__(self, config: Path, *args: str):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "alerts", "run", "--config", str(config), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def has(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
-
-    def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        code = self.proc.wait(timeout=WAIT_SECONDS)
-        self._reader.join(timeout=5)
-        return code
-
-
-def wait_until(predicate, what: str, processes: list[Process], timeout: float = WAIT_SECONDS) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    outputs = "\n".join(f"--- process {i}\n{p.output()}" for i, p in enumerate(processes))
-    pytest.fail(f"timed out waiting for {what}\n{outputs}")
 
 
 class Boards:
