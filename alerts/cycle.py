@@ -108,22 +108,28 @@ class Cycle:
         return report
 
     async def poll(self, refs: Iterable[BoardRef]) -> list[BoardResult]:
+        refs = list(refs)
+        states = await asyncio.to_thread(self.store.fetch_states, [ref.key for ref in refs])
         limit = asyncio.Semaphore(self.config.polling.concurrency)
 
         async def one(ref: BoardRef) -> BoardResult:
             async with limit:
-                return await self.poll_board(ref, owner=self.owner)
+                return await self.poll_board(ref, owner=self.owner, state=states[ref.key])
 
         return list(await asyncio.gather(*(one(ref) for ref in refs)))
 
-    async def poll_board(self, ref: BoardRef, owner: str | None = None) -> BoardResult:
+    async def poll_board(
+        self, ref: BoardRef, owner: str | None = None, state: FetchState | None = None
+    ) -> BoardResult:
         """Fetch one board and reconcile it; a failure only records itself.
 
         `owner` is the lease holder's name: the snapshot is only written while
-        this process still holds the board.
+        this process still holds the board. `state` saves a query when the
+        caller read it already.
         """
         result = BoardResult(ref)
-        state = await asyncio.to_thread(self.store.fetch_state, ref)
+        if state is None:
+            state = await asyncio.to_thread(self.store.fetch_state, ref)
         result.failures_before = state.consecutive_failures
         interval = self.config.board_interval(ref.key)
         try:
@@ -131,17 +137,17 @@ class Cycle:
         except SourceError as exc:
             result.error = exc
             now = self.clock()
-            failures = result.failures = await asyncio.to_thread(self.store.record_failure, ref, exc, now)
+            result.failures = failures = state.consecutive_failures + 1
             delay = pacing.after_failure(interval, failures, exc.retry_after)
-            await asyncio.to_thread(self.store.schedule_poll, ref, now + delay)
+            await asyncio.to_thread(self.store.record_failure, ref, exc, now, now + delay)
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
         result.requests = snapshot.requests
-        next_poll = pacing.next_poll(interval, self.config.polling.jitter, self.clock())
-        await asyncio.to_thread(self.store.schedule_poll, ref, next_poll)
+        now = self.clock()
+        next_poll = pacing.next_poll(interval, self.config.polling.jitter, now)
         if snapshot.not_modified:
             result.not_modified = True
-            await asyncio.to_thread(self.store.record_not_modified, ref, self.clock())
+            await asyncio.to_thread(self.store.record_not_modified, ref, now, next_poll)
             log.info("%s: not modified", ref.key)
             return result
         result.postings = len(snapshot.postings)
@@ -151,12 +157,13 @@ class Cycle:
             ref,
             snapshot.postings,
             close_after_misses=self.config.polling.close_after_misses,
-            now=self.clock(),
+            now=now,
             route=lambda event, baseline: route(subs, event, ref.key, baseline=baseline),
             complete=snapshot.complete,
             etag=snapshot.validators.etag,
             last_modified=snapshot.validators.last_modified,
             owner=owner,
+            next_poll_at=next_poll,
         )
         try:
             applied = await asyncio.to_thread(apply)
@@ -165,9 +172,7 @@ class Cycle:
             return result
         result.events, result.held = applied.events, applied.held
         if applied.held:
-            log.warning(
-                "%s: %s; held until the next poll confirms it (nothing closed)", ref.key, applied.held
-            )
+            log.warning("%s: %s; held until the next poll confirms it", ref.key, applied.held)
         else:
             log.info("%s: %d postings, %d events", ref.key, result.postings, len(result.events))
         return result

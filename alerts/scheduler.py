@@ -23,6 +23,7 @@ from alerts.health import HealthServer
 from alerts.metrics import Metrics
 from alerts.model import BoardRef, Message
 from alerts.notify.send import send
+from alerts.store import FetchState
 
 log = logging.getLogger("alerts")
 
@@ -109,13 +110,14 @@ class Service:
             self.config.polling.lease,
             limit=room,
         )
+        states = await asyncio.to_thread(self.cycle.store.fetch_states, claimed) if claimed else {}
         for key in claimed:
-            self._boards[key] = asyncio.create_task(self._poll(boards[key]))
+            self._boards[key] = asyncio.create_task(self._poll(boards[key], states.get(key)))
 
-    async def _poll(self, ref: BoardRef) -> None:
+    async def _poll(self, ref: BoardRef, state: FetchState | None) -> None:
         started = time.monotonic()
         try:
-            result = await self.cycle.poll_board(ref, owner=self.cycle.owner)
+            result = await self.cycle.poll_board(ref, owner=self.cycle.owner, state=state)
             self.metrics.board(result, time.monotonic() - started)
             await self._tell_ops(result)
         except Exception:

@@ -40,7 +40,7 @@ def test_expired_lease_is_taken_over(store):
 
 
 def test_only_due_boards_are_claimed_unless_asked(store):
-    store.schedule_poll(REFS[0], NOW + timedelta(minutes=10))
+    store.record_not_modified(REFS[0], NOW, next_poll_at=NOW + timedelta(minutes=10))
     assert REFS[0].key not in store.claim_boards("a", KEYS, NOW, LEASE, limit=10)
     store.release_all("a")
     assert REFS[0].key in store.claim_boards("a", KEYS, NOW, LEASE, limit=10, due_only=False)

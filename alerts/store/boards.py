@@ -37,7 +37,13 @@ class BoardQueries(StoreBase):
                 conn.execute(self._insert(boards).on_conflict_do_nothing(index_elements=["key"]), rows)
 
     def fetch_state(self, board: BoardRef) -> FetchState:
+        return self.fetch_states([board.key])[board.key]
+
+    def fetch_states(self, keys: Iterable[str]) -> dict[str, FetchState]:
+        """What the next fetch of each board needs, in one query for many boards."""
+        keys = list(keys)
         query = sa.select(
+            boards.c.key,
             boards.c.etag,
             boards.c.last_modified,
             boards.c.last_full_at,
@@ -45,33 +51,40 @@ class BoardQueries(StoreBase):
             boards.c.baselined,
             boards.c.consecutive_failures,
         )
+        states: dict[str, FetchState] = {}
         with self.engine.connect() as conn:
-            row = conn.execute(query.where(boards.c.key == board.key)).one()
-        return FetchState(*row)
+            for start in range(0, len(keys), 500):
+                for key, *state in conn.execute(query.where(boards.c.key.in_(keys[start : start + 500]))):
+                    states[key] = FetchState(*state)
+        return states
 
-    def record_failure(self, board: BoardRef, error: SourceError, now: datetime) -> int:
-        """Note the failure; returns the board's consecutive failure count."""
+    def record_failure(
+        self, board: BoardRef, error: SourceError, now: datetime, next_poll_at: datetime | None = None
+    ) -> int:
+        """Note the failure (and when to try again); returns the consecutive failure count."""
+        values: dict[str, object] = {
+            "last_polled_at": now,
+            "last_error": error.message,
+            "last_status": error.status,
+            "consecutive_failures": boards.c.consecutive_failures + 1,
+        }
+        if next_poll_at is not None:
+            values["next_poll_at"] = next_poll_at
         with self.engine.begin() as conn:
             return conn.execute(
                 sa.update(boards)
                 .where(boards.c.key == board.key)
-                .values(
-                    last_polled_at=now,
-                    last_error=error.message,
-                    last_status=error.status,
-                    consecutive_failures=boards.c.consecutive_failures + 1,
-                )
+                .values(**values)
                 .returning(boards.c.consecutive_failures)
             ).scalar_one()
 
-    def record_not_modified(self, board: BoardRef, now: datetime) -> None:
+    def record_not_modified(
+        self, board: BoardRef, now: datetime, next_poll_at: datetime | None = None
+    ) -> None:
         """A 304: the board is healthy and unchanged; nothing to reconcile."""
+        values = _healthy(now) | ({"next_poll_at": next_poll_at} if next_poll_at else {})
         with self.engine.begin() as conn:
-            conn.execute(sa.update(boards).where(boards.c.key == board.key).values(**_healthy(now)))
-
-    def schedule_poll(self, board: BoardRef, when: datetime) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(sa.update(boards).where(boards.c.key == board.key).values(next_poll_at=when))
+            conn.execute(sa.update(boards).where(boards.c.key == board.key).values(**values))
 
     def board_rows(self) -> list[sa.Row]:
         counts = (

@@ -47,6 +47,7 @@ class SnapshotQueries(StoreBase):
         etag: str | None = None,
         last_modified: str | None = None,
         owner: str | None = None,
+        next_poll_at: datetime | None = None,
     ) -> Applied:
         """Reconcile a snapshot and write state, events and outbox rows at once.
 
@@ -70,7 +71,13 @@ class SnapshotQueries(StoreBase):
                 conn.execute(
                     sa.update(boards)
                     .where(boards.c.id == row.id)
-                    .values(suspect_since=now, last_polled_at=now, etag=None, last_modified=None)
+                    .values(
+                        suspect_since=now,
+                        last_polled_at=now,
+                        etag=None,
+                        last_modified=None,
+                        **({"next_poll_at": next_poll_at} if next_poll_at else {}),
+                    )
                 )
                 return Applied(held=held)
             outcome = reconcile(
@@ -86,6 +93,8 @@ class SnapshotQueries(StoreBase):
             done = {"baselined": True, "suspect_since": None, "etag": etag, "last_modified": last_modified}
             if complete:
                 done["last_full_at"] = now
+            if next_poll_at is not None:
+                done["next_poll_at"] = next_poll_at
             conn.execute(sa.update(boards).where(boards.c.id == row.id).values(**_healthy(now), **done))
         return Applied(events=written)
 
