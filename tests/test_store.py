@@ -185,3 +185,15 @@ def test_the_same_change_from_two_sources_is_queued_once(store):
         "opened"
     ]
     assert [q.pending.event.posting.source for q in store.queued("c", None)] == ["ashby"]
+
+
+def test_schema_head_constant_matches_the_newest_migration(store):
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    from alerts.store.engine import SCHEMA_HEAD, current_revision, migrations_dir
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_HEAD
+    assert current_revision(store.engine) == SCHEMA_HEAD
