@@ -18,9 +18,13 @@ State = Literal["open", "closed"]
 
 @dataclass(frozen=True)
 class Stored:
-    """One posting as the store knows it."""
+    """One posting as the store knows it.
 
-    posting: Posting
+    `posting` is None when the store did not load it because the snapshot
+    holds the very same posting (equal fingerprints): nothing to compare.
+    """
+
+    posting: Posting | None
     state: State = "open"
     misses: int = 0  # consecutive complete snapshots it was absent from
 
@@ -94,6 +98,9 @@ def reconcile(
         elif old.state == "closed":
             out.changed[key] = Stored(posting)
             emit("reopened", posting, diff_tracked(old.posting, posting))
+        elif old.posting is None:  # unchanged, as the store already knows
+            if old.misses:
+                out.changed[key] = Stored(posting)
         else:
             changes = diff_tracked(old.posting, posting)
             if changes:
@@ -107,6 +114,7 @@ def reconcile(
             continue
         misses = old.misses + 1
         if misses >= close_after_misses:
+            assert old.posting is not None, "the store loads every posting that may close"
             out.changed[key] = replace(old, state="closed", misses=misses)
             emit("closed", old.posting)
         else:
@@ -118,5 +126,5 @@ def _inactive(out: Outcome, key: str, old: Stored | None, posting: Posting, emit
     """The source says the posting is closed: close it now, no misses needed."""
     if old is not None and old.state == "open":
         emit("closed", posting)
-    if old is None or old.state == "open" or old.posting != posting:
+    if old is None or old.state == "open" or (old.posting is not None and old.posting != posting):
         out.changed[key] = Stored(posting, state="closed")

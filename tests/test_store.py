@@ -197,3 +197,17 @@ def test_schema_head_constant_matches_the_newest_migration(store):
     cfg.set_main_option("script_location", str(migrations_dir()))
     assert ScriptDirectory.from_config(cfg).get_current_head() == SCHEMA_HEAD
     assert current_revision(store.engine) == SCHEMA_HEAD
+
+
+def test_unchanged_postings_are_not_rewritten_and_old_rows_get_fingerprints(store):
+    apply(store, [job("1"), job("2")])
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(postings).where(postings.c.external_id == "1").values(fingerprint=None))
+        before = dict(conn.execute(sa.select(postings.c.external_id, postings.c.changed_at)).tuples().all())
+    later = NOW + timedelta(minutes=15)
+    quiet = store.apply_snapshot(BOARD, [job("1"), job("2")], close_after_misses=2, now=later, route=to_channel)
+    assert quiet.events == []
+    with store.engine.connect() as conn:
+        rows = {r.external_id: r for r in conn.execute(sa.select(postings))}
+    assert rows["1"].fingerprint == job("1").fingerprint and rows["1"].changed_at == later  # backfilled once
+    assert rows["2"].changed_at == before["2"]  # untouched

@@ -21,6 +21,8 @@ Router = Callable[[Event, bool], dict[str, list[str]]]
 # The same change reported by another source (bluedoor and the ATS board)
 # within this window is not announced again on a channel.
 SAME_CHANGE_WINDOW = timedelta(days=7)
+AGGREGATORS = ("bluedoor",)
+AGGREGATOR_RECHECK = timedelta(minutes=1)
 
 
 class LeaseLost(StoreError):
@@ -35,6 +37,16 @@ class Applied:
 
 
 class SnapshotQueries(StoreBase):
+    # Whether any board is an aggregator, and when that was last asked: the
+    # cross-source check costs a query per board, and most setups have none.
+    _aggregator_seen: tuple[bool, datetime] | None = None
+
+    def _any_aggregator(self, conn: sa.Connection, now: datetime) -> bool:
+        if self._aggregator_seen is None or now - self._aggregator_seen[1] > AGGREGATOR_RECHECK:
+            query = sa.select(sa.exists().where(boards.c.source.in_(AGGREGATORS)))
+            self._aggregator_seen = (bool(conn.execute(query).scalar()), now)
+        return self._aggregator_seen[0]
+
     def apply_snapshot(
         self,
         board: BoardRef,
@@ -65,7 +77,8 @@ class SnapshotQueries(StoreBase):
                 # Our lease ran out and another process took the board over:
                 # its snapshot wins; writing ours could announce twice.
                 raise LeaseLost(f"{board.key}: lease lost to another process; snapshot dropped")
-            stored, ids = self._load_postings(conn, row.id)
+            prints = {p.external_id: p.fingerprint for p in snapshot}
+            stored, ids, backfill = self._load_postings(conn, row.id, prints, close_after_misses)
             held = suspect_reason(stored, snapshot) if complete and row.baselined else None
             if held and row.suspect_since is None:
                 conn.execute(
@@ -88,7 +101,11 @@ class SnapshotQueries(StoreBase):
                 now=now,
                 complete=complete,
             )
-            self._write_postings(conn, row.id, outcome, ids, now)
+            for key in backfill - outcome.changed.keys():
+                # Same posting, but its row predates fingerprints: write one.
+                outcome.changed[key] = stored[key]
+                outcome.fresh.add(key)
+            self._write_postings(conn, row.id, outcome, ids, prints, now)
             written = self._write_events(conn, row.id, outcome, route, now)
             done = {"baselined": True, "suspect_since": None, "etag": etag, "last_modified": last_modified}
             if complete:
@@ -98,19 +115,51 @@ class SnapshotQueries(StoreBase):
             conn.execute(sa.update(boards).where(boards.c.id == row.id).values(**_healthy(now), **done))
         return Applied(events=written)
 
-    def _load_postings(self, conn: sa.Connection, board_id: int) -> tuple[dict[str, Stored], dict[str, int]]:
-        stored: dict[str, Stored] = {}
-        ids: dict[str, int] = {}
+    def _load_postings(
+        self, conn: sa.Connection, board_id: int, prints: dict[str, str], close_after_misses: int
+    ) -> tuple[dict[str, Stored], dict[str, int], set[str]]:
+        """The board's stored rows; full postings only where reconcile needs them.
+
+        A posting the snapshot holds unchanged (same fingerprint, open) is
+        not read back at all: on a steady board that is nearly every row.
+        Returns the rows, their ids, and the keys whose rows lack a
+        fingerprint (written before there were any) for a one-off backfill.
+        """
         query = sa.select(
-            postings.c.id, postings.c.external_id, postings.c.state, postings.c.misses, postings.c.data
+            postings.c.id, postings.c.external_id, postings.c.state, postings.c.misses, postings.c.fingerprint
         ).where(postings.c.board_id == board_id)
-        for pid, external_id, state, misses, data in conn.execute(query):
-            stored[external_id] = Stored(Posting.from_dict(data), state, misses)
-            ids[external_id] = pid
-        return stored, ids
+        rows = {key: (pid, state, misses, fp) for pid, key, state, misses, fp in conn.execute(query)}
+        need = {
+            key
+            for key, (_, state, misses, fp) in rows.items()
+            if (key in prints and (fp != prints[key] or state == "closed"))
+            or (key not in prints and state == "open" and misses + 1 >= close_after_misses)
+        }
+        data = self._load_data(conn, [rows[key][0] for key in need])
+        stored = {
+            key: Stored(Posting.from_dict(data[pid]) if key in need else None, state, misses)
+            for key, (pid, state, misses, _) in rows.items()
+        }
+        backfill = {key for key in need if rows[key][3] is None and key in prints}
+        return stored, {key: row[0] for key, row in rows.items()}, backfill
+
+    def _load_data(self, conn: sa.Connection, ids: list[int]) -> dict[int, dict]:
+        data: dict[int, dict] = {}
+        for start in range(0, len(ids), 500):
+            query = sa.select(postings.c.id, postings.c.data).where(
+                postings.c.id.in_(ids[start : start + 500])
+            )
+            data.update((pid, value) for pid, value in conn.execute(query))
+        return data
 
     def _write_postings(
-        self, conn: sa.Connection, board_id: int, outcome: Outcome, ids: dict[str, int], now: datetime
+        self,
+        conn: sa.Connection,
+        board_id: int,
+        outcome: Outcome,
+        ids: dict[str, int],
+        prints: dict[str, str],
+        now: datetime,
     ) -> None:
         seen, missed = [], []
         for key, row in outcome.changed.items():
@@ -121,7 +170,15 @@ class SnapshotQueries(StoreBase):
                 index_elements=["board_id", "external_id"],
                 set_={
                     name: stmt.excluded[name]
-                    for name in ("state", "misses", "content_hash", "data", "changed_at", "closed_at")
+                    for name in (
+                        "state",
+                        "misses",
+                        "content_hash",
+                        "fingerprint",
+                        "data",
+                        "changed_at",
+                        "closed_at",
+                    )
                 },
             )
             conn.execute(
@@ -133,6 +190,7 @@ class SnapshotQueries(StoreBase):
                         "state": row.state,
                         "misses": row.misses,
                         "content_hash": row.posting.content_hash,
+                        "fingerprint": prints.get(key) or row.posting.fingerprint,
                         "data": row.posting.to_dict(),
                         "first_seen_at": now,
                         "changed_at": now,
@@ -216,6 +274,8 @@ class SnapshotQueries(StoreBase):
     ) -> set[tuple[str, str, str, str]]:
         """(channel, identity, kind, content_hash) already queued from another board lately."""
         found: set[tuple[str, str, str, str]] = set()
+        if not self._any_aggregator(conn, now):
+            return found  # without bluedoor boards no job is seen through two boards
         identities = sorted({e.posting.identity for e in new})
         for start in range(0, len(identities), 500):
             query = (

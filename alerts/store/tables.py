@@ -76,6 +76,9 @@ postings = sa.Table(
     sa.Column("state", sa.String(10), nullable=False),
     sa.Column("misses", sa.Integer, nullable=False, server_default="0"),
     sa.Column("content_hash", sa.String(64), nullable=False),
+    # Posting.fingerprint of `data`: an unchanged posting is recognised
+    # without reading `data` back.
+    sa.Column("fingerprint", sa.String(32)),
     sa.Column("data", JSON, nullable=False),
     sa.Column("first_seen_at", UTCDateTime, nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),
