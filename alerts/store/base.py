@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +17,19 @@ from alerts.store import engine as _engine
 class StoreBase:
     def __init__(self, url: str):
         self.engine = _engine.make_engine(url)
+        # SQLite takes one writer at a time. Writers of this process queue
+        # here, in order and without a time limit, instead of spinning in
+        # SQLite's busy handler (which gives up after busy_timeout). SQLite
+        # serves one process (ProcessLock), so this is the only queue needed.
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.Lock() if self.dialect == "sqlite" else nullcontext()
+        )
+
+    @contextmanager
+    def _tx(self) -> Iterator[sa.Connection]:
+        """A write transaction."""
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
 
     @property
     def dialect(self) -> str:

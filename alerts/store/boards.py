@@ -33,7 +33,7 @@ class BoardQueries(StoreBase):
             for ref in refs
         ]
         if rows:
-            with self.engine.begin() as conn:
+            with self._tx() as conn:
                 conn.execute(self._insert(boards).on_conflict_do_nothing(index_elements=["key"]), rows)
 
     def fetch_state(self, board: BoardRef) -> FetchState:
@@ -70,7 +70,7 @@ class BoardQueries(StoreBase):
         }
         if next_poll_at is not None:
             values["next_poll_at"] = next_poll_at
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             return conn.execute(
                 sa.update(boards)
                 .where(boards.c.key == board.key)
@@ -83,7 +83,7 @@ class BoardQueries(StoreBase):
     ) -> None:
         """A 304: the board is healthy and unchanged; nothing to reconcile."""
         values = _healthy(now) | ({"next_poll_at": next_poll_at} if next_poll_at else {})
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             conn.execute(sa.update(boards).where(boards.c.key == board.key).values(**values))
 
     def board_rows(self) -> list[sa.Row]:

@@ -42,7 +42,7 @@ class ChannelQueries(StoreBase):
             where = sa.or_(where, deliveries.c.unconfirmed_targets.is_not(None))
         if only is not None:
             where = sa.and_(where, deliveries.c.channel.in_(list(only)))
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             rows = conn.execute(
                 sa.select(deliveries.c.id, deliveries.c.sent_targets, deliveries.c.unconfirmed_targets).where(
                     where
@@ -77,7 +77,7 @@ class ChannelQueries(StoreBase):
             ).scalar_one_or_none()
 
     def set_last_digest(self, channel: str, when: datetime) -> None:
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             self._upsert_channel(conn, channel, last_digest_at=when)
 
     def _upsert_channel(self, conn: sa.Connection, channel: str, **values: datetime) -> None:

@@ -37,8 +37,10 @@ def make_engine(url: str) -> sa.Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling fights SAVEPOINT and BEGIN IMMEDIATE.
-        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # pysqlite's own transaction handling fights SAVEPOINT: we say BEGIN
+        # ourselves. Deferred, so that reads never wait for the write lock;
+        # writers are queued by the store (StoreBase._tx).
+        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 

@@ -52,11 +52,11 @@ class LeaseQueries(StoreBase):
             .values(lease_owner=owner, lease_until=now + lease)
             .returning(boards.c.key)
         )
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             return list(conn.execute(stmt).scalars())
 
     def release_board(self, owner: str, key: str) -> None:
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             conn.execute(
                 sa.update(boards)
                 .where(boards.c.key == key, boards.c.lease_owner == owner)
@@ -65,7 +65,7 @@ class LeaseQueries(StoreBase):
 
     def release_all(self, owner: str) -> None:
         """A clean shutdown hands everything back at once instead of letting leases expire."""
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             conn.execute(
                 sa.update(boards)
                 .where(boards.c.lease_owner == owner)
@@ -75,7 +75,7 @@ class LeaseQueries(StoreBase):
 
     def claim(self, owner: str, name: str, now: datetime, lease: timedelta) -> bool:
         """A named lease (e.g. "channel:slack"): True when this owner now holds it."""
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             conn.execute(
                 self._insert(leases)
                 .values(name=name, owner=None, until=None)
@@ -93,7 +93,7 @@ class LeaseQueries(StoreBase):
         return taken is not None
 
     def release(self, owner: str, name: str) -> None:
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             conn.execute(
                 sa.update(leases)
                 .where(leases.c.name == name, leases.c.owner == owner)

@@ -94,7 +94,7 @@ class OutboxQueries(ChannelQueries):
 
     def mark_sending(self, ids: list[int], target: str, now: datetime) -> None:
         """Written just before a send: if the process dies now, the next pass knows."""
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             conn.execute(
                 sa.update(deliveries)
                 .where(deliveries.c.id.in_(ids))
@@ -132,7 +132,7 @@ class OutboxQueries(ChannelQueries):
         still counts as sent, so it is not repeated, and `alerts status` shows it.
         """
         columns = (deliveries.c.id, deliveries.c.sent_targets, deliveries.c.status)
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             rows = conn.execute(
                 sa.select(*columns, deliveries.c.unconfirmed_targets).where(deliveries.c.id.in_(ids))
             ).all()
@@ -174,7 +174,7 @@ class OutboxQueries(ChannelQueries):
     def note_early_failure(self, ids: list[int], error: str, now: datetime) -> None:
         """A failed try made before the row's back-off ended (run --once tries
         everything): recorded, but it does not count toward max_attempts."""
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             conn.execute(
                 sa.update(deliveries)
                 .where(deliveries.c.id.in_(ids))
@@ -199,7 +199,7 @@ class OutboxQueries(ChannelQueries):
         too_many = attempts >= max_attempts if max_attempts else sa.false()
         too_old = since <= now - retry_for if retry_for is not None else sa.false()
         dies = sa.or_(too_many, too_old)
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             dead = conn.execute(sa.select(sa.func.count()).where(deliveries.c.id.in_(ids), dies)).scalar_one()
             conn.execute(
                 sa.update(deliveries)

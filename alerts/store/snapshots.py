@@ -66,7 +66,7 @@ class SnapshotQueries(StoreBase):
         A complete snapshot that drops suddenly is held (nothing written but
         the hold itself) until the next one confirms it.
         """
-        with self.engine.begin() as conn:
+        with self._tx() as conn:
             query = sa.select(
                 boards.c.id, boards.c.baselined, boards.c.suspect_since, boards.c.lease_owner
             ).where(boards.c.key == board.key)
