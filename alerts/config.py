@@ -11,7 +11,7 @@ import re
 import tomllib
 import types
 from datetime import timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -254,17 +254,28 @@ class Config(_Strict):
     # Where the config came from: used to resolve relative paths and name the file in errors.
     path: Path | None = Field(None, exclude=True)
 
+    @cached_property
+    def _by_board(self) -> dict[str, tuple[BoardRef, list[Subscription]]]:
+        # Built once per config: with thousands of subscriptions, scanning
+        # them all for every board or event would cost more than the polling.
+        index: dict[str, tuple[BoardRef, list[Subscription]]] = {}
+        for sub in self.subscriptions:
+            for ref in sub.board_refs:
+                index.setdefault(ref.key, (ref, []))[1].append(sub)
+        return index
+
     def boards(self) -> dict[str, BoardRef]:
         """Every distinct board any subscription names, by key."""
-        return {ref.key: ref for sub in self.subscriptions for ref in sub.board_refs}
+        return {key: ref for key, (ref, _) in self._by_board.items()}
+
+    def subscriptions_on(self, key: str) -> list[Subscription]:
+        """The subscriptions that name this board."""
+        entry = self._by_board.get(key)
+        return entry[1] if entry else []
 
     def board_interval(self, key: str) -> timedelta:
         """The shortest interval any subscription on the board asks for."""
-        wanted = [
-            sub.interval
-            for sub in self.subscriptions
-            if sub.interval and key in {ref.key for ref in sub.board_refs}
-        ]
+        wanted = [sub.interval for sub in self.subscriptions_on(key) if sub.interval]
         return min(wanted, default=self.polling.interval)
 
     def base_url(self, source: str) -> str | None:

@@ -151,7 +151,7 @@ class Cycle:
             log.info("%s: not modified", ref.key)
             return result
         result.postings = len(snapshot.postings)
-        subs = self.config.subscriptions
+        subs = self.config.subscriptions_on(ref.key)
         apply = functools.partial(
             self.store.apply_snapshot,
             ref,
