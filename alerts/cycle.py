@@ -170,6 +170,10 @@ class Cycle:
         except LeaseLost as exc:
             log.warning("%s", exc)
             return result
+        except Exception as exc:  # one board's database trouble must not end the cycle
+            log.exception("%s: the snapshot could not be stored; the board is polled again", ref.key)
+            result.error = SourceError(ref.key, f"snapshot not stored: {type(exc).__name__}")
+            return result
         result.events, result.held = applied.events, applied.held
         if applied.held:
             log.warning("%s: %s; held until the next poll confirms it", ref.key, applied.held)
