@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import unquote
 
@@ -54,9 +55,19 @@ def _service(url: str, tag: str | None = None, timeout: float = SEND_TIMEOUT_SEC
     return apprise.Apprise.instantiate(url, asset=_asset(timeout), tag=tag)
 
 
+@lru_cache(maxsize=256)
+def _inspect(url: str) -> NotifyBase | None:
+    """A parsed service for read-only questions (format, limits, masked URL).
+
+    Parsing a URL is not free and every delivery pass asks several questions
+    of each channel URL; sends still get a fresh object of their own.
+    """
+    return _service(url)
+
+
 def mask_url(url: str) -> str:
     """The URL as Apprise prints it with privacy on (passwords, tokens hidden)."""
-    service = _service(url)
+    service = _inspect(url)
     if service is not None:
         return service.url(privacy=True)
     scheme, sep, _ = url.partition("://")
@@ -66,7 +77,7 @@ def mask_url(url: str) -> str:
 
 def check_url(url: str) -> str | None:
     """None when Apprise can use the URL; otherwise why not, without secrets."""
-    if _service(url) is not None:
+    if _inspect(url) is not None:
         return None
     scheme, sep, _ = url.partition("://")
     masked = mask_url(url)
@@ -82,7 +93,7 @@ def check_url(url: str) -> str | None:
 
 def native_format(url: str) -> str:
     """The body format the service shows best: "text", "markdown" or "html"."""
-    service = _service(url)
+    service = _inspect(url)
     if service is None:
         return "text"
     # resolve_format honours an explicit ?format= (Discord's markdown mode)
@@ -92,7 +103,7 @@ def native_format(url: str) -> str:
 
 def service_of(url: str) -> str | None:
     """The Apprise protocol name ("slack", "discord", "mailto", ...): render's `service` hint."""
-    service = _service(url)
+    service = _inspect(url)
     if service is None:
         return None
     for name in (service.protocol, service.secure_protocol):
@@ -105,7 +116,7 @@ def service_of(url: str) -> str | None:
 
 def body_limit(url: str) -> int | None:
     """Most characters the service takes in one message body (Discord: 2000)."""
-    service = _service(url)
+    service = _inspect(url)
     return service.body_maxlen if service is not None else None
 
 
@@ -118,7 +129,7 @@ class Capacity:
 
 
 def capacity(url: str) -> Capacity:
-    service = _service(url)
+    service = _inspect(url)
     if service is None:
         return Capacity(None, False)
     # NotifyBase's 32768 is a generic default, not a limit of the service:
