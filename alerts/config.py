@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 import types
 from datetime import timedelta
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tomli
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     BaseModel,
@@ -126,7 +126,7 @@ _QUIET_HOURS = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]
 
 class ChannelConfig(_Strict):
     url: str | None = None
-    urls: StrList = []
+    urls: StrList = Field(default_factory=list)
     format: Literal["text", "markdown", "html"] | None = None
     template: Path | None = None
     digest: str | None = None
@@ -190,8 +190,8 @@ class ChannelConfig(_Strict):
 
 
 class TitleFilter(_Strict):
-    include: StrList = []
-    exclude: StrList = []
+    include: StrList = Field(default_factory=list)
+    exclude: StrList = Field(default_factory=list)
 
 
 def _title_filter(value: Any) -> Any:
@@ -204,15 +204,15 @@ def _title_filter(value: Any) -> Any:
 class Subscription(_Strict):
     name: str
     boards: StrList
-    company: StrList = []
-    department: StrList = []
-    team: StrList = []
-    work_model: list[Literal[WORK_MODELS]] = []  # type: ignore[valid-type]
-    location: StrList = []
-    employment_type: list[Literal[EMPLOYMENT_TYPES]] = []  # type: ignore[valid-type]
-    title: Annotated[TitleFilter, BeforeValidator(_title_filter)] = TitleFilter()
-    events: list[Literal[EVENT_KINDS]] = list(EVENT_KINDS)  # type: ignore[valid-type]
-    channels: StrList = []
+    company: StrList = Field(default_factory=list)
+    department: StrList = Field(default_factory=list)
+    team: StrList = Field(default_factory=list)
+    work_model: list[Literal[WORK_MODELS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    location: StrList = Field(default_factory=list)
+    employment_type: list[Literal[EMPLOYMENT_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    title: Annotated[TitleFilter, BeforeValidator(_title_filter)] = Field(default_factory=TitleFilter)
+    events: list[Literal[EVENT_KINDS]] = Field(default_factory=lambda: list(EVENT_KINDS))  # type: ignore[valid-type]
+    channels: StrList = Field(default_factory=list)
     interval: Duration | None = None
     include_existing: bool = False
 
@@ -226,7 +226,7 @@ class Subscription(_Strict):
     def _valid_boards(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError('at least one board, such as "greenhouse:stripe"')
-        return [BLUEDOOR if spec.strip() == BLUEDOOR else parse_board(spec).key for spec in value]
+        return [_board_key(spec) for spec in value]
 
     @model_validator(mode="after")
     def _bluedoor_query(self) -> Subscription:
@@ -248,9 +248,9 @@ class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     polling: PollingConfig = PollingConfig()
     alerts: AlertsConfig = AlertsConfig()
-    sources: dict[str, SourceConfig] = {}
-    channels: dict[str, ChannelConfig] = {}
-    subscriptions: list[Subscription] = []
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    channels: dict[str, ChannelConfig] = Field(default_factory=dict)
+    subscriptions: list[Subscription] = Field(default_factory=list)
     # Where the config came from: used to resolve relative paths and name the file in errors.
     path: Path | None = Field(None, exclude=True)
 
@@ -297,6 +297,17 @@ def known_sources() -> tuple[str, ...]:
     return tuple(SOURCES)
 
 
+@lru_cache(maxsize=65536)
+def _board_key(spec: str) -> str:
+    # Cached: thousands of subscriptions name the same few hundred boards.
+    return BLUEDOOR if spec.strip() == BLUEDOOR else parse_board(spec).key
+
+
+@cache
+def _board_kinds() -> tuple[str, ...]:
+    return tuple(k for k in known_sources() if k != BLUEDOOR)
+
+
 def parse_board(spec: str) -> BoardRef:
     """`kind:token`, or a careers-page URL that resolves to one."""
     spec = spec.strip()
@@ -305,7 +316,7 @@ def parse_board(spec: str) -> BoardRef:
 
         return resolve_board(spec)  # its ValueError lists the accepted URL forms
     kind, sep, token = spec.partition(":")
-    kinds = [k for k in known_sources() if k != BLUEDOOR]
+    kinds = _board_kinds()
     token = token.strip()
     if not sep or not token or kind not in kinds or "/" in token:
         raise ValueError(
@@ -331,8 +342,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
 def parse_config(text: str, path: Path) -> Config:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
     try:
         data = _substitute_env(data, ())
@@ -354,7 +365,7 @@ def _substitute_env(value: Any, key: tuple[str | int, ...]) -> Any:
         return {k: _substitute_env(v, key + (k,)) for k, v in value.items()}
     if isinstance(value, list):
         return [_substitute_env(v, key + (i,)) for i, v in enumerate(value)]
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "$" not in value:
         return value
 
     def lookup(match: re.Match[str]) -> str:

@@ -155,13 +155,13 @@ def _explain_bad_json(response: httpx.Response, shown: str, exc: json.JSONDecode
 
 
 def decode_json(response: httpx.Response, board: BoardRef) -> Any:
-    shown = display_url(str(response.url))
     try:
         # json.loads on bytes detects UTF-8/16/32 itself, as RFC 8259 asks.
         return json.loads(response.content)
     except json.JSONDecodeError as exc:
+        shown = display_url(str(response.url))
         message, transient = _explain_bad_json(response, shown, exc)
         raise SourceError(board.key, message, status=response.status_code, transient=transient) from exc
     except (UnicodeDecodeError, RecursionError) as exc:
-        message = f"{shown} returned a body that is not readable JSON"
+        message = f"{display_url(str(response.url))} returned a body that is not readable JSON"
         raise SourceError(board.key, message, status=response.status_code, transient=False) from exc

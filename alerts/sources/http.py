@@ -88,11 +88,10 @@ class Client:
         explain: Explain | None = None,
     ) -> Reply:
         """GET with retries; a 2xx or 304 reply, or SourceError."""
-        shown = display_url(url)
         try:
             target = httpx.URL(url)
         except (httpx.InvalidURL, TypeError) as exc:
-            raise request_error(board, shown, httpx.InvalidURL(str(exc))) from exc
+            raise request_error(board, display_url(url), httpx.InvalidURL(str(exc))) from exc
         policy, requests = self.retry, 0
         for attempt in range(1, max(policy.attempts, 1) + 1):
             last = attempt >= policy.attempts
@@ -104,7 +103,7 @@ class Client:
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 requests += 1
                 if last or not retryable_error(exc):
-                    raise request_error(board, shown, exc, tries=attempt) from exc
+                    raise request_error(board, display_url(url), exc, tries=attempt) from exc
                 await self._sleep(policy.backoff(attempt, self._rng))
                 continue
             requests += len(response.history) + 1
@@ -112,14 +111,18 @@ class Client:
             if response.is_success or status == 304:
                 return Reply(response, requests)
             if status not in RETRY_STATUSES:
-                raise status_error(board, shown, response, explain=explain)
+                raise status_error(board, display_url(url), response, explain=explain)
             asked = retry_after_seconds(response.headers.get("Retry-After"))
             if asked is not None and asked > policy.cap_seconds:
                 note = f"it asks to wait {asked:.0f} s, longer than one poll waits; trying again later"
-                raise status_error(board, shown, response, explain=explain, retry_after=asked, note=note)
+                raise status_error(
+                    board, display_url(url), response, explain=explain, retry_after=asked, note=note
+                )
             if last:
                 note = f"still failing after {attempt} tries" if attempt > 1 else ""
-                raise status_error(board, shown, response, explain=explain, retry_after=asked, note=note)
+                raise status_error(
+                    board, display_url(url), response, explain=explain, retry_after=asked, note=note
+                )
             await self._sleep(asked if asked is not None else policy.backoff(attempt, self._rng))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -149,15 +152,16 @@ def parse_reply(reply: Reply, board: BoardRef, parse: Callable[[Any, BoardRef], 
     """Decode and parse one response; shape errors gain the URL and status."""
     response = reply.response
     payload = decode_json(response, board)
-    shown = display_url(str(response.url))
     try:
         return parse(payload, board)
     except SourceError as exc:
+        shown = display_url(str(response.url))
         message = f"unexpected response from {shown} (is base_url right for {board.source}?): {exc.message}"
         raise SourceError(board.key, message, status=response.status_code, transient=exc.transient) from exc
     except Exception as exc:
         # A parser bug must fail this board only, not the whole cycle; the
         # cause (with its traceback) stays attached for `-v`.
+        shown = display_url(str(response.url))
         message = f"could not read the response from {shown} ({type(exc).__name__}: a bug in alerts)"
         raise SourceError(board.key, message, status=response.status_code, transient=False) from exc
 
