@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Literal
 
 WorkModel = Literal["remote", "hybrid", "onsite", "unknown"]
@@ -102,7 +104,7 @@ class Posting:
     def tracked(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in TRACKED_FIELDS}
 
-    @property
+    @cached_property  # the posting is frozen; each event reads it several times
     def content_hash(self) -> str:
         blob = json.dumps(self.tracked(), sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:32]
@@ -115,7 +117,7 @@ class Posting:
         stored values (stable for str, float, int, bool, None and UTC
         datetimes) rather than a sorted JSON dump, at a fraction of the cost.
         """
-        values = repr(tuple(getattr(self, name) for name in _STORED))
+        values = repr(_stored_values(self))
         return hashlib.blake2b(values.encode(), digest_size=16).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,6 +140,7 @@ class Posting:
 # Every Posting field that is stored (all but `raw`), in declaration order.
 _STORED: tuple[str, ...] = tuple(f.name for f in fields(Posting) if f.name != "raw")
 _STORED_SET = frozenset(_STORED)
+_stored_values = operator.attrgetter(*_STORED)  # a tuple of them, in that order
 
 
 def format_salary(

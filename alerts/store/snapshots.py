@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property, lru_cache
 
 import sqlalchemy as sa
 
@@ -23,6 +24,38 @@ Router = Callable[[Event, bool], dict[str, list[str]]]
 SAME_CHANGE_WINDOW = timedelta(days=7)
 AGGREGATORS = ("bluedoor",)
 AGGREGATOR_RECHECK = timedelta(minutes=1)
+
+
+# Statements built once: building one per board costs as much as running it.
+_BOARD = sa.select(boards.c.id, boards.c.baselined, boards.c.suspect_since, boards.c.lease_owner).where(
+    boards.c.key == sa.bindparam("key")
+)
+_BOARD_FOR_UPDATE = _BOARD.with_for_update()
+_BOARD_POSTINGS = sa.select(
+    postings.c.id, postings.c.external_id, postings.c.state, postings.c.misses, postings.c.fingerprint
+).where(postings.c.board_id == sa.bindparam("board_id"))
+_COUNT_MISS = (
+    sa.update(postings)
+    .where(postings.c.id == sa.bindparam("pid"))
+    .values(
+        state=sa.bindparam("new_state"),
+        misses=sa.bindparam("new_misses"),
+        closed_at=sa.bindparam("new_closed_at"),
+        changed_at=sa.bindparam("new_changed_at"),
+    )
+)
+_INSERT_EVENTS = sa.insert(events).returning(events.c.id, sort_by_parameter_order=True)
+_INSERT_DELIVERIES = sa.insert(deliveries)
+
+
+@lru_cache(maxsize=16)
+def _board_update(names: tuple[str, ...]) -> sa.Update:
+    """UPDATE boards SET each of `names` (bound under its own name) for one board id."""
+    return (
+        sa.update(boards)
+        .where(boards.c.id == sa.bindparam("board_id"))
+        .values({name: sa.bindparam(name) for name in names})
+    )
 
 
 class LeaseLost(StoreError):
@@ -67,12 +100,8 @@ class SnapshotQueries(StoreBase):
         the hold itself) until the next one confirms it.
         """
         with self._tx() as conn:
-            query = sa.select(
-                boards.c.id, boards.c.baselined, boards.c.suspect_since, boards.c.lease_owner
-            ).where(boards.c.key == board.key)
-            if self.dialect == "postgresql":
-                query = query.with_for_update()
-            row = conn.execute(query).one()
+            query = _BOARD_FOR_UPDATE if self.dialect == "postgresql" else _BOARD
+            row = conn.execute(query, {"key": board.key}).one()
             if owner is not None and row.lease_owner != owner:
                 # Our lease ran out and another process took the board over:
                 # its snapshot wins; writing ours could announce twice.
@@ -112,7 +141,8 @@ class SnapshotQueries(StoreBase):
                 done["last_full_at"] = now
             if next_poll_at is not None:
                 done["next_poll_at"] = next_poll_at
-            conn.execute(sa.update(boards).where(boards.c.id == row.id).values(**_healthy(now), **done))
+            values = {**_healthy(now), **done}
+            conn.execute(_board_update(tuple(values)), {"board_id": row.id, **values})
         return Applied(events=written)
 
     def _load_postings(
@@ -125,10 +155,8 @@ class SnapshotQueries(StoreBase):
         Returns the rows, their ids, and the keys whose rows lack a
         fingerprint (written before there were any) for a one-off backfill.
         """
-        query = sa.select(
-            postings.c.id, postings.c.external_id, postings.c.state, postings.c.misses, postings.c.fingerprint
-        ).where(postings.c.board_id == board_id)
-        rows = {key: (pid, state, misses, fp) for pid, key, state, misses, fp in conn.execute(query)}
+        found = conn.execute(_BOARD_POSTINGS, {"board_id": board_id})
+        rows = {key: (pid, state, misses, fp) for pid, key, state, misses, fp in found}
         need = {
             key
             for key, (_, state, misses, fp) in rows.items()
@@ -152,6 +180,19 @@ class SnapshotQueries(StoreBase):
             data.update((pid, value) for pid, value in conn.execute(query))
         return data
 
+    @cached_property
+    def _upsert_postings(self) -> sa.Insert:
+        # Built once: constructing an upsert (its `excluded` proxies) costs
+        # more than running it for a board's few changed rows.
+        stmt = self._insert(postings)
+        return stmt.on_conflict_do_update(
+            index_elements=["board_id", "external_id"],
+            set_={
+                name: stmt.excluded[name]
+                for name in ("state", "misses", "content_hash", "fingerprint", "data", "changed_at", "closed_at")
+            },
+        )
+
     def _write_postings(
         self,
         conn: sa.Connection,
@@ -165,24 +206,8 @@ class SnapshotQueries(StoreBase):
         for key, row in outcome.changed.items():
             (seen if key in outcome.fresh else missed).append((key, row))
         if seen:
-            stmt = self._insert(postings)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["board_id", "external_id"],
-                set_={
-                    name: stmt.excluded[name]
-                    for name in (
-                        "state",
-                        "misses",
-                        "content_hash",
-                        "fingerprint",
-                        "data",
-                        "changed_at",
-                        "closed_at",
-                    )
-                },
-            )
             conn.execute(
-                stmt,
+                self._upsert_postings,
                 [
                     {
                         "board_id": board_id,
@@ -201,20 +226,14 @@ class SnapshotQueries(StoreBase):
             )
         if missed:
             conn.execute(
-                sa.update(postings)
-                .where(postings.c.id == sa.bindparam("pid"))
-                .values(
-                    state=sa.bindparam("new_state"),
-                    misses=sa.bindparam("new_misses"),
-                    closed_at=sa.bindparam("new_closed_at"),
-                    changed_at=now,
-                ),
+                _COUNT_MISS,
                 [
                     {
                         "pid": ids[key],
                         "new_state": row.state,
                         "new_misses": row.misses,
                         "new_closed_at": now if row.state == "closed" else None,
+                        "new_changed_at": now,
                     }
                     for key, row in missed
                 ],
@@ -231,7 +250,7 @@ class SnapshotQueries(StoreBase):
         if not kept:
             return []
         result = conn.execute(
-            sa.insert(events).returning(events.c.id, sort_by_parameter_order=True),
+            _INSERT_EVENTS,
             [
                 {
                     "board_id": board_id,
@@ -266,7 +285,7 @@ class SnapshotQueries(StoreBase):
             if (channel, e.posting.identity, e.kind, e.posting.content_hash) not in announced
         ]
         if outbox:
-            conn.execute(sa.insert(deliveries), outbox)
+            conn.execute(_INSERT_DELIVERIES, outbox)
         return [e for e, _ in written]
 
     def _announced_elsewhere(
