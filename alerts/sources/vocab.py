@@ -109,8 +109,11 @@ def salary_period(value: Any) -> str | None:
     """ "1 YEAR" (Ashby), "per-year-salary" (Lever) -> "year"; None when the
     interval is absent, "NONE", or a multiple such as "2 WEEK"."""
     text = clean_text(value)
-    if not text:
-        return None
+    return _period_of(text) if text else None
+
+
+@lru_cache(maxsize=1024)
+def _period_of(text: str) -> str | None:
     words = re.findall(r"[a-z]+|\d+", text.lower())
     if any(word.isdigit() and word != "1" for word in words):
         return None
