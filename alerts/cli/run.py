@@ -28,7 +28,6 @@ def run(config_path: str, once: bool, http: str | None) -> None:
     from alerts.cycle import Cycle
     from alerts.errors import ConfigError
     from alerts.health import parse_listen
-    from alerts.scheduler import Service
     from alerts.sources import make_client
     from alerts.store import ProcessLock, Store
 
@@ -51,6 +50,8 @@ def run(config_path: str, once: bool, http: str | None) -> None:
                 report = await cycle.run_once()
                 click.echo(report.summary())
             else:
+                from alerts.scheduler import Service  # APScheduler: only the service needs it
+
                 await Service(cycle, reload=lambda: load(config_path), http=http).serve()
 
     try:
