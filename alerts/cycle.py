@@ -11,6 +11,7 @@ import socket
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from alerts import pacing
 from alerts.config import Config
@@ -111,21 +112,36 @@ class Cycle:
         refs = list(refs)
         states = await asyncio.to_thread(self.store.fetch_states, [ref.key for ref in refs])
         limit = asyncio.Semaphore(self.config.polling.concurrency)
+        unchanged: list[tuple[BoardRef, datetime, datetime]] = []
 
         async def one(ref: BoardRef) -> BoardResult:
             async with limit:
-                return await self.poll_board(ref, owner=self.owner, state=states[ref.key])
+                return await self.poll_board(
+                    ref, owner=self.owner, state=states[ref.key], unchanged=unchanged
+                )
 
-        return list(await asyncio.gather(*(one(ref) for ref in refs)))
+        results = list(await asyncio.gather(*(one(ref) for ref in refs)))
+        if unchanged:
+            try:
+                await asyncio.to_thread(self.store.record_not_modified_many, unchanged)
+            except Exception:
+                # Only the boards' poll times are lost: they are polled again sooner.
+                log.exception("%d unchanged boards: could not record their poll", len(unchanged))
+        return results
 
     async def poll_board(
-        self, ref: BoardRef, owner: str | None = None, state: FetchState | None = None
+        self,
+        ref: BoardRef,
+        owner: str | None = None,
+        state: FetchState | None = None,
+        unchanged: list[tuple[BoardRef, datetime, datetime]] | None = None,
     ) -> BoardResult:
         """Fetch one board and reconcile it; a failure only records itself.
 
         `owner` is the lease holder's name: the snapshot is only written while
         this process still holds the board. `state` saves a query when the
-        caller read it already.
+        caller read it already. A 304 is appended to `unchanged`, when given,
+        for the caller to record with the others in one statement.
         """
         result = BoardResult(ref)
         if state is None:
@@ -147,7 +163,10 @@ class Cycle:
         next_poll = pacing.next_poll(interval, self.config.polling.jitter, now)
         if snapshot.not_modified:
             result.not_modified = True
-            await asyncio.to_thread(self.store.record_not_modified, ref, now, next_poll)
+            if unchanged is None:
+                await asyncio.to_thread(self.store.record_not_modified, ref, now, next_poll)
+            else:
+                unchanged.append((ref, now, next_poll))
             log.info("%s: not modified", ref.key)
             return result
         result.postings = len(snapshot.postings)

@@ -59,3 +59,62 @@ channels = ["out"]
     assert results["lever:spotify"].error is None and results["lever:spotify"].postings == 2
     assert "snapshot not stored: OperationalError" in str(results["lever:broken"].error)
     assert "2 boards polled (1 failed)" in report.summary()
+
+
+def test_unchanged_boards_are_recorded_in_one_statement(tmp_path, httpserver, database_url):
+    """A cycle of 304s writes every board's poll marks at once, not a transaction per board."""
+    from werkzeug import Response
+
+    payload = (DATA / "lever_spotify.json").read_text()
+    tokens = ("one", "two", "three")
+
+    def board(request):  # type: ignore[no-untyped-def]
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(payload, content_type="application/json", headers={"ETag": '"v1"'})
+
+    for token in tokens:
+        httpserver.expect_request(f"/lever/postings/{token}").respond_with_handler(board)
+    config_path = tmp_path / "alerts.toml"
+    config_path.write_text(
+        f"""
+[database]
+url = "{database_url}"
+[sources.lever]
+base_url = "http://127.0.0.1:{httpserver.port}/lever"
+[channels.out]
+url = "console://"
+[[subscriptions]]
+name = "s"
+boards = {json.dumps([f"lever:{t}" for t in tokens])}
+channels = ["out"]
+"""
+    )
+    config = load_config(config_path)
+    store = Store(config.database.url)
+    updates: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE BOARDS SET LAST_POLLED_AT"):
+            updates.append(statement)
+
+    async def once():
+        async with make_client(timeout_seconds=5) as client:
+            cycle = Cycle(config, store, client)
+            await cycle.prepare()
+            return await cycle.run_once()
+
+    try:
+        asyncio.run(once())  # the baseline, with ETags
+        before = {row.key: row for row in store.board_rows()}
+        sa.event.listen(store.engine, "before_cursor_execute", count)
+        report = asyncio.run(once())
+        after = {row.key: row for row in store.board_rows()}
+    finally:
+        store.close()
+    assert [r.not_modified for r in report.boards] == [True, True, True]
+    assert len(updates) == 1  # one executemany for the three boards
+    for key in (f"lever:{t}" for t in tokens):
+        assert after[key].last_polled_at > before[key].last_polled_at
+        assert after[key].next_poll_at > after[key].last_polled_at
+        assert after[key].consecutive_failures == 0

@@ -82,9 +82,23 @@ class BoardQueries(StoreBase):
         self, board: BoardRef, now: datetime, next_poll_at: datetime | None = None
     ) -> None:
         """A 304: the board is healthy and unchanged; nothing to reconcile."""
-        values = _healthy(now) | ({"next_poll_at": next_poll_at} if next_poll_at else {})
+        self.record_not_modified_many([(board, now, next_poll_at)])
+
+    def record_not_modified_many(self, unchanged: list[tuple[BoardRef, datetime, datetime | None]]) -> None:
+        """Many 304s in one statement: a cycle over unchanged boards writes once, not per board."""
+        rows = [
+            {"board_key": board.key, **_healthy(now), "next_poll_at": next_poll_at}
+            for board, now, next_poll_at in unchanged
+        ]
+        # A 304 without a next poll time keeps the stored one.
+        keep = sa.func.coalesce(sa.bindparam("next_poll_at"), boards.c.next_poll_at)
+        stmt = (
+            sa.update(boards)
+            .where(boards.c.key == sa.bindparam("board_key"))
+            .values({name: sa.bindparam(name) for name in _healthy_names} | {"next_poll_at": keep})
+        )
         with self._tx() as conn:
-            conn.execute(sa.update(boards).where(boards.c.key == board.key).values(**values))
+            conn.execute(stmt, rows)
 
     def board_rows(self) -> list[sa.Row]:
         counts = (
@@ -117,6 +131,7 @@ class BoardQueries(StoreBase):
 
 
 def _healthy(now: datetime) -> dict[str, object]:
+    """A successful poll's marks on its board row."""
     return {
         "last_polled_at": now,
         "last_success_at": now,
@@ -124,3 +139,6 @@ def _healthy(now: datetime) -> dict[str, object]:
         "last_status": None,
         "consecutive_failures": 0,
     }
+
+
+_healthy_names = tuple(_healthy(datetime.min))

@@ -189,7 +189,15 @@ class SnapshotQueries(StoreBase):
             index_elements=["board_id", "external_id"],
             set_={
                 name: stmt.excluded[name]
-                for name in ("state", "misses", "content_hash", "fingerprint", "data", "changed_at", "closed_at")
+                for name in (
+                    "state",
+                    "misses",
+                    "content_hash",
+                    "fingerprint",
+                    "data",
+                    "changed_at",
+                    "closed_at",
+                )
             },
         )
 
