@@ -346,7 +346,7 @@ def parse_config(text: str, path: Path) -> Config:
     except tomli.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
     try:
-        data = _substitute_env(data, ())
+        data = _substitute_env(data, ()) if "${" in text else data
     except ConfigError as exc:
         exc.file = str(path)
         raise
