@@ -204,6 +204,7 @@ class Bench:
                 watches.append(uw)
         out["cycle"] = asdict(_median(cycles))
         out["floor"] = asdict(_median(floors))
+        out["floor_seconds"] = statistics.median(json.loads(f.note)["seconds"] for f in floors)
         out["urlwatch"] = asdict(_median(watches)) if watches else None
         out["events"] = _events(cycles[-1].note)
         round_no += 1

@@ -72,6 +72,7 @@ def cycle_tables(results: list[dict[str, Any]]) -> str:
                 _f(sql.get("poll", 0) / s["boards"], 1),
                 f"{ev.get('deliveries', 0):,} rows, {server['hook_posts']:,} sends",
                 f"{_f(startup)} / {_f(secs.get('prepare'))} / {_f(secs.get('poll'))} / {_f(secs.get('deliver'))}",
+                _f(_ratio(secs.get("poll"), r.get("floor_seconds"))),
             ]
         )
         base, ub = r["baseline"], _uw(r, "urlwatch_baseline")
@@ -136,6 +137,7 @@ def cycle_tables(results: list[dict[str, Any]]) -> str:
                 "SQL per board (poll)",
                 "outbox",
                 "seconds startup / prepare / poll / deliver",
+                "poll / floor in-process",
             ],
             res_rows,
         ),
