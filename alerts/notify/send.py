@@ -55,7 +55,7 @@ def _service(url: str, tag: str | None = None, timeout: float = SEND_TIMEOUT_SEC
     return apprise.Apprise.instantiate(url, asset=_asset(timeout), tag=tag)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)  # a channel URL each; more than most setups have
 def _inspect(url: str) -> NotifyBase | None:
     """A parsed service for read-only questions (format, limits, masked URL).
 
