@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         round_no, routes = 0, {}
     else:
         # Every event of the churn round goes to one channel: outbox rows too.
-        round_no, now, routes = 1, now + timedelta(hours=1), {"bench": ["sub"]}
+        round_no, now, routes = args.round, now + timedelta(hours=args.round), {"bench": ["sub"]}
 
     def route(event: Any, baseline: bool) -> dict[str, list[str]]:
         return routes
@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--churn", type=float, default=0.01)
     parser.add_argument("--phase", choices=("seed", "churn"), required=True)
+    parser.add_argument("--round", type=int, default=1, help="churn: the round to apply (after the one before)")
     json.dump(run(parser.parse_args(argv)), sys.stdout)
     print()
 
