@@ -2,6 +2,11 @@
 (digest schedule, quiet hours, retry back-off), compose each URL's messages,
 send them through Apprise and record every part's outcome on its rows.
 
+Every channel of a pass is handled at once: leases claimed, interrupted
+sends settled and queued rows loaded in a statement or a few each, however
+many channels and events there are; the sends then go out in waves, several
+channels side by side (deliver_wave.py).
+
 Exactly-once, as far as it can be had (README, "Delivery"): a channel is
 worked on by one process at a time (a lease row); each part is marked
 "sending" before it goes out, and a row found still marked by the next
@@ -19,9 +24,10 @@ import socket
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from alerts.config import ChannelConfig, Config
-from alerts.deliver_url import Batch, BatchSender, DeliveryResult, retry_delay, target_id
-from alerts.digest import digest_due, quiet_until
+from alerts.config import Config
+from alerts.deliver_url import Batch, ChannelRun, DeliveryResult, retry_delay, target_id
+from alerts.deliver_wave import Waves, lease_name
+from alerts.digest import fired_since, quiet_until
 from alerts.notify.send import SendResult, send
 from alerts.store import Store
 
@@ -55,66 +61,93 @@ class Deliverer:
         self._lock = asyncio.Lock()
 
     async def deliver(self, *, ignore_backoff: bool = False) -> list[DeliveryResult]:
-        """Every channel with work, concurrently; `ignore_backoff` for run --once."""
+        """Every channel with work; `ignore_backoff` for run --once."""
         # One delivery pass at a time per process: two passes would send the same rows twice.
         async with self._lock:
-            waiting = set(await asyncio.to_thread(self.store.pending_channels))
-            for name, channel in self.config.channels.items():
-                if channel.digest and name not in waiting:
-                    await asyncio.to_thread(self._close_empty_digest, name, channel)
-            names = sorted(waiting & set(self.config.channels))
-            results = await asyncio.gather(
-                *(asyncio.to_thread(self.deliver_channel, name, ignore_backoff) for name in names)
-            )
-        return [r for r in results if r is not None]
-
-    def _close_empty_digest(self, name: str, channel: ChannelConfig) -> None:
-        # An empty period sends nothing but still ends, so an event arriving
-        # later waits for the next firing instead of going out at once.
-        assert channel.digest is not None
-        now = self.clock()
-        if digest_due(self.store, name, channel.digest, channel.timezone, now):
-            self.store.set_last_digest(name, now)
+            return await asyncio.to_thread(self._pass, None, ignore_backoff)
 
     def deliver_channel(self, name: str, ignore_backoff: bool = False) -> DeliveryResult | None:
-        lease = f"channel:{name}"
-        if not self.store.claim(self.owner, lease, self.clock(), self.config.polling.lease):
-            return None  # another process is delivering to this channel right now
-        try:
-            return self._deliver_held(name, ignore_backoff)
-        finally:
-            self.store.release(self.owner, lease)
+        """One channel's pass, whether or not it has work (for tests and tools)."""
+        results = self._pass([name], ignore_backoff)
+        return results[0] if results else None
 
-    def _deliver_held(self, name: str, ignore_backoff: bool) -> DeliveryResult | None:
-        channel = self.config.channels[name]
+    def _pass(self, only: list[str] | None, ignore_backoff: bool) -> list[DeliveryResult]:
+        config = self.config  # a reload (SIGHUP) takes effect at the next pass
         now = self.clock()
-        targets = {target_id(url): url for url in channel.targets}
-        settled = self.store.settle_interrupted(name, set(targets), now)
-        if settled:
+        # Per digest channel: has its schedule fired since its period began
+        # (None: first sight, the schedule starts now)?
+        channels = config.channels
+        last = self.store.last_digests() if any(c.digest for c in channels.values()) else {}
+        fired = {
+            name: fired_since(last[name], c.digest, c.timezone, now) if name in last else None
+            for name, c in channels.items()
+            if c.digest
+        }
+        if only is None:
+            waiting = set(self.store.pending_channels())
+            # An empty period sends nothing but still ends, so an event arriving
+            # later waits for the next firing instead of going out at once.
+            empty = [name for name, due in fired.items() if due is not False and name not in waiting]
+            if empty:
+                self.store.set_last_digests(empty, now)
+            only = sorted(waiting & set(channels))
+        leases = self.store.claim_many(self.owner, map(lease_name, only), now, config.polling.lease)
+        # The others are being delivered to by another process right now.
+        held = [name for name in only if lease_name(name) in leases]
+        if not held:
+            return []
+        try:
+            return self._deliver_held(config, held, now, fired, ignore_backoff)
+        finally:
+            self.store.release_many(self.owner, map(lease_name, held))
+
+    def _deliver_held(
+        self,
+        config: Config,
+        names: list[str],
+        now: datetime,
+        fired: dict[str, bool | None],
+        ignore_backoff: bool,
+    ) -> list[DeliveryResult]:
+        targets = {name: {target_id(url): url for url in config.channels[name].targets} for name in names}
+        settled = self.store.settle_interrupted_many({n: frozenset(t) for n, t in targets.items()}, now)
+        for name, count in sorted(settled.items()):
             log.warning(
                 "channel %s: %d deliveries were being sent when a process stopped; "
                 "counted as sent, unconfirmed (alerts retry --unconfirmed resends)",
                 name,
-                settled,
+                count,
             )
-        result = DeliveryResult(name)
-        until = quiet_until(channel, now)
-        if until is not None:
-            result.held = f"quiet hours until {until:%Y-%m-%d %H:%M} UTC"
-            return result
-        new = True
-        if channel.digest:
-            new = digest_due(self.store, name, channel.digest, channel.timezone, now)
-        queued = self.store.queued(name, None if ignore_backoff else now, new=new)
-        early = {q.pending.delivery_id for q in queued if q.next_attempt_at and q.next_attempt_at > now}
-        sender = BatchSender(self.config, self.store, self.clock, self.owner, self.sender)
-        for fingerprint, url in targets.items():
-            items = [q.pending for q in queued if fingerprint not in q.sent_targets]
-            batch = Batch(name, url, set(targets), items, early)
-            if items and not sender.send(batch, result):
-                break  # the lease was lost: another process has the channel now
-        if channel.digest and new:
+        results = {name: DeliveryResult(name) for name in names}
+        new: dict[str, bool] = {}  # channel -> may send rows never tried (else only retries)
+        closing = []  # digest periods this pass ends (or starts, at first sight)
+        for name in names:
+            channel = config.channels[name]
+            until = quiet_until(channel, now)
+            if until is not None:
+                results[name].held = f"quiet hours until {until:%Y-%m-%d %H:%M} UTC"
+                continue
+            due = fired[name] if channel.digest else True
+            new[name] = bool(due)
+            if channel.digest and due is not False:
+                closing.append(name)
+        queued = self.store.queued_many(new, None if ignore_backoff else now)
+        runs = []
+        for name, rows in queued.items():
+            early = {q.pending.delivery_id for q in rows if q.next_attempt_at and q.next_attempt_at > now}
+            everyone = frozenset(targets[name])
+            batches = [
+                Batch(name, url, everyone, items, early)
+                for fingerprint, url in targets[name].items()
+                if (items := [q.pending for q in rows if fingerprint not in q.sent_targets])
+            ]
+            if batches:
+                runs.append(
+                    ChannelRun(config.channels[name], config.template_path(name), batches, results[name])
+                )
+        Waves(self.store, self.clock, self.owner, config.polling.lease, self.sender).run(runs, now)
+        if closing:
             # The period closes whether its sends succeeded or not: failed rows
             # are retried on their own back-off, not held for the next digest.
-            self.store.set_last_digest(name, now)
-        return result if queued or result.held else None
+            self.store.set_last_digests(closing, now)
+        return [results[name] for name in names if queued.get(name) or results[name].held]

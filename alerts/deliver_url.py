@@ -1,20 +1,19 @@
-"""One channel URL's share of a delivery pass: compose its parts, mark each
-one "sending", send it, and record the outcome on exactly the rows it
-carried, so a part that went out is never repeated by a retry."""
+"""One channel's share of a delivery pass: what each of its URLs is owed,
+the parts composed for it, and what a failed send does to the rows it
+carried (retry back-off, then dead). Sending itself is deliver_wave.py's."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from alerts.config import ChannelConfig, Config
+from alerts.config import ChannelConfig
 from alerts.model import Pending
-from alerts.notify.compose import compose, target_for
-from alerts.notify.send import SendResult
+from alerts.notify.compose import Part, compose, target_for
 from alerts.store import Store
 
 log = logging.getLogger("alerts")
@@ -51,7 +50,7 @@ class Batch:
 
     name: str  # the channel
     url: str
-    all_targets: set[str]  # fingerprints of every URL of the channel
+    all_targets: frozenset[str]  # fingerprints of every URL of the channel
     items: list[Pending]
     # Rows tried before their back-off ended (run --once tries everything):
     # a failure then is noted but not counted, so a cron job running every
@@ -64,72 +63,69 @@ class Batch:
 
 
 @dataclass
-class BatchSender:
-    config: Config
-    store: Store
-    clock: Callable[[], datetime]
-    owner: str
-    sender: Callable[..., SendResult]
+class ChannelRun:
+    """One channel in a pass: its URLs one after another, each URL's parts in
+    order, one part in flight at a time (a row has one "sending" mark)."""
 
-    def send(self, batch: Batch, result: DeliveryResult) -> bool:
-        """Compose and send one URL's parts; False when the channel's lease was lost."""
-        name, url = batch.name, batch.url
-        channel = self.config.channels[name]
-        try:
-            parts = compose(
-                batch.items, target_for(url, channel.format), template=self.config.template_path(name)
-            )
-        except Exception as exc:  # e.g. a user template that fails on real data: retried, then dead
-            every = [p.delivery_id for p in batch.items]
-            self._failed(name, channel, batch, every, f"cannot render: {exc}", result)
-            return True
-        for index, part in enumerate(parts):
-            now = self.clock()
-            if not self.store.claim(self.owner, f"channel:{name}", now, self.config.polling.lease):
-                log.warning("channel %s: lease lost mid-pass; leaving the rest to its new holder", name)
-                return False
-            ids = list(part.ids)
-            self.store.mark_sending(ids, batch.target, now)
-            try:
-                outcome = self.sender(url, part.message, tag=f"ch-{name}", text=part.text)
-            except Exception as exc:  # send() does not raise for delivery failures: a bug, before sending
-                log.exception("channel %s: send failed", name)
-                outcome = SendResult("failed", f"internal error: {type(exc).__name__}")
-            if outcome.status == "failed":
-                # The parts not tried yet fail with it: the service is down,
-                # and knocking again at every tick would not help.
-                rest = [row for later in parts[index:] for row in later.ids]
-                self._failed(name, channel, batch, rest, outcome.detail, result)
-                return True
-            doubt = (outcome.detail or "no answer in time") if outcome.status == "unknown" else None
-            self.store.mark_sent(ids, batch.target, batch.all_targets, self.clock(), unconfirmed=doubt)
-            result.sent += len(ids)
-            if doubt:
-                # Counted as sent so that nobody is told twice (README, "Delivery").
-                result.unconfirmed += len(ids)
-                log.warning("channel %s: %s; counted as sent, unconfirmed", name, doubt)
-        return True
+    channel: ChannelConfig
+    template: Path | None
+    batches: list[Batch]  # the URLs still owed something, the current one first
+    result: DeliveryResult
+    parts: list[Part] | None = None  # the current URL's, once composed
+    index: int = 0  # the current URL's next part
+    stopped: bool = False  # the lease was lost: the rest is left to its new holder
 
-    def _failed(
-        self,
-        name: str,
-        channel: ChannelConfig,
-        batch: Batch,
-        ids: list[int],
-        detail: str,
-        result: DeliveryResult,
-    ) -> None:
-        now = self.clock()
+    @property
+    def name(self) -> str:
+        return self.result.channel
+
+    @property
+    def batch(self) -> Batch:
+        return self.batches[0]
+
+    def next_part(self, store: Store, now: datetime) -> Part | None:
+        """The next part to send, composing a URL's parts when it comes up."""
+        while self.batches and not self.stopped:
+            if self.parts is None:
+                self.parts = []
+                try:
+                    target = target_for(self.batch.url, self.channel.format)
+                    self.parts = compose(self.batch.items, target, template=self.template)
+                except Exception as exc:  # e.g. a user template failing on real data: retried, then dead
+                    every = [p.delivery_id for p in self.batch.items]
+                    self.fail(store, now, every, f"cannot render: {exc}")
+            if self.index < len(self.parts):
+                return self.parts[self.index]
+            self.next_url()
+        return None
+
+    def rest(self) -> list[int]:
+        """Rows of the current URL's parts from the one going out now on."""
+        return [row for part in (self.parts or [])[self.index :] for row in part.ids]
+
+    def advance(self) -> None:
+        """The part out now went out."""
+        self.index += 1
+        if self.index >= len(self.parts or []):
+            self.next_url()
+
+    def next_url(self) -> None:
+        self.batches.pop(0)
+        self.parts, self.index = None, 0
+
+    def fail(self, store: Store, now: datetime, ids: list[int], detail: str) -> None:
+        """These rows of the current URL failed: back-off, or dead once out of tries."""
+        name, channel, batch, result = self.name, self.channel, self.batch, self.result
         result.errors.append(detail)
         early = [row for row in ids if row in batch.early]
         if early:
-            self.store.note_early_failure(early, detail, now)
+            store.note_early_failure(early, detail, now)
             ids = [row for row in ids if row not in batch.early]
         if not ids:
             log.warning("channel %s: delivery failed again before its retry time: %s", name, detail)
             return
         attempts = max((p.attempts for p in batch.items if p.delivery_id in set(ids)), default=0) + 1
-        dead = self.store.mark_failed(
+        dead = store.mark_failed(
             ids,
             detail,
             now + retry_delay(attempts),

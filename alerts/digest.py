@@ -19,17 +19,10 @@ def next_fire(expr: str, tz: str, after: datetime) -> datetime:
     return fire.astimezone(timezone.utc)
 
 
-def digest_due(store: Store, channel: str, expr: str, tz: str, now: datetime) -> bool:
-    """True once the schedule has fired since the channel's last digest.
-
-    The first time a channel is seen, its schedule starts now; a digest that
-    fell due while the service was down is due as soon as it runs again, and
-    only once however many firings it missed.
-    """
-    last = store.last_digest(channel)
-    if last is None:
-        store.set_last_digest(channel, now)
-        return False
+def fired_since(last: datetime, expr: str, tz: str, now: datetime) -> bool:
+    """Whether the schedule has fired since the period began at `last`: a
+    digest that fell due while the service was down is due once, however
+    many firings it missed."""
     return next_fire(expr, tz, last) <= now
 
 

@@ -77,6 +77,21 @@ def test_named_leases(store):
     assert store.claim("a", "channel:slack", NOW, LEASE)
 
 
+def test_named_leases_many_at_once(store):
+    names = ["channel:a", "channel:b", "channel:c"]
+    assert store.claim_many("x", names[:2], NOW, LEASE) == {"channel:a", "channel:b"}
+    assert store.claim_many("y", names, NOW, LEASE) == {"channel:c"}  # a and b are x's
+    assert store.renew("x", names, NOW, LEASE) == {"channel:a", "channel:b"}
+    # x stalls past its lease; y takes b over, and x's renewal drops it (a
+    # ran out too, but nobody took it: x keeps it).
+    later = NOW + LEASE * 2
+    assert store.claim_many("y", names[1:], later, LEASE) == {"channel:b", "channel:c"}
+    assert store.renew("x", names, later, LEASE) == {"channel:a"}
+    store.release_many("x", names)  # hands back a; b and c are y's, untouched
+    assert store.claim_many("z", names, later, LEASE) == {"channel:a"}
+    assert store.renew("y", names, later, LEASE) == {"channel:b", "channel:c"}
+
+
 def test_sqlite_serves_one_process(tmp_path):
     url = f"sqlite:///{tmp_path / 'alerts.db'}"
     first = ProcessLock(url)

@@ -203,9 +203,13 @@ def test_unchanged_postings_are_not_rewritten_and_old_rows_get_fingerprints(stor
     apply(store, [job("1"), job("2")])
     with store.engine.begin() as conn:
         conn.execute(sa.update(postings).where(postings.c.external_id == "1").values(fingerprint=None))
-        before = {key: at for key, at in conn.execute(sa.select(postings.c.external_id, postings.c.changed_at))}
+        before = {
+            key: at for key, at in conn.execute(sa.select(postings.c.external_id, postings.c.changed_at))
+        }
     later = NOW + timedelta(minutes=15)
-    quiet = store.apply_snapshot(BOARD, [job("1"), job("2")], close_after_misses=2, now=later, route=to_channel)
+    quiet = store.apply_snapshot(
+        BOARD, [job("1"), job("2")], close_after_misses=2, now=later, route=to_channel
+    )
     assert quiet.events == []
     with store.engine.connect() as conn:
         rows = {r.external_id: r for r in conn.execute(sa.select(postings))}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import fields
+from functools import lru_cache
 from typing import Any
 
 from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Pending, Posting
@@ -30,6 +31,10 @@ SUBJECT_MAX_COMPANIES = 3
 NO_VALUE = "none"
 
 _URL_FIELDS = ("url", "apply_url")
+# Every Posting field a template sees but the links (made safe apart) and `raw`.
+_POSTING_FIELDS = tuple(f.name for f in fields(Posting) if f.name != "raw" and f.name not in _URL_FIELDS)
+# Postings kept escaped, per destination format and service: a pass's worth.
+POSTING_CACHE_SIZE = 4096
 # Closed vocabularies: kept as the raw word so templates can compare them
 # ({% if posting.work_model == "remote" %}), shown with spaces for "_".
 _ENUMS = {"work_model": frozenset(WORK_MODELS), "employment_type": frozenset(EMPLOYMENT_TYPES)}
@@ -91,12 +96,19 @@ def _value(value: Any, escape: Escaper, name: str = "") -> Any:
     return escape(value) if isinstance(value, str) else value
 
 
-def posting_context(posting: Posting, escape: Escaper, service: str | None) -> dict[str, Any]:
-    data = {
-        f.name: _value(getattr(posting, f.name), escape, f.name)
-        for f in fields(posting)
-        if f.name != "raw" and f.name not in _URL_FIELDS
-    }
+def posting_context(posting: Posting, body_format: str, service: str | None) -> dict[str, Any]:
+    """The posting as templates see it, escaped for this destination.
+
+    A copy of a cached one: a pass sends the same posting to many channels,
+    and escaping every field again for each costs more than rendering.
+    """
+    return dict(_posting_context(posting, body_format, service))
+
+
+@lru_cache(maxsize=POSTING_CACHE_SIZE)
+def _posting_context(posting: Posting, body_format: str, service: str | None) -> dict[str, Any]:
+    escape = text_escaper(body_format, service)
+    data = {name: _value(getattr(posting, name), escape, name) for name in _POSTING_FIELDS}
     for name in _URL_FIELDS:
         data[name] = safe_link(getattr(posting, name), service)
     data["salary"] = _value(posting.salary, escape)
@@ -139,7 +151,7 @@ def build_context(items: Sequence[Pending], body_format: str, service: str | Non
             {
                 "kind": event.kind,
                 "label": KIND_LABELS[event.kind],
-                "posting": posting_context(event.posting, escape, service),
+                "posting": posting_context(event.posting, body_format, service),
                 "changes": changes_context(event.changes, escape),
                 "subscriptions": [escape(name) for name in item.subscriptions],
                 "occurred_at": event.occurred_at,

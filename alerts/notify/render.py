@@ -43,13 +43,14 @@ body.short.txt.j2 (one line per event, for SMS-sized services).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
+    Environment,
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
@@ -130,12 +131,20 @@ def render_message(
     return Message(title=escape_title(subject(items), service), body=body, body_format=body_format)
 
 
-def _render_user_template(path: Path, body_format: str, context: dict[str, object]) -> str:
+@lru_cache(maxsize=64)
+def _user_environment(folder: Path, body_format: str) -> Environment:
+    """One per folder and format, so a user's template is compiled once, not
+    at every render (Jinja still reloads it when the file changes)."""
     base = _environment(body_format)
     # The user's own folder first, so their template can include its own
-    # partials as well as ours; loading it by name gives Jinja its file name,
-    # which errors then report with the line.
-    env = base.overlay(loader=ChoiceLoader([FileSystemLoader(path.parent), base.loader]))
+    # partials as well as ours.
+    return base.overlay(loader=ChoiceLoader([FileSystemLoader(folder), base.loader]))
+
+
+def _render_user_template(path: Path, body_format: str, context: dict[str, object]) -> str:
+    # Loading it by name gives Jinja its file name, which errors then report
+    # with the line.
+    env = _user_environment(path.parent, body_format)
     if not path.is_file():
         raise ConfigError("cannot read template: no such file", file=str(path))
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -12,6 +12,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.errors import StoreError
 from alerts.store import engine as _engine
+
+# Values per IN list: queries about many rows or channels go in chunks of
+# this many, well under SQLite's 32,766 and PostgreSQL's 65,535 bound
+# parameters per statement even where a statement names each value twice.
+IN_LIST_MAX = 1000
+
+
+def chunked(values: Sequence[Any], size: int = IN_LIST_MAX) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class StoreBase:

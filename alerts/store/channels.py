@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from alerts.store.base import StoreBase
+from alerts.store.base import StoreBase, chunked
 from alerts.store.tables import channels, deliveries
 
 
@@ -76,13 +76,25 @@ class ChannelQueries(StoreBase):
                 sa.select(channels.c.last_digest_at).where(channels.c.name == channel)
             ).scalar_one_or_none()
 
-    def set_last_digest(self, channel: str, when: datetime) -> None:
-        with self._tx() as conn:
-            self._upsert_channel(conn, channel, last_digest_at=when)
+    def last_digests(self) -> dict[str, datetime]:
+        """When each channel's digest period last closed (channels never closed are missing)."""
+        query = sa.select(channels.c.name, channels.c.last_digest_at).where(
+            channels.c.last_digest_at.is_not(None)
+        )
+        with self.engine.connect() as conn:
+            return {name: when for name, when in conn.execute(query)}
 
-    def _upsert_channel(self, conn: sa.Connection, channel: str, **values: datetime) -> None:
-        stmt = self._insert(channels).values(name=channel, **values)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=values))
+    def set_last_digest(self, channel: str, when: datetime) -> None:
+        self.set_last_digests([channel], when)
+
+    def set_last_digests(self, names: Iterable[str], when: datetime) -> None:
+        with self._tx() as conn:
+            self._upsert_channels(conn, sorted(set(names)), last_digest_at=when)
+
+    def _upsert_channels(self, conn: sa.Connection, names: Sequence[str], **values: datetime) -> None:
+        for chunk in chunked(names):
+            stmt = self._insert(channels).values([{"name": name, **values} for name in chunk])
+            conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=values))
 
     def delivery_counts(self) -> dict[tuple[str, str], int]:
         query = sa.select(deliveries.c.channel, deliveries.c.status, sa.func.count()).group_by(

@@ -8,12 +8,12 @@ once its leases expire.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from alerts.store.base import StoreBase
+from alerts.store.base import StoreBase, chunked
 from alerts.store.tables import boards, leases
 
 
@@ -75,27 +75,61 @@ class LeaseQueries(StoreBase):
 
     def claim(self, owner: str, name: str, now: datetime, lease: timedelta) -> bool:
         """A named lease (e.g. "channel:slack"): True when this owner now holds it."""
+        return name in self.claim_many(owner, [name], now, lease)
+
+    def claim_many(self, owner: str, names: Iterable[str], now: datetime, lease: timedelta) -> set[str]:
+        """Named leases taken at once: those this owner now holds (new or renewed)."""
+        # Sorted, so two processes claiming overlapping sets insert rows in
+        # the same order and cannot deadlock on PostgreSQL.
+        names = sorted(set(names))
+        held: set[str] = set()
         with self._tx() as conn:
-            conn.execute(
-                self._insert(leases)
-                .values(name=name, owner=None, until=None)
-                .on_conflict_do_nothing(index_elements=["name"])
-            )
-            taken = conn.execute(
-                sa.update(leases)
-                .where(
-                    leases.c.name == name,
-                    sa.or_(leases.c.owner == owner, leases.c.until.is_(None), leases.c.until < now),
+            for chunk in chunked(names):
+                conn.execute(
+                    self._insert(leases)
+                    .values([{"name": name, "owner": None, "until": None} for name in chunk])
+                    .on_conflict_do_nothing(index_elements=["name"])
                 )
-                .values(owner=owner, until=now + lease)
-                .returning(leases.c.name)
-            ).first()
-        return taken is not None
+                held |= self._take(conn, owner, chunk, now, lease)
+        return held
+
+    def renew(self, owner: str, names: Iterable[str], now: datetime, lease: timedelta) -> set[str]:
+        """Extend leases this owner holds (or that ran out with nobody taking
+        them); returns those still held. A name missing from the answer is
+        another process's now: stop working on it."""
+        names = sorted(set(names))
+        if not names:
+            return set()
+        with self._tx() as conn:
+            return {name for chunk in chunked(names) for name in self._take(conn, owner, chunk, now, lease)}
+
+    def _take(
+        self, conn: sa.Connection, owner: str, names: Sequence[str], now: datetime, lease: timedelta
+    ) -> set[str]:
+        free = sa.or_(leases.c.owner == owner, leases.c.until.is_(None), leases.c.until < now)
+        candidates = sa.select(leases.c.name).where(leases.c.name.in_(names), free)
+        if self.dialect == "postgresql":
+            # A row another process is claiming or releasing right now is
+            # skipped rather than waited for: no lock-order deadlocks.
+            candidates = candidates.with_for_update(skip_locked=True)
+        stmt = (
+            sa.update(leases)
+            # Free again in the UPDATE itself, as in claim_boards.
+            .where(leases.c.name.in_(candidates.scalar_subquery()), free)
+            .values(owner=owner, until=now + lease)
+            .returning(leases.c.name)
+        )
+        return set(conn.execute(stmt).scalars())
 
     def release(self, owner: str, name: str) -> None:
+        self.release_many(owner, [name])
+
+    def release_many(self, owner: str, names: Iterable[str]) -> None:
+        names = sorted(set(names))
         with self._tx() as conn:
-            conn.execute(
-                sa.update(leases)
-                .where(leases.c.name == name, leases.c.owner == owner)
-                .values(owner=None, until=None)
-            )
+            for chunk in chunked(names):
+                conn.execute(
+                    sa.update(leases)
+                    .where(leases.c.name.in_(chunk), leases.c.owner == owner)
+                    .values(owner=None, until=None)
+                )

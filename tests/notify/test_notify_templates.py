@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,33 @@ def test_broken_user_templates_are_config_errors(tmp_path: Path, text: str, mess
 def test_missing_user_template_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read template"):
         render_message(sample_items(), "text", template=tmp_path / "nope.j2")
+
+
+def test_a_user_template_is_compiled_once_and_reloaded_when_edited(tmp_path: Path, monkeypatch) -> None:
+    from jinja2 import Environment
+
+    compiled: list[str | None] = []
+    original = Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+    template = write(tmp_path, "mine.txt.j2", "first: {{ counts.total }}")
+    for _ in range(3):  # a pass renders it once per channel URL
+        assert render_message(sample_items(), "text", template=template).body == "first: 4"
+    assert compiled.count("mine.txt.j2") == 1
+
+    template.write_text("second: {{ counts.total }}", encoding="utf-8")
+    stat = template.stat()
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a later edit
+    assert render_message(sample_items(), "text", template=template).body == "second: 4"
+
+
+def test_a_template_changing_its_context_does_not_change_the_next_message(tmp_path: Path) -> None:
+    # Escaped postings are cached per destination; each render gets copies.
+    template = write(tmp_path, "mine.txt.j2", "{{ groups[0].events[0].posting.update({'title': 'X'}) }}")
+    render_message(sample_items(), "text", template=template)
+    body = render_message(sample_items(), "text").body
+    assert sample_items()[0].event.posting.title in body

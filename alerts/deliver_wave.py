@@ -1,0 +1,172 @@
+"""The sends of a delivery pass, a wave at a time.
+
+Channels send side by side in threads (Apprise is synchronous), each
+channel one part at a time and each URL's parts in order. The bookkeeping
+is per wave, not per part: one statement renews the leases of the channels
+about to send (a channel whose lease was lost stops there, as it did when
+each part re-claimed it) and of those whose lease is getting old, one marks
+the wave's parts "sending" just before they go out, and one transaction
+records what they did. Only parts
+going out right now are marked, so a crash leaves at most the parts in
+flight unconfirmed.
+
+A wave waits WAVE_WAIT_SECONDS at most for its slowest send. A send still
+running then (a service that does not answer) keeps its slot, and its
+channel waits, while the next wave goes out beside it; it is recorded when
+it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from alerts.deliver_url import Batch, ChannelRun
+from alerts.notify.compose import Part
+from alerts.notify.send import SendResult
+from alerts.store import Store, Took
+
+log = logging.getLogger("alerts")
+
+# Parts in flight at once, each to a different channel: as many as Apprise's
+# own worker pool runs at once (its default size). A send beyond that would
+# wait in Apprise's queue with its timeout running, and one cancelled there
+# is reported as a timeout: counted as sent, though it never left.
+SEND_CONCURRENCY = min(32, (os.cpu_count() or 1) + 4)
+WAVE_WAIT_SECONDS = 2.0
+
+
+def lease_name(channel: str) -> str:
+    return f"channel:{channel}"
+
+
+@dataclass(frozen=True)
+class Flight:
+    run: ChannelRun
+    batch: Batch
+    part: Part
+
+
+class Waves:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        owner: str,
+        lease: timedelta,
+        sender: Callable[..., SendResult],
+    ):
+        self.store, self.clock, self.owner, self.lease, self.sender = store, clock, owner, lease, sender
+        # Channels still in the pass, and when their lease was last renewed.
+        self._runs: dict[str, ChannelRun] = {}
+        self._renewed: dict[str, datetime] = {}
+
+    def run(self, runs: Iterable[ChannelRun], claimed_at: datetime) -> None:
+        """Send every part of these channels, whose leases were claimed at `claimed_at`."""
+        ready = deque(runs)
+        if not ready:
+            return
+        self._runs = {run.name: run for run in ready}
+        self._renewed = dict.fromkeys(self._runs, claimed_at)
+        flights: dict[Future[SendResult], Flight] = {}
+        with ThreadPoolExecutor(SEND_CONCURRENCY, thread_name_prefix="alerts-send") as pool:
+            first = True
+            while ready or flights:
+                wave = self._launch(pool, ready, flights, renew=not first)
+                first = False
+                if wave:
+                    wait(wave, timeout=WAVE_WAIT_SECONDS)
+                elif flights:  # every slot is held by a slow send: the first to end frees one
+                    wait(flights, return_when=FIRST_COMPLETED)
+                done = [future for future in flights if future.done()]
+                # result() re-raises what killed a send (KeyboardInterrupt): the
+                # parts in flight stay marked, as after a crash.
+                self._record([(flights.pop(future), future.result()) for future in done], ready)
+
+    def _launch(
+        self,
+        pool: ThreadPoolExecutor,
+        ready: deque[ChannelRun],
+        flights: dict[Future[SendResult], Flight],
+        *,
+        renew: bool,
+    ) -> list[Future[SendResult]]:
+        starting: list[Flight] = []
+        while ready and len(flights) + len(starting) < SEND_CONCURRENCY:
+            run = ready.popleft()
+            part = run.next_part(self.store, self.clock())
+            if part is not None:
+                starting.append(Flight(run, run.batch, part))
+            else:
+                self._drop(run)
+        if renew:
+            # The first wave's leases were claimed a moment ago.
+            self._renew([flight.run.name for flight in starting])
+            starting = [flight for flight in starting if not flight.run.stopped]
+        if not starting:
+            return []
+        self.store.mark_sending_many([(f.batch.target, f.part.ids) for f in starting], self.clock())
+        wave = []
+        for flight in starting:
+            future = pool.submit(self._send, flight)
+            flights[future] = flight
+            wave.append(future)
+        return wave
+
+    def _renew(self, sending: list[str]) -> None:
+        """Renew the leases of the channels about to send (as each part once
+        re-claimed its channel) and of any others in the pass whose lease is
+        getting old; a channel whose lease another process took stops."""
+        now = self.clock()
+        old = [name for name, at in self._renewed.items() if now - at >= self.lease / 3]
+        names = {*sending, *old}
+        held = self.store.renew(self.owner, [lease_name(name) for name in names], now, self.lease)
+        for name in names:
+            if lease_name(name) in held:
+                self._renewed[name] = now
+            elif name in self._runs:
+                self._runs[name].stopped = True
+                self._drop(self._runs[name])
+                log.warning("channel %s: lease lost mid-pass; leaving the rest to its new holder", name)
+
+    def _drop(self, run: ChannelRun) -> None:
+        """The channel is done with this pass (or stopped): no more renewals."""
+        self._runs.pop(run.name, None)
+        self._renewed.pop(run.name, None)
+
+    def _send(self, flight: Flight) -> SendResult:
+        name = flight.run.name
+        try:
+            return self.sender(flight.batch.url, flight.part.message, tag=f"ch-{name}", text=flight.part.text)
+        except Exception as exc:  # send() does not raise for delivery failures: a bug, before sending
+            log.exception("channel %s: send failed", name)
+            return SendResult("failed", f"internal error: {type(exc).__name__}")
+
+    def _record(self, done: list[tuple[Flight, SendResult]], ready: deque[ChannelRun]) -> None:
+        took = []
+        for flight, outcome in done:
+            run, ids = flight.run, flight.part.ids
+            if outcome.status == "failed":
+                # The parts not tried yet fail with it: the service is down,
+                # and knocking again at every tick would not help.
+                run.fail(self.store, self.clock(), run.rest(), outcome.detail)
+                run.next_url()
+            else:
+                doubt = (outcome.detail or "no answer in time") if outcome.status == "unknown" else None
+                took.append(Took(ids, flight.batch.target, flight.batch.all_targets, doubt))
+                run.result.sent += len(ids)
+                run.advance()
+                if doubt:
+                    # Counted as sent so that nobody is told twice (README, "Delivery").
+                    run.result.unconfirmed += len(ids)
+                    log.warning("channel %s: %s; counted as sent, unconfirmed", run.name, doubt)
+            if run.batches and not run.stopped:
+                ready.append(run)
+            else:
+                self._drop(run)
+        self.store.record_sent(took, self.clock())
