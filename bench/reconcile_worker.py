@@ -118,7 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--churn", type=float, default=0.01)
     parser.add_argument("--phase", choices=("seed", "churn"), required=True)
-    parser.add_argument("--round", type=int, default=1, help="churn: the round to apply (after the one before)")
+    parser.add_argument(
+        "--round", type=int, default=1, help="churn: the round to apply (after the one before)"
+    )
     json.dump(run(parser.parse_args(argv)), sys.stdout)
     print()
 
