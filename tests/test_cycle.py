@@ -16,6 +16,13 @@ from alerts.store import Store
 DATA = Path(__file__).parent / "sources" / "data"
 
 
+async def run_once(config, store):  # type: ignore[no-untyped-def]
+    async with make_client(timeout_seconds=5) as client:
+        cycle = Cycle(config, store, client)
+        await cycle.prepare()
+        return await cycle.run_once()
+
+
 class FlakyStore(Store):
     """A real store whose writes for one board fail as a broken database would."""
 
@@ -45,14 +52,8 @@ channels = ["out"]
     config = load_config(config_path)
     store = FlakyStore(config.database.url)
 
-    async def once():
-        async with make_client(timeout_seconds=5) as client:
-            cycle = Cycle(config, store, client)
-            await cycle.prepare()
-            return await cycle.run_once()
-
     try:
-        report = asyncio.run(once())
+        report = asyncio.run(run_once(config, store))
     finally:
         store.close()
     results = {r.board.key: r for r in report.boards}
@@ -98,17 +99,11 @@ channels = ["out"]
         if statement.lstrip().upper().startswith("UPDATE BOARDS SET LAST_POLLED_AT"):
             updates.append(statement)
 
-    async def once():
-        async with make_client(timeout_seconds=5) as client:
-            cycle = Cycle(config, store, client)
-            await cycle.prepare()
-            return await cycle.run_once()
-
     try:
-        asyncio.run(once())  # the baseline, with ETags
+        asyncio.run(run_once(config, store))  # the baseline, with ETags
         before = {row.key: row for row in store.board_rows()}
         sa.event.listen(store.engine, "before_cursor_execute", count)
-        report = asyncio.run(once())
+        report = asyncio.run(run_once(config, store))
         after = {row.key: row for row in store.board_rows()}
     finally:
         store.close()
