@@ -73,33 +73,38 @@ class OutboxQueries(SendQueries):
                 deliveries.c.attempts,
                 deliveries.c.sent_targets,
                 deliveries.c.next_attempt_at,
-                events.c.id.label("event_id"),
-                events.c.kind,
-                events.c.external_id,
-                events.c.changes,
-                events.c.posting,
-                events.c.occurred_at,
+                deliveries.c.event_id,
             )
-            .join(events, events.c.id == deliveries.c.event_id)
             .where(where)
             .order_by(deliveries.c.id)
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        out = []
-        # An event goes to many channels: its posting is read once.
-        seen: dict[int, Event] = {}
-        for r in rows:
-            event = seen.get(r.event_id)
-            if event is None:
+            # An event goes to many channels: it is read (and its posting
+            # decoded) once, not once per row.
+            found = self._events(conn, sorted({r.event_id for r in rows}))
+        return [
+            Queued(
+                Pending(r.id, r.channel, found[r.event_id], tuple(r.subscriptions), r.attempts),
+                frozenset(r.sent_targets),
+                r.status,
+                r.next_attempt_at,
+            )
+            for r in rows
+        ]
+
+    @staticmethod
+    def _events(conn: sa.Connection, ids: list[int]) -> dict[int, Event]:
+        found: dict[int, Event] = {}
+        columns = (events.c.id, events.c.kind, events.c.external_id, events.c.changes, events.c.posting)
+        for chunk in chunked(ids):
+            query = sa.select(*columns, events.c.occurred_at).where(events.c.id.in_(chunk))
+            for r in conn.execute(query):
                 posting = Posting.from_dict(r.posting)
-                event = Event(
-                    r.kind, posting.board_key, r.external_id, posting, r.changes, r.occurred_at, r.event_id
+                found[r.id] = Event(
+                    r.kind, posting.board_key, r.external_id, posting, r.changes, r.occurred_at, r.id
                 )
-                seen[r.event_id] = event
-            pending = Pending(r.id, r.channel, event, tuple(r.subscriptions), r.attempts)
-            out.append(Queued(pending, frozenset(r.sent_targets), r.status, r.next_attempt_at))
-        return out
+        return found
 
     def pending_channels(self) -> list[str]:
         """Channels with rows to send now or later (pending or failed)."""
