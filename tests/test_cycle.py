@@ -105,10 +105,16 @@ channels = ["out"]
         sa.event.listen(store.engine, "before_cursor_execute", count)
         report = asyncio.run(run_once(config, store))
         after = {row.key: row for row in store.board_rows()}
+        with store.engine.connect() as conn:  # as stored: the same format as every other time
+            raw = conn.execute(sa.text("SELECT last_polled_at, next_poll_at FROM boards")).all()
     finally:
         store.close()
     assert [r.not_modified for r in report.boards] == [True, True, True]
     assert len(updates) == 1  # one executemany for the three boards
+    for polled, next_poll in raw:
+        assert type(polled) is type(next_poll)
+        if isinstance(polled, str):
+            assert len(polled) == len(next_poll), (polled, next_poll)
     for key in (f"lever:{t}" for t in tokens):
         assert after[key].last_polled_at > before[key].last_polled_at
         assert after[key].next_poll_at > after[key].last_polled_at

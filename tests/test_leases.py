@@ -92,6 +92,17 @@ def test_named_leases_many_at_once(store):
     assert store.renew("y", names, later, LEASE) == {"channel:b", "channel:c"}
 
 
+def test_a_renewal_does_not_take_back_a_lease_taken_and_released_meanwhile(store):
+    # x stalls past its lease; y takes the channel, delivers and releases it.
+    # x's renewal must fail: what x loaded before stalling may have gone out.
+    assert store.claim_many("x", ["channel:a"], NOW, LEASE) == {"channel:a"}
+    later = NOW + LEASE * 2
+    assert store.claim_many("y", ["channel:a"], later, LEASE) == {"channel:a"}
+    store.release_many("y", ["channel:a"])
+    assert store.renew("x", ["channel:a"], later, LEASE) == set()
+    assert store.claim_many("x", ["channel:a"], later, LEASE) == {"channel:a"}  # a fresh claim may
+
+
 def test_sqlite_serves_one_process(tmp_path):
     url = f"sqlite:///{tmp_path / 'alerts.db'}"
     first = ProcessLock(url)

@@ -91,11 +91,16 @@ class BoardQueries(StoreBase):
             for board, now, next_poll_at in unchanged
         ]
         # A 304 without a next poll time keeps the stored one.
-        keep = sa.func.coalesce(sa.bindparam("next_poll_at"), boards.c.next_poll_at)
+        keep = sa.func.coalesce(
+            sa.bindparam("next_poll_at", type_=boards.c.next_poll_at.type), boards.c.next_poll_at
+        )
         stmt = (
             sa.update(boards)
             .where(boards.c.key == sa.bindparam("board_key"))
-            .values({name: sa.bindparam(name) for name in _healthy_names} | {"next_poll_at": keep})
+            .values(
+                {name: sa.bindparam(name, type_=boards.c[name].type) for name in _healthy_names}
+                | {"next_poll_at": keep}
+            )
         )
         with self._tx() as conn:
             conn.execute(stmt, rows)

@@ -94,14 +94,24 @@ class LeaseQueries(StoreBase):
         return held
 
     def renew(self, owner: str, names: Iterable[str], now: datetime, lease: timedelta) -> set[str]:
-        """Extend leases this owner holds (or that ran out with nobody taking
-        them); returns those still held. A name missing from the answer is
-        another process's now: stop working on it."""
+        """Extend leases that still name this owner (held, or run out with
+        nobody taking them since); returns those. A name missing from the
+        answer was taken by another process, even if it has released it
+        again: what this owner loaded may be stale, so stop working on it."""
         names = sorted(set(names))
         if not names:
             return set()
+        held: set[str] = set()
         with self._tx() as conn:
-            return {name for chunk in chunked(names) for name in self._take(conn, owner, chunk, now, lease)}
+            for chunk in chunked(names):
+                stmt = (
+                    sa.update(leases)
+                    .where(leases.c.name.in_(chunk), leases.c.owner == owner)
+                    .values(until=now + lease)
+                    .returning(leases.c.name)
+                )
+                held |= set(conn.execute(stmt).scalars())
+        return held
 
     def _take(
         self, conn: sa.Connection, owner: str, names: Sequence[str], now: datetime, lease: timedelta

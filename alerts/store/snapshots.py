@@ -54,7 +54,7 @@ def _board_update(names: tuple[str, ...]) -> sa.Update:
     return (
         sa.update(boards)
         .where(boards.c.id == sa.bindparam("board_id"))
-        .values({name: sa.bindparam(name) for name in names})
+        .values({name: sa.bindparam(name, type_=boards.c[name].type) for name in names})
     )
 
 
