@@ -124,7 +124,8 @@ class ChannelRun:
         if not ids:
             log.warning("channel %s: delivery failed again before its retry time: %s", name, detail)
             return
-        attempts = max((p.attempts for p in batch.items if p.delivery_id in set(ids)), default=0) + 1
+        failing = set(ids)
+        attempts = max((p.attempts for p in batch.items if p.delivery_id in failing), default=0) + 1
         dead = store.mark_failed(
             ids,
             detail,

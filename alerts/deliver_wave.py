@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from typing import TypeVar
 
 from alerts.deliver_url import Batch, ChannelRun
 from alerts.notify.compose import Part
@@ -32,12 +34,14 @@ from alerts.notify.send import SendResult
 from alerts.store import Store, Took
 
 log = logging.getLogger("alerts")
+T = TypeVar("T")
 
 # Parts in flight at once, each to a different channel: as many as Apprise's
 # own worker pool runs at once (its default size). A send beyond that would
 # wait in Apprise's queue with its timeout running, and one cancelled there
 # is reported as a timeout: counted as sent, though it never left.
-SEND_CONCURRENCY = min(32, (os.cpu_count() or 1) + 4)
+# (ThreadPoolExecutor's default, which counts usable CPUs from Python 3.13.)
+SEND_CONCURRENCY = min(32, (getattr(os, "process_cpu_count", os.cpu_count)() or 1) + 4)
 WAVE_WAIT_SECONDS = 2.0
 
 
@@ -75,18 +79,33 @@ class Waves:
         self._renewed = dict.fromkeys(self._runs, claimed_at)
         flights: dict[Future[SendResult], Flight] = {}
         with ThreadPoolExecutor(SEND_CONCURRENCY, thread_name_prefix="alerts-send") as pool:
-            first = True
-            while ready or flights:
-                wave = self._launch(pool, ready, flights, renew=not first)
-                first = False
-                if wave:
-                    wait(wave, timeout=WAVE_WAIT_SECONDS)
-                elif flights:  # every slot is held by a slow send: the first to end frees one
-                    wait(flights, return_when=FIRST_COMPLETED)
-                done = [future for future in flights if future.done()]
-                # result() re-raises what killed a send (KeyboardInterrupt): the
-                # parts in flight stay marked, as after a crash.
-                self._record([(flights.pop(future), future.result()) for future in done], ready)
+            try:
+                first = True
+                while ready or flights:
+                    wave = self._launch(pool, ready, flights, first=first)
+                    first = False
+                    if wave:
+                        wait(wave, timeout=WAVE_WAIT_SECONDS)
+                    elif flights:  # every slot is held by a slow send: the first to end frees one
+                        wait(flights, return_when=FIRST_COMPLETED)
+                    done = [future for future in flights if future.done()]
+                    # result() re-raises what killed a send (KeyboardInterrupt): the
+                    # parts in flight stay marked, as after a crash.
+                    self._record([(flights.pop(future), future.result()) for future in done], ready)
+            except Exception:
+                self._land(flights)
+                raise
+
+    def _land(self, flights: dict[Future[SendResult], Flight]) -> None:
+        """The pass is failing (the database, most likely): the sends still in
+        flight finish and are recorded if the database lets us, so a failed
+        one is retried rather than settled as sent-unconfirmed."""
+        wait(flights)
+        done = [(flight, future.result()) for future, flight in flights.items() if future.exception() is None]
+        try:
+            self._record(done, deque())
+        except Exception:
+            log.exception("the last sends of a failed delivery pass could not be recorded")
 
     def _launch(
         self,
@@ -94,20 +113,20 @@ class Waves:
         ready: deque[ChannelRun],
         flights: dict[Future[SendResult], Flight],
         *,
-        renew: bool,
+        first: bool,
     ) -> list[Future[SendResult]]:
         starting: list[Flight] = []
         while ready and len(flights) + len(starting) < SEND_CONCURRENCY:
             run = ready.popleft()
-            part = run.next_part(self.store, self.clock())
+            part = self._guarded(run, partial(run.next_part, self.store, self.clock()))
             if part is not None:
                 starting.append(Flight(run, run.batch, part))
             else:
                 self._drop(run)
-        if renew:
-            # The first wave's leases were claimed a moment ago.
-            self._renew([flight.run.name for flight in starting])
-            starting = [flight for flight in starting if not flight.run.stopped]
+        # Composing may take a while on a large pass: the leases are renewed
+        # (or found lost) before anything goes out, the first wave included.
+        self._renew([flight.run.name for flight in starting], only_old=first)
+        starting = [flight for flight in starting if not flight.run.stopped]
         if not starting:
             return []
         self.store.mark_sending_many([(f.batch.target, f.part.ids) for f in starting], self.clock())
@@ -118,13 +137,16 @@ class Waves:
             wave.append(future)
         return wave
 
-    def _renew(self, sending: list[str]) -> None:
+    def _renew(self, sending: list[str], *, only_old: bool = False) -> None:
         """Renew the leases of the channels about to send (as each part once
         re-claimed its channel) and of any others in the pass whose lease is
-        getting old; a channel whose lease another process took stops."""
+        getting old; a channel whose lease another process took stops.
+        `only_old`: the first wave's leases were claimed a moment ago."""
         now = self.clock()
         old = [name for name, at in self._renewed.items() if now - at >= self.lease / 3]
-        names = {*sending, *old}
+        names = {*old} if only_old else {*sending, *old}
+        if not names:
+            return
         held = self.store.renew(self.owner, [lease_name(name) for name in names], now, self.lease)
         for name in names:
             if lease_name(name) in held:
@@ -133,6 +155,17 @@ class Waves:
                 self._runs[name].stopped = True
                 self._drop(self._runs[name])
                 log.warning("channel %s: lease lost mid-pass; leaving the rest to its new holder", name)
+
+    def _guarded(self, run: ChannelRun, step: Callable[[], T]) -> T | None:
+        """One channel's own bookkeeping: if it fails (a database error), that
+        channel stops for this pass and the others carry on."""
+        try:
+            return step()
+        except Exception as exc:
+            log.exception("channel %s: delivery stopped for this pass", run.name)
+            run.result.errors.append(f"internal error: {type(exc).__name__}")
+            run.stopped = True
+            return None
 
     def _drop(self, run: ChannelRun) -> None:
         """The channel is done with this pass (or stopped): no more renewals."""
@@ -154,7 +187,10 @@ class Waves:
             if outcome.status == "failed":
                 # The parts not tried yet fail with it: the service is down,
                 # and knocking again at every tick would not help.
-                run.fail(self.store, self.clock(), run.rest(), outcome.detail)
+                self._guarded(run, partial(run.fail, self.store, self.clock(), run.rest(), outcome.detail))
+                if run.stopped:
+                    # Its failure could not be recorded: retried next pass, not settled as sent.
+                    self._guarded(run, partial(self.store.unmark_sending, ids))
                 run.next_url()
             else:
                 doubt = (outcome.detail or "no answer in time") if outcome.status == "unknown" else None

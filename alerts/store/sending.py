@@ -20,6 +20,9 @@ from alerts.store.base import chunked
 from alerts.store.channels import ChannelQueries
 from alerts.store.tables import deliveries
 
+# Statuses a delivery pass may still send (outbox.OPEN).
+_OPEN = ("pending", "failed")
+
 INTERRUPTED = "the process stopped while sending; it may not have arrived"
 
 
@@ -164,15 +167,27 @@ class SendQueries(ChannelQueries):
             conn.execute(stmt, updates)
             self._upsert_channels(conn, sorted({row["channel"] for row in rows.values()}), last_sent_at=now)
 
+    def unmark_sending(self, ids: Sequence[int]) -> None:
+        """Take the "sending" marks off rows whose outcome could not be
+        recorded: they are tried again, not settled as sent-unconfirmed."""
+        with self._tx() as conn:
+            for chunk in chunked(list(ids)):
+                conn.execute(
+                    sa.update(deliveries)
+                    .where(deliveries.c.id.in_(chunk))
+                    .values(sending_target=None, sending_since=None)
+                )
+
     def note_early_failure(self, ids: list[int], error: str, now: datetime) -> None:
         """A failed try made before the row's back-off ended (run --once tries
         everything): recorded, but it does not count toward max_attempts."""
         with self._tx() as conn:
-            conn.execute(
-                sa.update(deliveries)
-                .where(deliveries.c.id.in_(ids))
-                .values(last_error=error, last_attempt_at=now, sending_target=None, sending_since=None)
-            )
+            for chunk in chunked(ids):
+                conn.execute(
+                    sa.update(deliveries)
+                    .where(deliveries.c.id.in_(chunk), deliveries.c.status.in_(_OPEN))
+                    .values(last_error=error, last_attempt_at=now, sending_target=None, sending_since=None)
+                )
 
     def mark_failed(
         self,
@@ -192,20 +207,24 @@ class SendQueries(ChannelQueries):
         too_many = attempts >= max_attempts if max_attempts else sa.false()
         too_old = since <= now - retry_for if retry_for is not None else sa.false()
         dies = sa.or_(too_many, too_old)
+        dead = 0
         with self._tx() as conn:
-            dead = conn.execute(sa.select(sa.func.count()).where(deliveries.c.id.in_(ids), dies)).scalar_one()
-            conn.execute(
-                sa.update(deliveries)
-                .where(deliveries.c.id.in_(ids))
-                .values(
-                    status=sa.case((dies, "dead"), else_="failed"),
-                    attempts=attempts,
-                    first_failed_at=since,
-                    last_attempt_at=now,
-                    last_error=error,
-                    next_attempt_at=next_attempt_at,
-                    sending_target=None,
-                    sending_since=None,
+            for chunk in chunked(ids):
+                # Only rows still owed: one another process settled meanwhile stays settled.
+                which = sa.and_(deliveries.c.id.in_(chunk), deliveries.c.status.in_(_OPEN))
+                dead += conn.execute(sa.select(sa.func.count()).where(which, dies)).scalar_one()
+                conn.execute(
+                    sa.update(deliveries)
+                    .where(which)
+                    .values(
+                        status=sa.case((dies, "dead"), else_="failed"),
+                        attempts=attempts,
+                        first_failed_at=since,
+                        last_attempt_at=now,
+                        last_error=error,
+                        next_attempt_at=next_attempt_at,
+                        sending_target=None,
+                        sending_since=None,
+                    )
                 )
-            )
         return dead

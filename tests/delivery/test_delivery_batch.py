@@ -176,3 +176,31 @@ def test_digest_and_instant_channels_in_one_pass(make_world):
     world.clock.advance(minutes=1)  # Tuesday 08:00: both digests are due
     assert [(r.channel, r.sent) for r in asyncio.run(deliverer.deliver())] == [("daily0", 1), ("daily1", 1)]
     assert world.counts() == {("daily0", "sent"): 1, ("daily1", "sent"): 1, ("now0", "sent"): 1}
+
+
+def test_a_database_error_in_one_channels_bookkeeping_stops_only_that_channel(make_world, monkeypatch):
+    world = make_world(channels("c", 3))
+    world.queue(job("1"))
+    calls: list[str] = []
+    record = fake_sender(calls)
+
+    def c0_is_down(url, message, **kwargs):
+        outcome = record(url, message, **kwargs)
+        return SendResult("failed", "HTTP 500") if "/c0/" in url else outcome
+
+    def broken(*args, **kwargs):
+        raise sa.exc.OperationalError("UPDATE deliveries", {}, Exception("database is locked"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(world.store, "mark_failed", broken)
+        results = asyncio.run(world.deliverer(sender=c0_is_down).deliver())
+    outcome = {r.channel: (r.sent, r.errors) for r in results}
+    assert outcome["c1"] == (1, []) and outcome["c2"] == (1, [])
+    assert outcome["c0"][0] == 0 and "internal error: OperationalError" in outcome["c0"][1]
+    # c0's failure was not recorded, so its row is neither marked nor
+    # settled as sent: the next pass tries it again.
+    assert world.counts() == {("c0", "pending"): 1, ("c1", "sent"): 1, ("c2", "sent"): 1}
+    calls.clear()
+    asyncio.run(world.deliverer(sender=record).deliver())
+    assert calls == ["json://127.0.0.1:9/c0/0"]
+    assert world.store.channel_states()["c0"].unconfirmed == 0
