@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import types
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -162,15 +162,17 @@ class ChannelConfig(_Strict):
     def _valid_digest(self) -> ChannelConfig:
         if self.digest is not None:
             try:
-                cron_trigger(self.digest, self.timezone)
+                trigger = cron_trigger(self.digest, self.timezone)
             except ValueError:
                 raise ValueError(
                     'digest: expected a cron line such as "0 8 * * mon-fri", or hourly, daily, weekly'
                 ) from None
+            if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(self.timezone))) is None:
+                raise ValueError(f"digest: the schedule {self.digest!r} never fires (is the date real?)")
             if self.quiet_hours is not None:
                 # A digest already sends only when its schedule says so.
                 raise ValueError(
-                    "quiet_hours only on an instant channel (no digest); for a digest, "
+                    "quiet_hours: only on an instant channel (no digest); for a digest, "
                     'use a schedule that skips the night, such as "0 7-21 * * *"'
                 )
         return self
@@ -445,7 +447,13 @@ def _config_error(exc: ValidationError, data: dict[str, Any], path: Path) -> Con
     elif error["type"] == "missing":
         message = "required key is missing"
     elif error["msg"].startswith("Value error, "):
-        message = "expected " + error["msg"].removeprefix("Value error, ")
+        message = error["msg"].removeprefix("Value error, ")
+        field, sep, rest = message.partition(": ")
+        if sep and field in _fields_at(Config, loc):
+            # A check across a table's keys ("digest: ..."): name the key it is about.
+            key, message = f"{key}.{field}", rest
+        else:
+            message = "expected " + message
     else:
         message = error["msg"]
     sub_name = _subscription_name(loc, data)

@@ -96,6 +96,17 @@ class Deliverer:
         held = [name for name in only if lease_name(name) in leases]
         if not held:
             return []
+        if any(channels[name].digest for name in held):
+            # Read again now that the leases are ours: another process may
+            # have closed a period between the first read and the claim.
+            last = self.store.last_digests()
+            fired |= {
+                name: fired_since(last[name], channels[name].digest, channels[name].timezone, now)
+                if name in last
+                else None
+                for name in held
+                if channels[name].digest
+            }
         try:
             return self._deliver_held(config, held, now, fired, ignore_backoff)
         finally:

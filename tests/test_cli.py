@@ -232,3 +232,17 @@ def test_careers_urls_in_config_resolve_or_name_the_key(tmp_path):
         "subscriptions[0].boards (subscription 's'): expected a board as kind:token or a careers-page URL"
         in result.stderr
     )
+
+
+def test_run_leaves_the_garbage_collector_on_even_when_the_config_is_wrong(tmp_path):
+    """`run` pauses the cyclic GC while it starts; every way out turns it back on."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from alerts.cli import main
+
+    assert gc.isenabled()
+    result = CliRunner().invoke(main, ["run", "--once", "--config", str(tmp_path / "missing.toml")])
+    assert result.exit_code == 1 and "no such file" in result.output
+    assert gc.isenabled()

@@ -139,7 +139,7 @@ def test_title_shorthand_and_case_insensitive_enums(tmp_path):
             "polling.interval",
             'a duration like "90s"',
         ),
-        (("[channels.out]", "[channels.out]\ndigest = 'every tuesday'"), "channels.out", "cron line"),
+        (("[channels.out]", "[channels.out]\ndigest = 'every tuesday'"), "channels.out.digest", "cron line"),
         (
             ("[channels.out]", "[channels.out]\ntimezone = 'Mars/Base'"),
             "channels.out.timezone",

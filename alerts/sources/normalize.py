@@ -37,9 +37,16 @@ def clean_text(value: Any) -> str | None:
     """Display text: entities unescaped (boards send `R&amp;D`), whitespace collapsed
     so a stray newline cannot break a one-line notification."""
     if isinstance(value, str):
-        return _clean(value)
-    text = to_str(value)
-    return None if text is None else _clean(text)
+        text = value
+    else:
+        text = to_str(value)
+        if text is None:
+            return None
+    return _clean(text) if len(text) <= CACHED_TEXT_MAX else _clean.__wrapped__(text)
+
+
+# Longer text (a description, a hostile field) is cleaned but never kept.
+CACHED_TEXT_MAX = 256
 
 
 # Cached: a board repeats its departments, teams and places on every posting,

@@ -42,8 +42,10 @@ def test_keys_are_read(tmp_path):
         ('quiet_hours = "25:00-07:00"', "channels.me.quiet_hours: expected a daily window"),
         (
             'digest = "daily"\nquiet_hours = "22:00-07:00"',
-            "channels.me: expected quiet_hours only on an instant channel",
+            "channels.me.quiet_hours: only on an instant channel",
         ),
+        ('digest = "bogus"', 'channels.me.digest: expected a cron line such as "0 8 * * mon-fri"'),
+        ('digest = "0 0 30 2 *"', "channels.me.digest: the schedule '0 0 30 2 *' never fires"),
         ("max_attempts = 0", "channels.me.max_attempts"),
         ('retry_for = "soon"', 'channels.me.retry_for: expected a duration like "90s"'),
     ],
