@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import cProfile
+import gc
 import io
 import json
 import os
@@ -35,6 +36,16 @@ _rows: Counter[str] = Counter()  # parameter sets sent, executemany included
 _verbs: Counter[str] = Counter()
 _seconds: dict[str, float] = {}
 _profilers: list[cProfile.Profile] = []
+_gc = {"seconds": 0.0, "collections": [0, 0, 0], "_start": 0.0}
+
+
+def _gc_timer(phase: str, info: dict[str, Any]) -> None:
+    """Time spent in the cyclic garbage collector, and passes per generation."""
+    if phase == "start":
+        _gc["_start"] = time.perf_counter()
+    else:
+        _gc["seconds"] += time.perf_counter() - _gc["_start"]
+        _gc["collections"][info["generation"]] += 1
 
 
 def _count(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
@@ -72,6 +83,7 @@ def _write_counts(path: str) -> None:
         "parameter_sets": dict(_rows),
         "verbs": dict(_verbs),
         "seconds": _seconds,
+        "gc": {"seconds": _gc["seconds"], "collections": _gc["collections"]},
     }
     with open(path, "w") as out:
         json.dump(report, out)
@@ -116,6 +128,7 @@ def main() -> None:
     profile = os.environ.get("BENCH_PROFILE")
     if out:
         sa.event.listen(sa.engine.Engine, "before_cursor_execute", _count)
+        gc.callbacks.append(_gc_timer)
         atexit.register(_write_counts, out)
     if profile:
         _start_profiling(profile, os.environ.get("BENCH_PROFILE_CLOCK", "cpu"))
