@@ -73,6 +73,7 @@ def cycle_tables(results: list[dict[str, Any]]) -> str:
                 f"{ev.get('deliveries', 0):,} rows, {server['hook_posts']:,} sends",
                 f"{_f(startup)} / {_f(secs.get('prepare'))} / {_f(secs.get('poll'))} / {_f(secs.get('deliver'))}",
                 _f(_ratio(secs.get("poll"), r.get("floor_seconds"))),
+                _f(r["sql"].get("gc", {}).get("seconds")),
             ]
         )
         base, ub = r["baseline"], _uw(r, "urlwatch_baseline")
@@ -138,6 +139,7 @@ def cycle_tables(results: list[dict[str, Any]]) -> str:
                 "outbox",
                 "seconds startup / prepare / poll / deliver",
                 "poll / floor in-process",
+                "cyclic GC s",
             ],
             res_rows,
         ),
