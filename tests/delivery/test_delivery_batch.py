@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -204,3 +205,34 @@ def test_a_database_error_in_one_channels_bookkeeping_stops_only_that_channel(ma
     asyncio.run(world.deliverer(sender=record).deliver())
     assert calls == ["json://127.0.0.1:9/c0/0"]
     assert world.store.channel_states()["c0"].unconfirmed == 0
+
+
+def test_a_slow_send_keeps_its_slot_while_the_other_channels_go_on(make_world, monkeypatch):
+    monkeypatch.setattr(deliver_wave, "SEND_CONCURRENCY", 2)
+    monkeypatch.setattr(deliver_wave, "WAVE_WAIT_SECONDS", 0.05)
+    world = make_world(channels("c", 3, urls=2))
+    world.queue(job("1"))
+    lock = threading.Lock()
+    log: list[tuple[str, str]] = []  # (event, url), in order
+
+    def sender(url, message, **kwargs):
+        with lock:
+            log.append(("start", url))
+        if url.endswith("/c0/0"):
+            time.sleep(0.5)  # a service that takes its time to answer
+        with lock:
+            log.append(("end", url))
+        return SendResult("sent", "")
+
+    results = asyncio.run(world.deliverer(sender=sender).deliver())
+    started = [url for what, url in log if what == "start"]
+    assert sorted(started) == sorted(f"json://127.0.0.1:9/c{c}/{u}" for c in range(3) for u in range(2))
+    # Each channel's URLs in order, one at a time...
+    for c in range(3):
+        first, second = f"json://127.0.0.1:9/c{c}/0", f"json://127.0.0.1:9/c{c}/1"
+        assert log.index(("end", first)) < log.index(("start", second))
+    # ...and the others did not wait for the slow one.
+    slow_end = log.index(("end", "json://127.0.0.1:9/c0/0"))
+    assert all(log.index(("end", f"json://127.0.0.1:9/c{c}/1")) < slow_end for c in (1, 2))
+    assert sorted((r.channel, r.sent) for r in results) == [("c0", 2), ("c1", 2), ("c2", 2)]
+    assert world.counts() == {("c0", "sent"): 1, ("c1", "sent"): 1, ("c2", "sent"): 1}
