@@ -16,6 +16,25 @@ from alerts.store import Store
 DATA = Path(__file__).parent / "sources" / "data"
 
 
+def lever_config(tmp_path: Path, port: int, boards: list[str], database_url: str | None = None) -> Path:
+    """A config watching these Lever boards on the test server, printing to the console."""
+    database = f'[database]\nurl = "{database_url}"\n' if database_url else ""
+    path = tmp_path / "alerts.toml"
+    path.write_text(
+        f"""{database}
+[sources.lever]
+base_url = "http://127.0.0.1:{port}/lever"
+[channels.out]
+url = "console://"
+[[subscriptions]]
+name = "s"
+boards = {json.dumps(boards)}
+channels = ["out"]
+"""
+    )
+    return path
+
+
 async def run_once(config, store):  # type: ignore[no-untyped-def]
     async with make_client(timeout_seconds=5) as client:
         cycle = Cycle(config, store, client)
@@ -36,19 +55,7 @@ def test_a_store_error_fails_only_its_board(tmp_path, httpserver):
     payload = json.loads((DATA / "lever_spotify.json").read_text())
     for token in ("spotify", "broken"):
         httpserver.expect_request(f"/lever/postings/{token}").respond_with_json(payload)
-    config_path = tmp_path / "alerts.toml"
-    config_path.write_text(
-        f"""
-[sources.lever]
-base_url = "http://127.0.0.1:{httpserver.port}/lever"
-[channels.out]
-url = "console://"
-[[subscriptions]]
-name = "s"
-boards = ["lever:spotify", "lever:broken"]
-channels = ["out"]
-"""
-    )
+    config_path = lever_config(tmp_path, httpserver.port, ["lever:spotify", "lever:broken"])
     config = load_config(config_path)
     store = FlakyStore(config.database.url)
 
@@ -76,21 +83,7 @@ def test_unchanged_boards_are_recorded_in_one_statement(tmp_path, httpserver, da
 
     for token in tokens:
         httpserver.expect_request(f"/lever/postings/{token}").respond_with_handler(board)
-    config_path = tmp_path / "alerts.toml"
-    config_path.write_text(
-        f"""
-[database]
-url = "{database_url}"
-[sources.lever]
-base_url = "http://127.0.0.1:{httpserver.port}/lever"
-[channels.out]
-url = "console://"
-[[subscriptions]]
-name = "s"
-boards = {json.dumps([f"lever:{t}" for t in tokens])}
-channels = ["out"]
-"""
-    )
+    config_path = lever_config(tmp_path, httpserver.port, [f"lever:{t}" for t in tokens], database_url)
     config = load_config(config_path)
     store = Store(config.database.url)
     updates: list[str] = []
