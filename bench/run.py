@@ -1,6 +1,6 @@
 """Run the benchmark suite and print Markdown tables.
 
-    python bench/run.py --scenario all          # s100, a, b and c (tens of minutes)
+    python bench/run.py --scenario all          # s100, a, b and c (about 15 minutes)
     python bench/run.py --scenario a,c          # some of them
     python bench/run.py --smoke                 # seconds; no thresholds (CI)
     python bench/run.py --alerts-ref HEAD~2     # measure another commit's alerts
