@@ -123,8 +123,9 @@ class Waves:
                 starting.append(Flight(run, run.batch, part))
             else:
                 self._drop(run)
-        # Composing may take a while on a large pass: the leases are renewed
-        # (or found lost) before anything goes out, the first wave included.
+        # Leases are renewed (or found lost) before anything goes out; those
+        # of the first wave were claimed a moment ago, so only the ones that
+        # got old meanwhile (composing a large pass takes a while) are.
         self._renew([flight.run.name for flight in starting], only_old=first)
         starting = [flight for flight in starting if not flight.run.stopped]
         if not starting:
