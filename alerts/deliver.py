@@ -74,15 +74,8 @@ class Deliverer:
     def _pass(self, only: list[str] | None, ignore_backoff: bool) -> list[DeliveryResult]:
         config = self.config  # a reload (SIGHUP) takes effect at the next pass
         now = self.clock()
-        # Per digest channel: has its schedule fired since its period began
-        # (None: first sight, the schedule starts now)?
         channels = config.channels
-        last = self.store.last_digests() if any(c.digest for c in channels.values()) else {}
-        fired = {
-            name: fired_since(last[name], c.digest, c.timezone, now) if name in last else None
-            for name, c in channels.items()
-            if c.digest
-        }
+        fired = self._fired(config, [name for name, c in channels.items() if c.digest], now)
         if only is None:
             waiting = set(self.store.pending_channels())
             # An empty period sends nothing but still ends, so an event arriving
@@ -96,21 +89,25 @@ class Deliverer:
         held = [name for name in only if lease_name(name) in leases]
         if not held:
             return []
-        if any(channels[name].digest for name in held):
-            # Read again now that the leases are ours: another process may
-            # have closed a period between the first read and the claim.
-            last = self.store.last_digests()
-            fired |= {
-                name: fired_since(last[name], channels[name].digest, channels[name].timezone, now)
-                if name in last
-                else None
-                for name in held
-                if channels[name].digest
-            }
+        # Read again now that the leases are ours: another process may have
+        # closed a period between the first read and the claim.
+        fired |= self._fired(config, [name for name in held if channels[name].digest], now)
         try:
             return self._deliver_held(config, held, now, fired, ignore_backoff)
         finally:
             self.store.release_many(self.owner, map(lease_name, held))
+
+    def _fired(self, config: Config, digests: list[str], now: datetime) -> dict[str, bool | None]:
+        """Per digest channel: has its schedule fired since its period began
+        (None: first sight, the schedule starts now)?"""
+        if not digests:
+            return {}
+        last = self.store.last_digests()
+        return {
+            name: fired_since(last[name], c.digest, c.timezone, now) if name in last else None
+            for name in digests
+            if (c := config.channels[name]).digest
+        }
 
     def _deliver_held(
         self,

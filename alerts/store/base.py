@@ -64,9 +64,10 @@ class StoreBase:
             return conn.execute(sa.text("SELECT 1")).scalar_one() == 1
 
     def pending_count(self) -> int:
+        from alerts.store.sending import OPEN
         from alerts.store.tables import deliveries
 
         with self.engine.connect() as conn:
-            waiting = deliveries.c.status.in_(("pending", "failed"))
+            waiting = deliveries.c.status.in_(OPEN)
             query = sa.select(sa.func.count()).select_from(deliveries).where(waiting)
             return conn.execute(query).scalar_one()

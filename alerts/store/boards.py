@@ -97,10 +97,7 @@ class BoardQueries(StoreBase):
         stmt = (
             sa.update(boards)
             .where(boards.c.key == sa.bindparam("board_key"))
-            .values(
-                {name: sa.bindparam(name, type_=boards.c[name].type) for name in _healthy_names}
-                | {"next_poll_at": keep}
-            )
+            .values(bound(_healthy_names) | {"next_poll_at": keep})
         )
         with self._tx() as conn:
             conn.execute(stmt, rows)
@@ -147,3 +144,9 @@ def _healthy(now: datetime) -> dict[str, object]:
 
 
 _healthy_names = tuple(_healthy(datetime.min))
+
+
+def bound(names: Iterable[str]) -> dict[str, sa.BindParameter]:
+    """`SET name = :name` for each board column named, with the column's type
+    (so values are stored as every other write stores them)."""
+    return {name: sa.bindparam(name, type_=boards.c[name].type) for name in names}

@@ -16,11 +16,8 @@ import sqlalchemy as sa
 
 from alerts.model import Event, Pending, Posting
 from alerts.store.base import chunked
-from alerts.store.sending import _OPEN, SendQueries
+from alerts.store.sending import OPEN, SendQueries
 from alerts.store.tables import deliveries, events
-
-# Statuses a delivery pass may still send.
-OPEN = _OPEN
 
 
 @dataclass(frozen=True)

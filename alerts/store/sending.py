@@ -20,8 +20,8 @@ from alerts.store.base import chunked
 from alerts.store.channels import ChannelQueries
 from alerts.store.tables import deliveries
 
-# Statuses a delivery pass may still send (outbox.OPEN).
-_OPEN = ("pending", "failed")
+# Statuses a delivery pass may still send.
+OPEN = ("pending", "failed")
 
 INTERRUPTED = "the process stopped while sending; it may not have arrived"
 
@@ -185,7 +185,7 @@ class SendQueries(ChannelQueries):
             for chunk in chunked(ids):
                 conn.execute(
                     sa.update(deliveries)
-                    .where(deliveries.c.id.in_(chunk), deliveries.c.status.in_(_OPEN))
+                    .where(deliveries.c.id.in_(chunk), deliveries.c.status.in_(OPEN))
                     .values(last_error=error, last_attempt_at=now, sending_target=None, sending_since=None)
                 )
 
@@ -211,7 +211,7 @@ class SendQueries(ChannelQueries):
         with self._tx() as conn:
             for chunk in chunked(ids):
                 # Only rows still owed: one another process settled meanwhile stays settled.
-                which = sa.and_(deliveries.c.id.in_(chunk), deliveries.c.status.in_(_OPEN))
+                which = sa.and_(deliveries.c.id.in_(chunk), deliveries.c.status.in_(OPEN))
                 dead += conn.execute(sa.select(sa.func.count()).where(which, dies)).scalar_one()
                 conn.execute(
                     sa.update(deliveries)

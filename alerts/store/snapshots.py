@@ -14,7 +14,7 @@ from alerts.errors import StoreError
 from alerts.model import BoardRef, Event, Posting
 from alerts.reconcile import Outcome, Stored, reconcile, suspect_reason
 from alerts.store.base import StoreBase
-from alerts.store.boards import _healthy
+from alerts.store.boards import _healthy, bound
 from alerts.store.tables import boards, deliveries, events, postings
 
 # (event, is_baseline) -> {channel: [subscription names]}
@@ -51,11 +51,7 @@ _INSERT_DELIVERIES = sa.insert(deliveries)
 @lru_cache(maxsize=16)
 def _board_update(names: tuple[str, ...]) -> sa.Update:
     """UPDATE boards SET each of `names` (bound under its own name) for one board id."""
-    return (
-        sa.update(boards)
-        .where(boards.c.id == sa.bindparam("board_id"))
-        .values({name: sa.bindparam(name, type_=boards.c[name].type) for name in names})
-    )
+    return sa.update(boards).where(boards.c.id == sa.bindparam("board_id")).values(bound(names))
 
 
 class LeaseLost(StoreError):
