@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -52,3 +54,21 @@ def fetch_error(
     # Every failure names its board, so the user knows which one to fix.
     assert err.board == board.key and board.key in str(err)
     return err
+
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def set_fields(**fields: Any) -> Edit:
+    """An edit of one recorded job: these fields set (added or replaced)."""
+    return lambda job: job.update(fields)
+
+
+def drop_fields(*names: str) -> Edit:
+    """An edit of one recorded job: these fields removed."""
+
+    def edit(job: dict[str, Any]) -> None:
+        for name in names:
+            job.pop(name)
+
+    return edit

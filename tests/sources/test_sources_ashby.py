@@ -12,6 +12,8 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import ashby
 
+from sources_support import drop_fields, set_fields
+
 BOARD = BoardRef("ashby", "linear")
 FIXTURE = "ashby_linear.json"
 
@@ -58,18 +60,6 @@ def test_recorded_board(payload: Callable[[str], Any]) -> None:
     assert [p.raw for p in postings] == data["jobs"]
 
 
-def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
-    return lambda job: job.update(fields)
-
-
-def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
-    def edit(job: dict[str, Any]) -> None:
-        for name in names:
-            job.pop(name)
-
-    return edit
-
-
 def _components(*components: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
     return lambda job: job["compensation"].update(summaryComponents=list(components))
 
@@ -90,10 +80,10 @@ SALARY = {
 }
 
 VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
-    ("unknown extra fields", _set(apiExtras={"x": 1}, secondaryLocations=[{"odd": True}]), {}),
+    ("unknown extra fields", set_fields(apiExtras={"x": 1}, secondaryLocations=[{"odd": True}]), {}),
     (
         "optional fields missing",
-        _drop(
+        drop_fields(
             "department",
             "team",
             "employmentType",
@@ -121,7 +111,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ),
     (
         "optional fields null",
-        _set(
+        set_fields(
             department=None,
             team=None,
             employmentType=None,
@@ -149,7 +139,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ),
     (
         "full postal address",
-        _set(
+        set_fields(
             address={
                 "postalAddress": {
                     "addressLocality": "New York City",
@@ -160,24 +150,24 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
         ),
         dict(city="New York City", region="NY", country="USA"),
     ),
-    ("workplaceType OnSite", _set(workplaceType="OnSite", isRemote=False), dict(work_model="onsite")),
+    ("workplaceType OnSite", set_fields(workplaceType="OnSite", isRemote=False), dict(work_model="onsite")),
     # workplaceType wins: isRemote has been seen true on hybrid jobs.
     (
         "workplaceType Hybrid with isRemote",
-        _set(workplaceType="Hybrid", isRemote=True),
+        set_fields(workplaceType="Hybrid", isRemote=True),
         dict(work_model="hybrid"),
     ),
-    ("isRemote alone", _set(workplaceType=None, isRemote=True), dict(work_model="remote")),
-    ("isRemote false alone", _set(workplaceType=None, isRemote=False), dict(work_model="unknown")),
+    ("isRemote alone", set_fields(workplaceType=None, isRemote=True), dict(work_model="remote")),
+    ("isRemote false alone", set_fields(workplaceType=None, isRemote=False), dict(work_model="unknown")),
     (
         "location text last",
-        _set(workplaceType=None, isRemote=None, location="Remote (US)"),
+        set_fields(workplaceType=None, isRemote=None, location="Remote (US)"),
         dict(work_model="remote", location="Remote (US)"),
     ),
-    ("PartTime", _set(employmentType="PartTime"), dict(employment_type="part_time")),
-    ("Intern", _set(employmentType="Intern"), dict(employment_type="intern")),
-    ("Contract", _set(employmentType="Contract"), dict(employment_type="contract")),
-    ("Temporary", _set(employmentType="Temporary"), dict(employment_type="temporary")),
+    ("PartTime", set_fields(employmentType="PartTime"), dict(employment_type="part_time")),
+    ("Intern", set_fields(employmentType="Intern"), dict(employment_type="intern")),
+    ("Contract", set_fields(employmentType="Contract"), dict(employment_type="contract")),
+    ("Temporary", set_fields(employmentType="Temporary"), dict(employment_type="temporary")),
     (
         "yearly salary after equity",
         _components(EQUITY, SALARY),
@@ -197,24 +187,24 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ),
     ("equity only", _components(EQUITY), {}),
     ("salary without amounts", _components({**SALARY, "minValue": None, "maxValue": None}), {}),
-    ("summaryComponents null", _set(compensation={"summaryComponents": None}), {}),
+    ("summaryComponents null", set_fields(compensation={"summaryComponents": None}), {}),
     (
         "leading and trailing spaces in title",
-        _set(title=" Security Engineer, Cloud "),
+        set_fields(title=" Security Engineer, Cloud "),
         dict(title="Security Engineer, Cloud"),
     ),
     (
         "non-ASCII title",
-        _set(title="Ingeniero/a de Software – México"),
+        set_fields(title="Ingeniero/a de Software – México"),
         dict(title="Ingeniero/a de Software – México"),
     ),
     (
         "HTML entities in title",
-        _set(title="Design &amp; Research &quot;Lead&quot;"),
+        set_fields(title="Design &amp; Research &quot;Lead&quot;"),
         dict(title='Design & Research "Lead"'),
     ),
-    ("title null", _set(title=None), dict(title="")),
-    ("isListed missing is listed", _drop("isListed"), {}),
+    ("title null", set_fields(title=None), dict(title="")),
+    ("isListed missing is listed", drop_fields("isListed"), {}),
 ]
 
 

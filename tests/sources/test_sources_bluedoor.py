@@ -18,7 +18,7 @@ from alerts.model import BoardRef, Posting
 from alerts.sources import FetchContext, Validators, bluedoor
 from alerts.sources.bluedoor import bluedoor_token
 
-from sources_support import FAST, base_url, fetch_error, run_fetch
+from sources_support import FAST, base_url, drop_fields, fetch_error, run_fetch, set_fields
 
 TOKEN = "company=OpenAI&department=Finance&workplace_type=hybrid"
 BOARD = BoardRef("bluedoor", TOKEN)
@@ -108,18 +108,6 @@ def test_the_seed_record_maps_exactly(record: dict[str, Any]) -> None:
     assert posting.identity == on_ashby.identity == "ashby:1d03b4ee-8cec-47a1-b9e2-8ce9c5650943"
 
 
-def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
-    return lambda record: record.update(fields)
-
-
-def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
-    def edit(record: dict[str, Any]) -> None:
-        for name in names:
-            record.pop(name)
-
-    return edit
-
-
 OPTIONAL = (
     "company",
     "department",
@@ -159,70 +147,78 @@ BARE = dict(
 SALARY = dict(salary_min=150000, salary_max=180000.5, salary_currency="USD", salary_period="year")
 
 VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
-    ("unknown extra fields", _set(ranking={"score": 1}, description=None, next_gen=[1]), {}),
-    ("optional fields missing", _drop(*OPTIONAL), BARE),
-    ("optional fields null", _set(**dict.fromkeys(OPTIONAL)), BARE),
+    ("unknown extra fields", set_fields(ranking={"score": 1}, description=None, next_gen=[1]), {}),
+    ("optional fields missing", drop_fields(*OPTIONAL), BARE),
+    ("optional fields null", set_fields(**dict.fromkeys(OPTIONAL)), BARE),
     (
         "status inactive",
-        _set(status="inactive", active=False, inactive_at="2026-06-07T00:00:00Z"),
+        set_fields(status="inactive", active=False, inactive_at="2026-06-07T00:00:00Z"),
         dict(active=False),
     ),
-    ("status INACTIVE", _set(status="INACTIVE"), dict(active=False)),
-    ("active false alone", _set(active=False), dict(active=False)),
-    ("active 'no'", _set(active="no"), dict(active=False)),
-    ("active null is not closed", _set(active=None), {}),
+    ("status INACTIVE", set_fields(status="INACTIVE"), dict(active=False)),
+    ("active false alone", set_fields(active=False), dict(active=False)),
+    ("active 'no'", set_fields(active="no"), dict(active=False)),
+    ("active null is not closed", set_fields(active=None), {}),
     (
         "workplace_type remote",
-        _set(workplace_type="remote", remote_policy="remote"),
+        set_fields(workplace_type="remote", remote_policy="remote"),
         dict(work_model="remote"),
     ),
     (
         "workplace_type onsite",
-        _set(workplace_type="onsite", remote_policy="onsite"),
+        set_fields(workplace_type="onsite", remote_policy="onsite"),
         dict(work_model="onsite"),
     ),
-    ("workplace_type on_site", _set(workplace_type="on_site", remote_policy=None), dict(work_model="onsite")),
-    ("workplace_type wins over remote_policy", _set(workplace_type="hybrid", remote_policy="remote"), {}),
+    (
+        "workplace_type on_site",
+        set_fields(workplace_type="on_site", remote_policy=None),
+        dict(work_model="onsite"),
+    ),
+    (
+        "workplace_type wins over remote_policy",
+        set_fields(workplace_type="hybrid", remote_policy="remote"),
+        {},
+    ),
     (
         "remote_policy when workplace_type is null",
-        _set(workplace_type=None, remote_policy="remote"),
+        set_fields(workplace_type=None, remote_policy="remote"),
         dict(work_model="remote"),
     ),
     (
         "location text last",
-        _set(workplace_type=None, remote_policy=None, location_text="Remote - US"),
+        set_fields(workplace_type=None, remote_policy=None, location_text="Remote - US"),
         dict(work_model="remote", location="Remote - US"),
     ),
     (
         "salary",
-        _set(**SALARY),
+        set_fields(**SALARY),
         dict(salary_min=150000.0, salary_max=180000.5, salary_currency="USD", salary_period="year"),
     ),
     (
         "salary as text",
-        _set(salary_min="120000", salary_max="n/a", salary_currency="EUR", salary_period="yearly"),
+        set_fields(salary_min="120000", salary_max="n/a", salary_currency="EUR", salary_period="yearly"),
         dict(salary_min=120000.0, salary_currency="EUR", salary_period="year"),
     ),
     (
         "source dates win",
-        _set(source_posted_at="2026-06-01T09:00:00-07:00", source_updated_at="2026-06-05T10:00:00Z"),
+        set_fields(source_posted_at="2026-06-01T09:00:00-07:00", source_updated_at="2026-06-05T10:00:00Z"),
         dict(posted_at=datetime(2026, 6, 1, 16, tzinfo=UTC), updated_at=datetime(2026, 6, 5, 10, tzinfo=UTC)),
     ),
-    ("provider spelt in capitals", _set(provider="Ashby"), {}),
-    ("provider without key", _set(provider_job_key=None), dict(same_as=None)),
-    ("lever provider", _set(provider="lever", provider_job_key="abc"), dict(same_as="lever:abc")),
-    ("part-time", _set(employment_type="part_time"), dict(employment_type="part_time")),
+    ("provider spelt in capitals", set_fields(provider="Ashby"), {}),
+    ("provider without key", set_fields(provider_job_key=None), dict(same_as=None)),
+    ("lever provider", set_fields(provider="lever", provider_job_key="abc"), dict(same_as="lever:abc")),
+    ("part-time", set_fields(employment_type="part_time"), dict(employment_type="part_time")),
     (
         "non-ASCII",
-        _set(company="Zürich Versicherung", city="Zürich", title="Aktuar:in – Zürich"),
+        set_fields(company="Zürich Versicherung", city="Zürich", title="Aktuar:in – Zürich"),
         dict(company="Zürich Versicherung", city="Zürich", title="Aktuar:in – Zürich"),
     ),
     (
         "HTML entities in title",
-        _set(title="Billing &amp; Order Lead &#8211; AWS"),
+        set_fields(title="Billing &amp; Order Lead &#8211; AWS"),
         dict(title="Billing & Order Lead \u2013 AWS"),
     ),
-    ("title missing", _drop("title"), dict(title="")),
+    ("title missing", drop_fields("title"), dict(title="")),
 ]
 
 
@@ -291,7 +287,7 @@ def test_no_key_no_authorization_header(httpserver: HTTPServer, record: dict[str
 
 def test_incremental_fetch(httpserver: HTTPServer, record: dict[str, Any]) -> None:
     since = datetime(2026, 6, 6, 21, 9, 33, 912000, tzinfo=timezone(timedelta(hours=2)))
-    closed = _set(status="inactive", active=False)
+    closed = set_fields(status="inactive", active=False)
     closed(record)
     httpserver.expect_request(
         "/jobs", query_string=FIRST_PAGE + "&changed_since=2026-06-06T19%3A09%3A33Z"

@@ -12,6 +12,8 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import greenhouse
 
+from sources_support import drop_fields, set_fields
+
 BOARD = BoardRef("greenhouse", "vercel")
 FIXTURE = "greenhouse_vercel.json"
 
@@ -65,24 +67,12 @@ def test_recorded_board(payload: Callable[[str], Any]) -> None:
     assert [p.raw for p in postings] == data["jobs"]
 
 
-def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
-    return lambda job: job.update(fields)
-
-
-def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
-    def edit(job: dict[str, Any]) -> None:
-        for name in names:
-            job.pop(name)
-
-    return edit
-
-
 VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
-    ("unknown extra fields", _set(brand_new={"nested": [1, 2]}, pay_input_ranges="odd"), {}),
-    ("string id", _set(id="abc-1"), {"external_id": "abc-1"}),
+    ("unknown extra fields", set_fields(brand_new={"nested": [1, 2]}, pay_input_ranges="odd"), {}),
+    ("string id", set_fields(id="abc-1"), {"external_id": "abc-1"}),
     (
         "optional fields missing",
-        _drop(
+        drop_fields(
             "location",
             "offices",
             "departments",
@@ -106,7 +96,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ),
     (
         "optional fields null",
-        _set(
+        set_fields(
             location=None,
             offices=None,
             departments=None,
@@ -130,47 +120,51 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ),
     (
         "location name null falls back to the office",
-        _set(location={"name": None}),
+        set_fields(location={"name": None}),
         dict(location="London, England, United Kingdom", work_model="unknown"),
     ),
     (
         "remote location",
-        _set(location={"name": "Remote, United States"}),
+        set_fields(location={"name": "Remote, United States"}),
         dict(location="Remote, United States", work_model="remote"),
     ),
     (
         "on-site location",
-        _set(location={"name": "London (On-site)"}),
+        set_fields(location={"name": "London (On-site)"}),
         dict(location="London (On-site)", work_model="onsite"),
     ),
     (
         "office named Remote",
-        _set(location={"name": "Anywhere"}, offices=[{"id": 1, "name": "Remote", "location": None}]),
+        set_fields(location={"name": "Anywhere"}, offices=[{"id": 1, "name": "Remote", "location": None}]),
         dict(location="Anywhere", work_model="remote", city=None, region=None, country=None),
     ),
     (
         "office location of two parts is not split",
-        _set(offices=[{"id": 1, "name": "NYC", "location": "New York, NY"}]),
+        set_fields(offices=[{"id": 1, "name": "NYC", "location": "New York, NY"}]),
         dict(city=None, region=None, country=None),
     ),
     (
         "first named department",
-        _set(departments=[{"id": 1, "name": None}, {"id": 2, "name": "Sales"}, {"name": "Ops"}]),
+        set_fields(departments=[{"id": 1, "name": None}, {"id": 2, "name": "Sales"}, {"name": "Ops"}]),
         dict(department="Sales"),
     ),
     (
         "non-ASCII title",
-        _set(title="Ingénieur·e commercial·e – Zürich"),
+        set_fields(title="Ingénieur·e commercial·e – Zürich"),
         dict(title="Ingénieur·e commercial·e – Zürich"),
     ),
-    ("Korean title", _set(title="세일즈 매니저"), dict(title="세일즈 매니저")),
+    ("Korean title", set_fields(title="세일즈 매니저"), dict(title="세일즈 매니저")),
     (
         "HTML entities in title",
-        _set(title=" R&amp;D Lead &#8211; EMEA\n"),
+        set_fields(title=" R&amp;D Lead &#8211; EMEA\n"),
         dict(title="R&D Lead \u2013 EMEA"),
     ),
-    ("title missing", _drop("title"), dict(title="")),
-    ("dates unreadable", _set(first_published="soon", updated_at=12), dict(posted_at=None, updated_at=None)),
+    ("title missing", drop_fields("title"), dict(title="")),
+    (
+        "dates unreadable",
+        set_fields(first_published="soon", updated_at=12),
+        dict(posted_at=None, updated_at=None),
+    ),
 ]
 
 

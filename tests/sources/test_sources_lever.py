@@ -12,6 +12,8 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import lever
 
+from sources_support import drop_fields, set_fields
+
 SPOTIFY = BoardRef("lever", "spotify")
 MATCHGROUP = BoardRef("lever", "matchgroup")
 
@@ -106,10 +108,6 @@ def test_recorded_board(payload: Callable[[str], Any], fixture: str) -> None:
     assert [p.raw for p in postings] == data
 
 
-def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
-    return lambda job: job.update(fields)
-
-
 def _category(**fields: Any) -> Callable[[dict[str, Any]], None]:
     return lambda job: job["categories"].update(fields)
 
@@ -118,22 +116,16 @@ def _pay(**fields: Any) -> Callable[[dict[str, Any]], None]:
     return lambda job: job["salaryRange"].update(fields)
 
 
-def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
-    def edit(job: dict[str, Any]) -> None:
-        for name in names:
-            job.pop(name)
-
-    return edit
-
-
 NO_SALARY = dict(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
 
 # Every variant edits the matchgroup job with a salary (the first one).
 VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
-    ("unknown extra fields", _set(confidential=False, futureField={"a": [1]}), {}),
+    ("unknown extra fields", set_fields(confidential=False, futureField={"a": [1]}), {}),
     (
         "optional fields missing",
-        _drop("categories", "country", "workplaceType", "salaryRange", "hostedUrl", "applyUrl", "createdAt"),
+        drop_fields(
+            "categories", "country", "workplaceType", "salaryRange", "hostedUrl", "applyUrl", "createdAt"
+        ),
         dict(
             department=None,
             team=None,
@@ -149,7 +141,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ),
     (
         "optional fields null",
-        _set(
+        set_fields(
             categories=None,
             country=None,
             workplaceType=None,
@@ -176,17 +168,17 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
         _category(commitment=None, department=None, team=None),
         dict(department=None, team=None, employment_type="unknown"),
     ),
-    ("workplaceType remote", _set(workplaceType="remote"), dict(work_model="remote")),
-    ("workplaceType on-site", _set(workplaceType="on-site"), dict(work_model="onsite")),
-    ("workplaceType onsite", _set(workplaceType="onsite"), dict(work_model="onsite")),
+    ("workplaceType remote", set_fields(workplaceType="remote"), dict(work_model="remote")),
+    ("workplaceType on-site", set_fields(workplaceType="on-site"), dict(work_model="onsite")),
+    ("workplaceType onsite", set_fields(workplaceType="onsite"), dict(work_model="onsite")),
     (
         "unspecified falls back to the location text",
-        _set(workplaceType="unspecified", categories={"location": "Remote - US"}),
+        set_fields(workplaceType="unspecified", categories={"location": "Remote - US"}),
         dict(
             work_model="remote", location="Remote - US", department=None, team=None, employment_type="unknown"
         ),
     ),
-    ("unspecified and a plain city", _set(workplaceType="unspecified"), dict(work_model="unknown")),
+    ("unspecified and a plain city", set_fields(workplaceType="unspecified"), dict(work_model="unknown")),
     ("commitment Part-time", _category(commitment="Part-time"), dict(employment_type="part_time")),
     ("commitment Contract", _category(commitment="Contract"), dict(employment_type="contract")),
     ("commitment Internship", _category(commitment="Internship"), dict(employment_type="intern")),
@@ -203,14 +195,18 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
         dict(salary_period="hour", salary_min=40.0, salary_max=55.5),
     ),
     ("salary without amounts", _pay(min=None, max=None), NO_SALARY),
-    ("non-ASCII title", _set(text="안드로이드 엔지니어 (Azar)"), dict(title="안드로이드 엔지니어 (Azar)")),
+    (
+        "non-ASCII title",
+        set_fields(text="안드로이드 엔지니어 (Azar)"),
+        dict(title="안드로이드 엔지니어 (Azar)"),
+    ),
     (
         "HTML entities in title",
-        _set(text="Trust &amp; Safety &lt;Lead&gt;"),
+        set_fields(text="Trust &amp; Safety &lt;Lead&gt;"),
         dict(title="Trust & Safety <Lead>"),
     ),
-    ("title missing", _drop("text"), dict(title="")),
-    ("createdAt not a number", _set(createdAt="2026-01-01"), dict(posted_at=None)),
+    ("title missing", drop_fields("text"), dict(title="")),
+    ("createdAt not a number", set_fields(createdAt="2026-01-01"), dict(posted_at=None)),
 ]
 
 

@@ -13,7 +13,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import recruitee
 
-from sources_support import base_url, fetch_error
+from sources_support import base_url, drop_fields, fetch_error, set_fields
 
 BOARD = BoardRef("recruitee", "channable")
 FIXTURE = "recruitee_channable.json"
@@ -73,20 +73,8 @@ def test_recorded_board(payload: Callable[[str], Any]) -> None:
     assert [p.raw for p in postings] == data["offers"]
 
 
-def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
-    return lambda offer: offer.update(fields)
-
-
-def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
-    def edit(offer: dict[str, Any]) -> None:
-        for name in names:
-            offer.pop(name)
-
-    return edit
-
-
 def _flags(remote: Any, hybrid: Any, on_site: Any) -> Callable[[dict[str, Any]], None]:
-    return _set(remote=remote, hybrid=hybrid, on_site=on_site)
+    return set_fields(remote=remote, hybrid=hybrid, on_site=on_site)
 
 
 NO_SALARY = dict(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
@@ -126,9 +114,9 @@ MISSING = dict(
 )
 
 VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
-    ("unknown extra fields", _set(brand_new={"x": [1]}, open_questions="odd"), {}),
-    ("optional fields missing", _drop(*FIELDS), MISSING),
-    ("optional fields null", _set(**dict.fromkeys(FIELDS)), MISSING),
+    ("unknown extra fields", set_fields(brand_new={"x": [1]}, open_questions="odd"), {}),
+    ("optional fields missing", drop_fields(*FIELDS), MISSING),
+    ("optional fields null", set_fields(**dict.fromkeys(FIELDS)), MISSING),
     ("remote only", _flags(True, False, False), dict(work_model="remote")),
     ("on site only", _flags(False, False, True), dict(work_model="onsite")),
     # Several ticked: the most flexible arrangement on offer.
@@ -137,65 +125,69 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ("no flag set: the location text", _flags(False, False, False), dict(work_model="unknown")),
     (
         "no flag set, remote in the text",
-        _set(remote=False, hybrid=False, on_site=False, location="Remote, Netherlands"),
+        set_fields(remote=False, hybrid=False, on_site=False, location="Remote, Netherlands"),
         dict(work_model="remote", location="Remote, Netherlands"),
     ),
     ("flags as strings are not flags", _flags("true", None, None), dict(work_model="unknown")),
-    ("salary nulls", _set(salary={"min": None, "max": None, "period": None, "currency": None}), NO_SALARY),
+    (
+        "salary nulls",
+        set_fields(salary={"min": None, "max": None, "period": None, "currency": None}),
+        NO_SALARY,
+    ),
     (
         "salary min only",
-        _set(salary={"min": "4000", "max": None, "period": "month", "currency": "EUR"}),
+        set_fields(salary={"min": "4000", "max": None, "period": "month", "currency": "EUR"}),
         dict(salary_max=None, salary_min=4000.0),
     ),
     (
         "salary with a comma",
-        _set(salary={"min": "90,000", "max": "110,000.50", "period": "year", "currency": "EUR"}),
+        set_fields(salary={"min": "90,000", "max": "110,000.50", "period": "year", "currency": "EUR"}),
         dict(salary_min=90000.0, salary_max=110000.5, salary_period="year"),
     ),
     (
         "salary not a number",
-        _set(salary={"min": "competitive", "max": "", "period": "month", "currency": "EUR"}),
+        set_fields(salary={"min": "competitive", "max": "", "period": "month", "currency": "EUR"}),
         NO_SALARY,
     ),
     (
         "parttime_fixed_term",
-        _set(employment_type_code="parttime_fixed_term"),
+        set_fields(employment_type_code="parttime_fixed_term"),
         dict(employment_type="part_time"),
     ),
     (
         "fulltime_fixed_term",
-        _set(employment_type_code="fulltime_fixed_term"),
+        set_fields(employment_type_code="fulltime_fixed_term"),
         dict(employment_type="temporary"),
     ),
-    ("internship", _set(employment_type_code="internship"), dict(employment_type="intern")),
-    ("freelance", _set(employment_type_code="freelance"), dict(employment_type="contract")),
+    ("internship", set_fields(employment_type_code="internship"), dict(employment_type="intern")),
+    ("freelance", set_fields(employment_type_code="freelance"), dict(employment_type="contract")),
     (
         "place from locations when the top level has none",
-        _set(location=None, city=None, state_name=None, country=None),
+        set_fields(location=None, city=None, state_name=None, country=None),
         dict(location="Utrecht, Netherlands", city="Utrecht", region="Utrecht", country="Netherlands"),
     ),
     (
         "created_at when unpublished",
-        _set(published_at=None),
+        set_fields(published_at=None),
         dict(posted_at=datetime(2026, 9, 18, 12, 55, 59, tzinfo=UTC)),
     ),
-    ("ISO dates too", _set(updated_at="2026-09-19T19:02:48Z"), {}),
+    ("ISO dates too", set_fields(updated_at="2026-09-19T19:02:48Z"), {}),
     (
         "dates unreadable",
-        _set(published_at="18-09-2026", created_at=None, updated_at="soon"),
+        set_fields(published_at="18-09-2026", created_at=None, updated_at="soon"),
         dict(posted_at=None, updated_at=None),
     ),
     (
         "non-ASCII",
-        _set(title="Medewerker Klantenservice – Zürich", city="Zürich", location="Zürich, Schweiz"),
+        set_fields(title="Medewerker Klantenservice – Zürich", city="Zürich", location="Zürich, Schweiz"),
         dict(title="Medewerker Klantenservice – Zürich", city="Zürich", location="Zürich, Schweiz"),
     ),
     (
         "HTML entities in title",
-        _set(title="People &amp; Culture &#8211; Lead"),
+        set_fields(title="People &amp; Culture &#8211; Lead"),
         dict(title="People & Culture \u2013 Lead"),
     ),
-    ("title missing", _drop("title"), dict(title="")),
+    ("title missing", drop_fields("title"), dict(title="")),
 ]
 
 

@@ -14,7 +14,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import smartrecruiters
 
-from sources_support import FAST, base_url, fetch_error, run_fetch
+from sources_support import FAST, base_url, drop_fields, fetch_error, run_fetch, set_fields
 
 BOARD = BoardRef("smartrecruiters", "Ubisoft2")
 FIXTURE = "smartrecruiters_ubisoft2.json"
@@ -63,20 +63,8 @@ def test_recorded_page(payload: Callable[[str], Any]) -> None:
     assert [p.raw for p in postings] == data["content"]
 
 
-def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
-    return lambda job: job.update(fields)
-
-
 def _location(**fields: Any) -> Callable[[dict[str, Any]], None]:
     return lambda job: job["location"].update(fields)
-
-
-def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
-    def edit(job: dict[str, Any]) -> None:
-        for name in names:
-            job.pop(name)
-
-    return edit
 
 
 MISSING = dict(
@@ -92,18 +80,18 @@ MISSING = dict(
 )
 
 VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
-    ("unknown extra fields", _set(jobAd={"sections": {}}, brandNew=[1, {"x": None}]), {}),
+    ("unknown extra fields", set_fields(jobAd={"sections": {}}, brandNew=[1, {"x": None}]), {}),
     (
         "optional fields missing",
-        _drop("company", "department", "location", "typeOfEmployment", "releasedDate"),
+        drop_fields("company", "department", "location", "typeOfEmployment", "releasedDate"),
         MISSING,
     ),
     (
         "optional fields null",
-        _set(company=None, department=None, location=None, typeOfEmployment=None, releasedDate=None),
+        set_fields(company=None, department=None, location=None, typeOfEmployment=None, releasedDate=None),
         MISSING,
     ),
-    ("department {}", _set(department={}), dict(department=None)),
+    ("department {}", set_fields(department={}), dict(department=None)),
     ("remote flag", _location(remote=True), dict(work_model="remote")),
     ("hybrid flag", _location(hybrid=True), dict(work_model="hybrid")),
     # Both flags at once: remote is the stronger promise.
@@ -122,31 +110,31 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ),
     (
         "label unknown, id known",
-        _set(typeOfEmployment={"id": "contract", "label": "Autre"}),
+        set_fields(typeOfEmployment={"id": "contract", "label": "Autre"}),
         dict(employment_type="contract"),
     ),
     (
         "part-time label",
-        _set(typeOfEmployment={"id": "other", "label": "Part-time"}),
+        set_fields(typeOfEmployment={"id": "other", "label": "Part-time"}),
         dict(employment_type="part_time"),
     ),
     (
         "company identifier differs",
-        _set(company={"identifier": "Ubi Soft", "name": "Ubisoft"}),
+        set_fields(company={"identifier": "Ubi Soft", "name": "Ubisoft"}),
         dict(url="https://jobs.smartrecruiters.com/Ubi%20Soft/744000151912444"),
     ),
     (
         "non-ASCII title",
-        _set(name="Développeur·se Gameplay – Montréal"),
+        set_fields(name="Développeur·se Gameplay – Montréal"),
         dict(title="Développeur·se Gameplay – Montréal"),
     ),
     (
         "HTML entities in title",
-        _set(name="R&amp;D Programmer &#8211; AI"),
+        set_fields(name="R&amp;D Programmer &#8211; AI"),
         dict(title="R&D Programmer \u2013 AI"),
     ),
-    ("title missing", _drop("name"), dict(title="")),
-    ("releasedDate unreadable", _set(releasedDate="last week"), dict(posted_at=None)),
+    ("title missing", drop_fields("name"), dict(title="")),
+    ("releasedDate unreadable", set_fields(releasedDate="last week"), dict(posted_at=None)),
 ]
 
 

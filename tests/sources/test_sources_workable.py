@@ -13,7 +13,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import workable
 
-from sources_support import FAST, base_url, fetch_error, run_fetch
+from sources_support import FAST, base_url, drop_fields, fetch_error, run_fetch, set_fields
 
 BOARD = BoardRef("workable", "huckberry")
 FIXTURE = "workable_huckberry.json"
@@ -59,18 +59,6 @@ def test_account_name_is_the_company(payload: Callable[[str], Any]) -> None:
     assert workable.parse(data, BOARD) == [replace(RECORDED[0], company="Huckberry")]
 
 
-def _set(**fields: Any) -> Callable[[dict[str, Any]], None]:
-    return lambda job: job.update(fields)
-
-
-def _drop(*names: str) -> Callable[[dict[str, Any]], None]:
-    def edit(job: dict[str, Any]) -> None:
-        for name in names:
-            job.pop(name)
-
-    return edit
-
-
 NOWHERE = dict(location=None, city=None, region=None, country=None)
 MISSING = dict(
     department=None,
@@ -84,19 +72,19 @@ FIELDS = ("department", "city", "state", "country", "locations", "employment_typ
 LINKS = ("url", "shortlink", "application_url", "published_on", "created_at")
 
 VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
-    ("unknown extra fields", _set(workplace_v9={"a": 1}, benefits=None), {}),
-    ("optional fields missing", _drop(*FIELDS, *LINKS), MISSING),
-    ("optional fields null", _set(**dict.fromkeys(FIELDS + LINKS)), MISSING),
-    ("telecommuting", _set(telecommuting=True), dict(work_model="remote")),
-    ("telecommuting as text", _set(telecommuting="true"), dict(work_model="remote")),
+    ("unknown extra fields", set_fields(workplace_v9={"a": 1}, benefits=None), {}),
+    ("optional fields missing", drop_fields(*FIELDS, *LINKS), MISSING),
+    ("optional fields null", set_fields(**dict.fromkeys(FIELDS + LINKS)), MISSING),
+    ("telecommuting", set_fields(telecommuting=True), dict(work_model="remote")),
+    ("telecommuting as text", set_fields(telecommuting="true"), dict(work_model="remote")),
     (
         "not telecommuting, remote in the place name",
-        _set(city="Remote", state=None, country="United States", locations=[]),
+        set_fields(city="Remote", state=None, country="United States", locations=[]),
         dict(work_model="remote", location="Remote, United States", city="Remote", region=None),
     ),
     (
         "place from locations when the top level has none",
-        _set(
+        set_fields(
             city=None,
             state="",
             country=None,
@@ -113,20 +101,26 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
         ),
         dict(location="Berlin, Germany", city="Berlin", region="Berlin", country="Germany"),
     ),
-    ("shortlink when url is missing", _drop("url"), dict(url="https://apply.workable.com/j/62180FD5F9")),
+    (
+        "shortlink when url is missing",
+        drop_fields("url"),
+        dict(url="https://apply.workable.com/j/62180FD5F9"),
+    ),
     (
         "created_at when published_on is missing",
-        _set(published_on=None, created_at="2026-09-01"),
+        set_fields(published_on=None, created_at="2026-09-01"),
         dict(posted_at=datetime(2026, 9, 1, tzinfo=UTC)),
     ),
-    ("dates unreadable", _set(published_on="17/09/2026", created_at=20260917), dict(posted_at=None)),
-    ("Part-time", _set(employment_type="Part-time"), dict(employment_type="part_time")),
-    ("Contract", _set(employment_type="Contract"), dict(employment_type="contract")),
-    ("Internship", _set(employment_type="Internship"), dict(employment_type="intern")),
-    ("Temporary", _set(employment_type="Temporary"), dict(employment_type="temporary")),
+    ("dates unreadable", set_fields(published_on="17/09/2026", created_at=20260917), dict(posted_at=None)),
+    ("Part-time", set_fields(employment_type="Part-time"), dict(employment_type="part_time")),
+    ("Contract", set_fields(employment_type="Contract"), dict(employment_type="contract")),
+    ("Internship", set_fields(employment_type="Internship"), dict(employment_type="intern")),
+    ("Temporary", set_fields(employment_type="Temporary"), dict(employment_type="temporary")),
     (
         "non-ASCII",
-        _set(title="Diseñador/a – Ciudad de México", city="Ciudad de México", state=None, country="México"),
+        set_fields(
+            title="Diseñador/a – Ciudad de México", city="Ciudad de México", state=None, country="México"
+        ),
         dict(
             title="Diseñador/a – Ciudad de México",
             city="Ciudad de México",
@@ -137,10 +131,10 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     ),
     (
         "HTML entities in title",
-        _set(title="Design &amp; Merch &lt;Lead&gt;"),
+        set_fields(title="Design &amp; Merch &lt;Lead&gt;"),
         dict(title="Design & Merch <Lead>"),
     ),
-    ("title missing", _drop("title"), dict(title="")),
+    ("title missing", drop_fields("title"), dict(title="")),
 ]
 
 
