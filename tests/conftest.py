@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message as EmailMessage
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
 
@@ -61,7 +61,7 @@ class SmtpSink:
         self.messages: list[EmailMessage] = []
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from delivery_support import SMTP_FROM, SMTP_TO, Hook, Mailbox, World
-from support import free_port
+from delivery_support import SMTP_FROM, SMTP_TO, Hook, World
 
 
 def _worlds(tmp_path: Path, url: str) -> Iterator[Callable[[str], World]]:
@@ -49,18 +49,10 @@ def hook(httpserver: HTTPServer) -> Hook:
 
 
 @pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, str]]:
-    """A real SMTP server on 127.0.0.1 and the Apprise URL that reaches it."""
-    from aiosmtpd.controller import Controller
-
-    box = Mailbox()
-    port = free_port()  # aiosmtpd refuses port 0
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, f"mailto://127.0.0.1:{port}/?from={SMTP_FROM}&to={SMTP_TO}"
-    finally:
-        controller.stop()
+def mailbox(smtp_server: tuple[Any, int]) -> tuple[Any, str]:
+    """The real SMTP server on 127.0.0.1 (tests/conftest.py) and the Apprise URL that reaches it."""
+    sink, port = smtp_server
+    return sink, f"mailto://127.0.0.1:{port}/?from={SMTP_FROM}&to={SMTP_TO}"
 
 
 @pytest.fixture

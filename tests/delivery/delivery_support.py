@@ -9,8 +9,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -133,17 +131,6 @@ class Hook:
             return Response("down for maintenance", status=500)
         self.received.append(json.loads(request.data))
         return Response("{}", content_type="application/json")
-
-
-class Mailbox:
-    """aiosmtpd handler keeping every message, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 OK"
 
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from alerts.model import Event, Pending, Posting
 from alerts.notify import sample_items
+
+from support import free_port
 
 HOSTILE_TITLE = (
     "<script>alert(1)</script> <!channel> <!here> <@U123> @everyone @here "
@@ -51,35 +51,6 @@ def hostile_items(make_item: Callable[..., Pending]) -> list[Pending]:
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def unused_port() -> int:
     return free_port()
-
-
-class Inbox:
-    """aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(envelope.original_content or envelope.content)
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, Inbox]]:
-    inbox = Inbox()
-    port = free_port()  # aiosmtpd's Controller refuses port 0
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
