@@ -15,7 +15,7 @@ from datetime import datetime
 
 from alerts import pacing
 from alerts.config import Config
-from alerts.deliver import Clock, Deliverer, DeliveryResult, utcnow
+from alerts.delivery.deliverer import Clock, Deliverer, DeliveryResult, utcnow
 from alerts.errors import SourceError
 from alerts.filters import route
 from alerts.model import BoardRef, Event

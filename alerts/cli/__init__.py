@@ -1,88 +1,16 @@
 """The command line. The only package that prints or exits.
 
-Each module adds its commands to `main`: run.py (run, validate, db),
-boards.py (status), delivery.py (preview, test-notify, retry).
+Commands live in run.py (run, validate, db), boards.py (status, history,
+boards), delivery.py (preview, test-notify, retry); this module adds each
+to `main`, so no command module imports the package back.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-import sys
-import traceback
-from collections.abc import Callable
-from typing import Any
-
 import click
 
 from alerts import __version__
-from alerts.errors import AlertsError
-
-log = logging.getLogger("alerts")
-
-
-def _setup_logging(verbose: int, log_format: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    if log_format == "json":
-        from alerts.logfmt import JsonFormatter
-
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
-    # Third-party loggers may print URLs with credentials: keep them quiet unless asked twice.
-    for name in ("httpx", "httpcore", "apscheduler", "alembic"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
-    # Apprise's per-send results capture its log records through handlers on
-    # its own logger, so it keeps its level; it just does not reach our stderr.
-    logging.getLogger("apprise").propagate = verbose > 1
-
-
-def common(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--config, -v and --log-format for every command, and one clear line instead of a traceback."""
-
-    @click.option(
-        "--config",
-        "config_path",
-        envvar="ALERTS_CONFIG",
-        default="alerts.toml",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="The TOML config file (env ALERTS_CONFIG).",
-    )
-    @click.option(
-        "-v", "--verbose", count=True, help="More logging; tracebacks on errors. -vv: library logs too."
-    )
-    @click.option(
-        "--log-format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="json: one JSON object per log line, for log shippers.",
-    )
-    @functools.wraps(command)
-    def wrapper(config_path: str, verbose: int, log_format: str, **kwargs: Any) -> None:
-        _setup_logging(verbose, log_format)
-        try:
-            command(config_path=config_path, **kwargs)
-        except AlertsError as exc:
-            if verbose:
-                traceback.print_exc()
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            sys.exit(130)
-
-    return wrapper
-
-
-def load(config_path: str):  # type: ignore[no-untyped-def]
-    from alerts.checks import check_config
-    from alerts.config import load_config
-
-    config = load_config(config_path)
-    check_config(config)
-    return config
+from alerts.cli import boards, delivery, run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,5 +19,15 @@ def main() -> None:
     """Job-change alerts: watch job boards, get told what opened, changed or closed."""
 
 
-# Imported for their side effect of registering commands on `main`.
-from alerts.cli import boards, delivery, run  # noqa: E402,F401
+for command in (
+    run.run,
+    run.validate,
+    run.db,
+    boards.status,
+    boards.history,
+    boards.boards,
+    delivery.preview,
+    delivery.test_notify,
+    delivery.retry,
+):
+    main.add_command(command)

@@ -6,15 +6,15 @@ from datetime import datetime, timezone
 
 import click
 
-from alerts.cli import common, load, main
+from alerts.cli.common import common, load
 from alerts.errors import ConfigError
 
 
-@main.command()
+@click.command()
 @common
 def status(config_path: str) -> None:
     """Show every board's health and each channel's deliveries."""
-    from alerts.report import status_lines
+    from alerts.cli.report import status_lines
     from alerts.store import Store
 
     config = load(config_path)
@@ -27,15 +27,16 @@ def status(config_path: str) -> None:
         store.close()
 
 
-@main.command()
+@click.command()
 @click.option("--board", help="Only this board, e.g. greenhouse:stripe.")
 @click.option("--since", default="7d", show_default=True, help="How far back: 90m, 12h, 7d...")
 @click.option("--limit", default=200, show_default=True, help="At most this many events.")
 @common
 def history(config_path: str, board: str | None, since: str, limit: int) -> None:
     """List the stored events, newest first."""
-    from alerts.config import parse_board, parse_duration
-    from alerts.report import history_lines
+    from alerts.boards import parse_board
+    from alerts.cli.report import history_lines
+    from alerts.config import parse_duration
     from alerts.store import Store
 
     try:
@@ -58,7 +59,7 @@ def history(config_path: str, board: str | None, since: str, limit: int) -> None
         click.echo(line)
 
 
-@main.group()
+@click.group()
 def boards() -> None:
     """Board specs and careers-page URLs."""
 
@@ -67,7 +68,7 @@ def boards() -> None:
 @click.argument("url")
 def boards_resolve(url: str) -> None:
     """Print the kind:token spec for a careers-page URL (or check a spec)."""
-    from alerts.config import parse_board
+    from alerts.boards import parse_board
 
     try:
         click.echo(parse_board(url).key)

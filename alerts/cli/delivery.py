@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from alerts.cli import common, load, main
+from alerts.cli.common import common, load
 from alerts.errors import ConfigError
 
 
@@ -37,7 +37,7 @@ def _channels(config: Any, channel: str | None, subscription: str | None) -> lis
     return names
 
 
-@main.command()
+@click.command()
 @click.option("--subscription", "subscription", metavar="S", help="Only what this subscription matched.")
 @click.option("--channel", "channel", metavar="C", help="Only this channel.")
 @common
@@ -47,9 +47,9 @@ def preview(config_path: str, subscription: str | None, channel: str | None) -> 
     Uses the events waiting in the outbox; with none waiting, sample events.
     Nothing is sent and nothing is marked as sent.
     """
+    from alerts.cli.report_delivery import channel_mode
     from alerts.notify import sample_items
     from alerts.notify.compose import compose, target_for
-    from alerts.report_delivery import channel_mode
     from alerts.store import Store
 
     config = load(config_path)
@@ -82,7 +82,7 @@ def preview(config_path: str, subscription: str | None, channel: str | None) -> 
         store.close()
 
 
-@main.command("test-notify")
+@click.command("test-notify")
 @click.argument("channel")
 @common
 def test_notify(config_path: str, channel: str) -> None:
@@ -123,7 +123,7 @@ def test_notify(config_path: str, channel: str) -> None:
         raise SystemExit(1)
 
 
-@main.command()
+@click.command()
 @click.option("--channel", "channel", metavar="C", help="Only this channel.")
 @click.option("--dead", is_flag=True, help="Also deliveries that gave up after too many attempts.")
 @click.option(

@@ -7,10 +7,10 @@ import gc
 
 import click
 
-from alerts.cli import common, load, main
+from alerts.cli.common import common, load
 
 
-@main.command()
+@click.command()
 @click.option(
     "--once", is_flag=True, help="Run one full cycle now (every board, whatever its interval) and exit."
 )
@@ -29,7 +29,7 @@ def run(config_path: str, once: bool, http: str | None) -> None:
     try:
         from alerts.cycle import Cycle
         from alerts.errors import ConfigError
-        from alerts.health import parse_listen
+        from alerts.service.health import parse_listen
         from alerts.sources import make_client
         from alerts.store import ProcessLock, Store
 
@@ -53,7 +53,7 @@ def run(config_path: str, once: bool, http: str | None) -> None:
                 report = await cycle.run_once()
                 click.echo(report.summary())
             else:
-                from alerts.scheduler import Service  # APScheduler: only the service needs it
+                from alerts.service.scheduler import Service  # APScheduler: only the service needs it
 
                 await Service(cycle, reload=lambda: load(config_path), http=http).serve()
 
@@ -75,7 +75,7 @@ def _settle_gc() -> None:
     gc.enable()
 
 
-@main.command()
+@click.command()
 @common
 def validate(config_path: str) -> None:
     """Check the config file, its channels and templates; print a summary."""
@@ -86,7 +86,7 @@ def validate(config_path: str) -> None:
     )
 
 
-@main.group()
+@click.group()
 def db() -> None:
     """Database maintenance."""
 

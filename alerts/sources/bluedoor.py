@@ -7,19 +7,19 @@ envelope, the `{"error": {"code", "message"}}` error body, and the record's
 field names. The record fields themselves are certain: they are the seed's.
 
 A board is one query. Its token is the canonical query string built from a
-subscription's filters (`bluedoor_token`), so equal queries are one board,
+subscription's filters (`alerts.boards.bluedoor_token`), so equal queries are one board,
 fetched once per cycle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 import httpx
 
+from alerts.boards import BLUEDOOR_ALL
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting, WorkModel
 
@@ -33,7 +33,6 @@ from .vocab import employment_type, salary, work_model
 KIND = "bluedoor"
 DEFAULT_BASE_URL = "https://api.bluedoor.sh/job-postings/v1"
 PATH = "/jobs"
-ALL = "all"  # the token of a query without filters
 PAGE_SIZE = 100
 # 100,000 records. A cursor chain this long is a server bug, not a board.
 MAX_PAGES = 1000
@@ -49,31 +48,10 @@ FILTERS = (
     "country",
     "provider",
 )
-WORKPLACE_TYPES = frozenset({"remote", "hybrid", "onsite"})
-
-
-def bluedoor_token(company: Iterable[str], department: Iterable[str], work_model: Iterable[str]) -> str:
-    """The canonical query of a subscription's filters: sorted keys, sorted
-    values, a key repeated for each value; "all" when there is no filter.
-
-    A work-model filter is pushed down only when every value is one the API
-    knows: "unknown" (or any other) must widen the query, since the API's
-    `workplace_type` filter would hide exactly the postings it asks for.
-    """
-    pairs = [("company", value) for value in _values(company)]
-    pairs += [("department", value) for value in _values(department)]
-    models = _values(value.lower() for value in work_model)
-    if models and set(models) <= WORKPLACE_TYPES:
-        pairs += [("workplace_type", value) for value in models]
-    return urlencode(pairs, quote_via=quote) or ALL
-
-
-def _values(values: Iterable[str]) -> list[str]:
-    return sorted({value.strip() for value in values if value and value.strip()})
 
 
 def _query(board: BoardRef) -> list[tuple[str, str]]:
-    if board.token == ALL:
+    if board.token == BLUEDOOR_ALL:
         return []
     try:
         pairs = parse_qsl(board.token, strict_parsing=True)

@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from alerts.config import Config, parse_config
-from alerts.deliver import Deliverer
+from alerts.delivery.deliverer import Deliverer
 from alerts.model import BoardRef, Posting
 from alerts.store import Store
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from alerts import deliver_wave
+from alerts.delivery import waves as deliver_wave
 from alerts.notify.send import SendResult
 from alerts.store.tables import deliveries
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from alerts.report_delivery import delivery_lines
+from alerts.cli.report_delivery import delivery_lines
 
 from delivery_support import alerts, job
 

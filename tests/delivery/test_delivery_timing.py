@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from alerts.config import ChannelConfig
-from alerts.digest import next_digest, quiet_until
+from alerts.delivery.schedule import next_digest, quiet_until
 from alerts.store import Store
 
 from delivery_support import START, job

@@ -12,9 +12,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from alerts.deliver_url import RETRY_CAP, retry_delay
+from alerts.cli.report_delivery import delivery_lines
+from alerts.delivery.channel_run import RETRY_CAP, retry_delay
 from alerts.notify.send import send
-from alerts.report_delivery import delivery_lines
 
 from delivery_support import Hook, job
 

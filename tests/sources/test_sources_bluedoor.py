@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from alerts.boards import bluedoor_token
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import FetchContext, Validators, bluedoor
-from alerts.sources.bluedoor import bluedoor_token
 
 from sources_support import FAST, base_url, drop_fields, fetch_error, run_fetch, set_fields
 

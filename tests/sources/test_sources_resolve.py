@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from alerts.boards import ACCEPTED_FORMS, resolve_board
 from alerts.model import BoardRef
 from alerts.sources import SOURCES
-from alerts.sources.resolve import ACCEPTED_FORMS, resolve_board
 
 ACCEPTED = [
     # kind:token

@@ -6,23 +6,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from alerts.cli.report_delivery import delivery_lines
+from alerts.cli.tables import table, when
 from alerts.config import Config
 from alerts.store import Store
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        yield "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-
-
 def status_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
-    from alerts.report_delivery import delivery_lines
-
     yield from board_lines(config, store, now)
     yield ""
     yield from delivery_lines(config, store, now)
@@ -33,7 +23,7 @@ def _health(row: Any) -> str:
         status = f" (HTTP {row.last_status})" if row.last_status else ""
         return f"failing x{row.consecutive_failures}: {row.last_error}{status}"
     if row.suspect_since:
-        return f"holding a sudden drop since {_when(row.suspect_since)} (next poll confirms or clears it)"
+        return f"holding a sudden drop since {when(row.suspect_since)} (next poll confirms or clears it)"
     return "ok" if row.last_success_at else "not polled yet"
 
 
@@ -45,25 +35,25 @@ def board_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
         if row is None:
             rows.append((key, "0", "never", "now", "not polled yet"))
             continue
-        due = "now" if row.next_poll_at is None or row.next_poll_at <= now else _when(row.next_poll_at)
-        rows.append((key, str(row.open_postings), _when(row.last_success_at), due, _health(row)))
-    yield from _table(("BOARD", "OPEN", "LAST SUCCESS", "NEXT POLL", "HEALTH"), rows)
+        due = "now" if row.next_poll_at is None or row.next_poll_at <= now else when(row.next_poll_at)
+        rows.append((key, str(row.open_postings), when(row.last_success_at), due, _health(row)))
+    yield from table(("BOARD", "OPEN", "LAST SUCCESS", "NEXT POLL", "HEALTH"), rows)
 
 
 def history_lines(rows: list[Any]) -> Iterator[str]:
-    table = []
+    lines = []
     for row in rows:
         posting = row.posting
         changes = "; ".join(f"{field}: {old} -> {new}" for field, (old, new) in row.changes.items())
-        table.append(
+        lines.append(
             (
-                _when(row.occurred_at),
+                when(row.occurred_at),
                 row.key,
                 row.kind,
                 f"{posting.get('title') or '(untitled)'}" + (f" ({changes})" if changes else ""),
             )
         )
-    if not table:
+    if not lines:
         yield "no events in that window"
         return
-    yield from _table(("WHEN", "BOARD", "EVENT", "POSTING"), table)
+    yield from table(("WHEN", "BOARD", "EVENT", "POSTING"), lines)

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
-from alerts.deliver_url import Batch, ChannelRun
+from alerts.delivery.channel_run import Batch, ChannelRun
 from alerts.notify.compose import Part
 from alerts.notify.send import SendResult
 from alerts.store import Store, Took

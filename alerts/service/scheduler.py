@@ -19,10 +19,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from alerts.config import Config
 from alerts.cycle import BoardResult, Cycle
 from alerts.errors import AlertsError
-from alerts.health import HealthServer
-from alerts.metrics import Metrics
 from alerts.model import BoardRef, Message
 from alerts.notify.send import send
+from alerts.service.health import HealthServer
+from alerts.service.metrics import Metrics
 from alerts.store import FetchState
 
 log = logging.getLogger("alerts")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from alerts.cycle import BoardResult
-from alerts.deliver import DeliveryResult
+from alerts.delivery.deliverer import DeliveryResult
 
 
 class Metrics:

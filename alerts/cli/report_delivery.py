@@ -6,29 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
+from alerts.cli.tables import table, when
 from alerts.config import ChannelConfig, Config
-from alerts.digest import next_digest, quiet_until
+from alerts.delivery.schedule import next_digest, quiet_until
 from alerts.store import Store
 from alerts.store.channels import ChannelState
-
-
-def _when(value: datetime | None) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else "never"
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        yield "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
 
 
 def channel_mode(name: str, channel: ChannelConfig, store: Store, now: datetime) -> str:
     if channel.digest:
         due = next_digest(store, name, channel.digest, channel.timezone, now)
-        return f"digest {channel.digest} ({channel.timezone}), next {_when(due)}"
+        return f"digest {channel.digest} ({channel.timezone}), next {when(due)}"
     if channel.quiet_hours:
         until = quiet_until(channel, now)
-        state = f"quiet until {_when(until)}" if until else "not quiet now"
+        state = f"quiet until {when(until)}" if until else "not quiet now"
         return f"instant, quiet {channel.quiet_hours} ({channel.timezone}): {state}"
     return "instant"
 
@@ -49,11 +40,11 @@ def delivery_lines(config: Config, store: Store, now: datetime | None = None) ->
                 str(count("failed", 0)),
                 str(count("dead", 0)),
                 str(count("sent", 0)),
-                _when(state.last_sent_at),
+                when(state.last_sent_at),
             )
         )
         notes.extend(_notes(name, state))
-    yield from _table(("CHANNEL", "MODE", "PENDING", "FAILING", "DEAD", "SENT", "LAST SENT"), rows)
+    yield from table(("CHANNEL", "MODE", "PENDING", "FAILING", "DEAD", "SENT", "LAST SENT"), rows)
     if notes:
         yield ""
         yield from notes
@@ -63,7 +54,7 @@ def _notes(name: str, state: ChannelState) -> Iterator[str]:
     failing, dead = state.counts.get("failed", 0), state.counts.get("dead", 0)
     error = f": {state.last_error}" if state.last_error else ""
     if failing:
-        yield f"{name}: {failing} failing, next try {_when(state.next_retry)}{error}"
+        yield f"{name}: {failing} failing, next try {when(state.next_retry)}{error}"
     if dead:
         yield (
             f"{name}: {dead} gave up (too many attempts){error if not failing else ''}; "

@@ -1,17 +1,38 @@
-"""Careers-page URLs to boards: `https://jobs.lever.co/plaid` is `lever:plaid`.
+"""Board specs, the words users write in `boards`: `greenhouse:stripe`, a
+careers-page URL (`https://jobs.lever.co/plaid` is `lever:plaid`), or
+"bluedoor" (the bluedoor API asked for a subscription's filters).
 
-People copy the URL of the page they look at; the tables below know each
-kind's public pages and API URLs. Anything else is refused with the list of
-forms we accept, never guessed at.
+Config and sources both use this module, so it imports neither. People copy
+the URL of the page they look at; the tables below know each kind's public
+pages and API URLs. Anything else is refused with the list of forms we
+accept, never guessed at.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, unquote, urlsplit
+from collections.abc import Iterable
+from functools import lru_cache
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from alerts.model import BoardRef
 
-from . import SOURCES
+# Every source kind (alerts.sources.SOURCES has one module for each; a test
+# keeps the two in step).
+KINDS: tuple[str, ...] = (
+    "greenhouse",
+    "lever",
+    "lever-eu",
+    "ashby",
+    "smartrecruiters",
+    "workable",
+    "recruitee",
+    "bluedoor",
+)
+BLUEDOOR = "bluedoor"
+# Kinds written kind:token in `boards` (a bluedoor board is written "bluedoor").
+TOKEN_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if kind != BLUEDOOR)
+BLUEDOOR_ALL = "all"  # the token of a bluedoor query without filters
+BLUEDOOR_WORKPLACE_TYPES = frozenset({"remote", "hybrid", "onsite"})
 
 # Hosts whose first path segment is the board: the careers pages.
 _PAGE_HOSTS: dict[str, str] = {
@@ -86,7 +107,7 @@ def resolve_board(text: str) -> BoardRef:
     if "://" not in spec:
         kind, sep, token = spec.partition(":")
         token = token.strip()
-        if sep and kind.strip() in SOURCES and token and "/" not in token:
+        if sep and kind.strip() in KINDS and token and "/" not in token:
             return BoardRef(kind.strip(), token)
         raise _refused(text)
     parsed = urlsplit(spec)
@@ -97,3 +118,46 @@ def resolve_board(text: str) -> BoardRef:
     if found is None or not found[1] or not found[1].strip() or "/" in found[1]:
         raise _refused(text)
     return BoardRef(found[0], found[1].strip())
+
+
+def parse_board(spec: str) -> BoardRef:
+    """`kind:token`, or a careers-page URL that resolves to one."""
+    spec = spec.strip()
+    if "://" in spec:
+        return resolve_board(spec)  # its ValueError lists the accepted URL forms
+    kind, sep, token = spec.partition(":")
+    token = token.strip()
+    if not sep or not token or kind not in TOKEN_KINDS or "/" in token:
+        raise ValueError(
+            f"a board written kind:token such as greenhouse:stripe, a careers-page URL, "
+            f'or "bluedoor", not {spec!r}; kinds: {", ".join(TOKEN_KINDS)}'
+        )
+    return BoardRef(kind, token)
+
+
+@lru_cache(maxsize=65536)
+def board_key(spec: str) -> str:
+    """The key of a board spec as written in `boards` ("bluedoor" stays as it is:
+    the subscription's filters make its query). Raises ValueError."""
+    # Cached: thousands of subscriptions name the same few hundred boards.
+    return BLUEDOOR if spec.strip() == BLUEDOOR else parse_board(spec).key
+
+
+def bluedoor_token(company: Iterable[str], department: Iterable[str], work_model: Iterable[str]) -> str:
+    """The canonical query of a subscription's filters: sorted keys, sorted
+    values, a key repeated for each value; "all" when there is no filter.
+
+    A work-model filter is pushed down only when every value is one the API
+    knows: "unknown" (or any other) must widen the query, since the API's
+    `workplace_type` filter would hide exactly the postings it asks for.
+    """
+    pairs = [("company", value) for value in _values(company)]
+    pairs += [("department", value) for value in _values(department)]
+    models = _values(value.lower() for value in work_model)
+    if models and set(models) <= BLUEDOOR_WORKPLACE_TYPES:
+        pairs += [("workplace_type", value) for value in models]
+    return urlencode(pairs, quote_via=quote) or BLUEDOOR_ALL
+
+
+def _values(values: Iterable[str]) -> list[str]:
+    return sorted({value.strip() for value in values if value and value.strip()})

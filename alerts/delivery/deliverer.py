@@ -25,9 +25,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from alerts.config import Config
-from alerts.deliver_url import Batch, ChannelRun, DeliveryResult, retry_delay, target_id
-from alerts.deliver_wave import Waves, lease_name
-from alerts.digest import fired_since, quiet_until
+from alerts.delivery.channel_run import Batch, ChannelRun, DeliveryResult, retry_delay, target_id
+from alerts.delivery.schedule import fired_since, quiet_until
+from alerts.delivery.waves import Waves, lease_name
 from alerts.notify.send import SendResult, send
 from alerts.store import Store
 

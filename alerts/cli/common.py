@@ -1,0 +1,81 @@
+"""What every command shares: --config, -v, --log-format, logging, and one
+clear line instead of a traceback."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from alerts.errors import AlertsError
+
+log = logging.getLogger("alerts")
+
+
+def _setup_logging(verbose: int, log_format: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format == "json":
+        from alerts.service.jsonlog import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    # Third-party loggers may print URLs with credentials: keep them quiet unless asked twice.
+    for name in ("httpx", "httpcore", "apscheduler", "alembic"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+    # Apprise's per-send results capture its log records through handlers on
+    # its own logger, so it keeps its level; it just does not reach our stderr.
+    logging.getLogger("apprise").propagate = verbose > 1
+
+
+def common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--config, -v and --log-format for every command, and one clear line instead of a traceback."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        envvar="ALERTS_CONFIG",
+        default="alerts.toml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The TOML config file (env ALERTS_CONFIG).",
+    )
+    @click.option(
+        "-v", "--verbose", count=True, help="More logging; tracebacks on errors. -vv: library logs too."
+    )
+    @click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="json: one JSON object per log line, for log shippers.",
+    )
+    @functools.wraps(command)
+    def wrapper(config_path: str, verbose: int, log_format: str, **kwargs: Any) -> None:
+        _setup_logging(verbose, log_format)
+        try:
+            command(config_path=config_path, **kwargs)
+        except AlertsError as exc:
+            if verbose:
+                traceback.print_exc()
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            sys.exit(130)
+
+    return wrapper
+
+
+def load(config_path: str):  # type: ignore[no-untyped-def]
+    from alerts.config import load_config
+    from alerts.notify.checks import check_config
+
+    config = load_config(config_path)
+    check_config(config)
+    return config

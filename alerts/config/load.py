@@ -1,0 +1,128 @@
+"""TOML file -> validated Config. The only code that reads the config file.
+
+Every error is a ConfigError naming the file, the key path and what is
+allowed. Values are never echoed back in errors: they may hold secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import tomli
+from pydantic import ValidationError
+
+from alerts.config.errors import config_error, key_path
+from alerts.config.models import Config, DatabaseConfig
+from alerts.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = "alerts.toml"
+CONFIG_ENV = "ALERTS_CONFIG"
+DATABASE_ENV = "ALERTS_DATABASE_URL"
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    path = Path(path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            "no such file; copy config.example.toml there or pass --config FILE",
+            file=str(path),
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
+    try:
+        data = _substitute_env(data, ()) if "${" in text else data
+    except ConfigError as exc:
+        exc.file = str(path)
+        raise
+    if os.environ.get(DATABASE_ENV):
+        data.setdefault("database", {})["url"] = os.environ[DATABASE_ENV]
+    try:
+        config = Config.model_validate({**data, "path": path})
+    except ValidationError as exc:
+        raise config_error(exc, data, path) from None
+    _check_references(config, path)
+    return config.model_copy(update={"database": _resolve_database(config, path)})
+
+
+def _substitute_env(value: Any, key: tuple[str | int, ...]) -> Any:
+    if isinstance(value, dict):
+        return {k: _substitute_env(v, key + (k,)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute_env(v, key + (i,)) for i, v in enumerate(value)]
+    if not isinstance(value, str) or "$" not in value:
+        return value
+
+    def lookup(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise ConfigError(
+                f"${{{name}}} is not set in the environment; export {name} or edit the value",
+                key=key_path(key),
+            )
+        return os.environ[name]
+
+    return _ENV_REF.sub(lookup, value)
+
+
+def _check_references(config: Config, path: Path) -> None:
+    for name, channel in config.channels.items():
+        key = f"channels.{name}"
+        if not _NAME.match(name):
+            raise ConfigError("channel names use letters, digits, '-', '_' and '.'", file=str(path), key=key)
+        if not channel.targets:
+            raise ConfigError("set url (or urls) to an Apprise URL or console://", file=str(path), key=key)
+        if channel.url and channel.urls:
+            raise ConfigError("set url or urls, not both", file=str(path), key=key)
+    ops = config.alerts.ops_channel
+    if ops is not None and ops not in config.channels:
+        defined = ", ".join(sorted(config.channels)) or "none"
+        raise ConfigError(
+            f"channel {ops!r} is not defined under [channels]; defined: {defined}",
+            file=str(path),
+            key="alerts.ops_channel",
+        )
+    names: set[str] = set()
+    for i, sub in enumerate(config.subscriptions):
+        key = f"subscriptions[{i}]"
+        if sub.name in names:
+            raise ConfigError(
+                f"subscription name {sub.name!r} is used twice", file=str(path), key=f"{key}.name"
+            )
+        names.add(sub.name)
+        if not sub.channels:
+            raise ConfigError("name at least one channel", file=str(path), key=f"{key}.channels")
+        for channel in sub.channels:
+            if channel not in config.channels:
+                defined = ", ".join(sorted(config.channels)) or "none"
+                raise ConfigError(
+                    f"channel {channel!r} is not defined under [channels]; defined: {defined}",
+                    file=str(path),
+                    key=f"{key}.channels",
+                )
+
+
+def _resolve_database(config: Config, path: Path) -> DatabaseConfig:
+    # A relative SQLite path is relative to the config file, not to wherever
+    # the command happens to run from.
+    url = config.database.url
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        db_path = (path.parent / url[len(prefix) :]).resolve()
+        url = prefix + str(db_path)
+    return DatabaseConfig(url=url)
