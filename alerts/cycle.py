@@ -79,7 +79,7 @@ class Cycle:
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self.store.upgrade)
-        await asyncio.to_thread(self.store.sync_boards, self.config.boards().values(), self.clock())
+        await asyncio.to_thread(self.store.boards.sync_boards, self.config.boards().values(), self.clock())
 
     async def run_once(self) -> CycleReport:
         """Poll every board now, reconcile, then deliver every pending message.
@@ -90,7 +90,7 @@ class Cycle:
         report = CycleReport()
         boards = self.config.boards()
         claimed = await asyncio.to_thread(
-            self.store.claim_boards,
+            self.store.leases.claim_boards,
             self.owner,
             boards,
             self.clock(),
@@ -103,14 +103,14 @@ class Cycle:
         try:
             report.boards = await self.poll([boards[key] for key in claimed])
         finally:
-            await asyncio.to_thread(self.store.release_all, self.owner)
+            await asyncio.to_thread(self.store.leases.release_all, self.owner)
         report.deliveries = await self.deliver(ignore_backoff=True)
         log.info("cycle: %s", report.summary())
         return report
 
     async def poll(self, refs: Iterable[BoardRef]) -> list[BoardResult]:
         refs = list(refs)
-        states = await asyncio.to_thread(self.store.fetch_states, [ref.key for ref in refs])
+        states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key for ref in refs])
         limit = asyncio.Semaphore(self.config.polling.concurrency)
         unchanged: list[tuple[BoardRef, datetime, datetime]] = []
 
@@ -123,7 +123,7 @@ class Cycle:
         results = list(await asyncio.gather(*(one(ref) for ref in refs)))
         if unchanged:
             try:
-                await asyncio.to_thread(self.store.record_not_modified_many, unchanged)
+                await asyncio.to_thread(self.store.boards.record_not_modified_many, unchanged)
             except Exception:
                 # Only the boards' poll times are lost: they are polled again sooner.
                 log.exception("%d unchanged boards: could not record their poll", len(unchanged))
@@ -145,7 +145,8 @@ class Cycle:
         """
         result = BoardResult(ref)
         if state is None:
-            state = await asyncio.to_thread(self.store.fetch_state, ref)
+            states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key])
+            state = states[ref.key]
         result.failures_before = state.consecutive_failures
         interval = self.config.board_interval(ref.key)
         try:
@@ -155,7 +156,7 @@ class Cycle:
             now = self.clock()
             result.failures = failures = state.consecutive_failures + 1
             delay = pacing.after_failure(interval, failures, exc.retry_after)
-            await asyncio.to_thread(self.store.record_failure, ref, exc, now, now + delay)
+            await asyncio.to_thread(self.store.boards.record_failure, ref, exc, now, now + delay)
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
         result.requests = snapshot.requests
@@ -164,7 +165,7 @@ class Cycle:
         if snapshot.not_modified:
             result.not_modified = True
             if unchanged is None:
-                await asyncio.to_thread(self.store.record_not_modified, ref, now, next_poll)
+                await asyncio.to_thread(self.store.boards.record_not_modified_many, [(ref, now, next_poll)])
             else:
                 unchanged.append((ref, now, next_poll))
             log.info("%s: not modified", ref.key)
@@ -172,7 +173,7 @@ class Cycle:
         result.postings = len(snapshot.postings)
         subs = self.config.subscriptions_on(ref.key)
         apply = functools.partial(
-            self.store.apply_snapshot,
+            self.store.snapshots.apply,
             ref,
             snapshot.postings,
             close_after_misses=self.config.polling.close_after_misses,

@@ -30,14 +30,14 @@ class SourceError(AlertsError):
 
     def __init__(
         self,
-        board: str,
+        board_key: str,
         message: str,
         *,
         status: int | None = None,
         transient: bool = True,
         retry_after: float | None = None,
     ):
-        self.board = board
+        self.board_key = board_key
         self.message = message
         self.status = status
         self.transient = transient
@@ -48,7 +48,7 @@ class SourceError(AlertsError):
 
     def __str__(self) -> str:
         status = f" (HTTP {self.status})" if self.status else ""
-        return f"{self.board}: {self.message}{status}"
+        return f"{self.board_key}: {self.message}{status}"
 
 
 class StoreError(AlertsError):

@@ -59,7 +59,7 @@ class BoardRef:
 @dataclass(frozen=True)
 class Posting:
     source: str
-    board: str
+    board_token: str
     external_id: str
     title: str
     company: str | None = None
@@ -90,7 +90,7 @@ class Posting:
 
     @property
     def board_key(self) -> str:
-        return f"{self.source}:{self.board}"
+        return f"{self.source}:{self.board_token}"
 
     @property
     def identity(self) -> str:
@@ -131,6 +131,8 @@ class Posting:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Posting:
         kwargs = {k: v for k, v in data.items() if k in _STORED_SET}
+        if "board" in data:  # the field's name in databases written before 0.2
+            kwargs.setdefault("board_token", data["board"])
         for name in ("posted_at", "updated_at"):
             if kwargs.get(name):
                 kwargs[name] = datetime.fromisoformat(kwargs[name])
@@ -169,7 +171,7 @@ def diff_tracked(old: Posting, new: Posting) -> dict[str, list[Any]]:
 @dataclass(frozen=True)
 class Event:
     kind: EventKind
-    board: str
+    board_key: str
     external_id: str
     posting: Posting  # as it is after the event; for `closed`, as last seen
     changes: dict[str, list[Any]] = field(default_factory=dict)
@@ -185,14 +187,18 @@ class Event:
 
 
 @dataclass(frozen=True)
-class Pending:
-    """One outbox row waiting for one channel target: an event and who asked for it."""
+class Delivery:
+    """One outbox row: an event owed to one channel, and who asked for it."""
 
-    delivery_id: int
+    id: int
     channel: str
     event: Event
     subscriptions: tuple[str, ...]
     attempts: int = 0
+    status: str = "pending"
+    # Fingerprints of the channel's URLs that already took it.
+    sent_targets: frozenset[str] = frozenset()
+    next_attempt_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ State = Literal["open", "closed"]
 
 
 @dataclass(frozen=True)
-class Stored:
+class StoredPosting:
     """One posting as the store knows it.
 
     `posting` is None when the store did not load it because the snapshot
@@ -36,7 +36,7 @@ class Outcome:
     baseline: bool = False
     events: list[Event] = field(default_factory=list)
     # Only the rows that differ from what is stored, keyed by external_id.
-    changed: dict[str, Stored] = field(default_factory=dict)
+    changed: dict[str, StoredPosting] = field(default_factory=dict)
     # Keys of `changed` whose posting data came from this snapshot (the
     # others only count a miss or close).
     fresh: set[str] = field(default_factory=set)
@@ -47,7 +47,7 @@ class Outcome:
 SUSPECT_MIN_BOARD = 10
 
 
-def suspect_reason(stored: dict[str, Stored], snapshot: list[Posting]) -> str | None:
+def suspect_reason(stored: dict[str, StoredPosting], snapshot: list[Posting]) -> str | None:
     """Why this complete snapshot looks like a board hiccup, or None."""
     open_keys = {key for key, row in stored.items() if row.state == "open"}
     if not open_keys:
@@ -62,7 +62,7 @@ def suspect_reason(stored: dict[str, Stored], snapshot: list[Posting]) -> str | 
 
 
 def reconcile(
-    stored: dict[str, Stored],
+    stored: dict[str, StoredPosting],
     snapshot: Iterable[Posting],
     *,
     baseline: bool,
@@ -93,20 +93,20 @@ def reconcile(
         if not posting.active:
             _inactive(out, key, old, posting, emit)
         elif old is None:
-            out.changed[key] = Stored(posting)
+            out.changed[key] = StoredPosting(posting)
             emit("opened", posting)
         elif old.state == "closed":
-            out.changed[key] = Stored(posting)
+            out.changed[key] = StoredPosting(posting)
             emit("reopened", posting, diff_tracked(old.posting, posting))
         elif old.posting is None:  # unchanged, as the store already knows
             if old.misses:
-                out.changed[key] = Stored(posting)
+                out.changed[key] = StoredPosting(posting)
         else:
             changes = diff_tracked(old.posting, posting)
             if changes:
                 emit("updated", posting, changes)
             if changes or old.misses or old.posting != posting:
-                out.changed[key] = Stored(posting)
+                out.changed[key] = StoredPosting(posting)
     out.fresh = set(out.changed)
 
     for key, old in stored.items():
@@ -122,9 +122,9 @@ def reconcile(
     return out
 
 
-def _inactive(out: Outcome, key: str, old: Stored | None, posting: Posting, emit) -> None:  # type: ignore[no-untyped-def]
+def _inactive(out: Outcome, key: str, old: StoredPosting | None, posting: Posting, emit) -> None:  # type: ignore[no-untyped-def]
     """The source says the posting is closed: close it now, no misses needed."""
     if old is not None and old.state == "open":
         emit("closed", posting)
     if old is None or old.state == "open" or (old.posting is not None and old.posting != posting):
-        out.changed[key] = Stored(posting, state="closed")
+        out.changed[key] = StoredPosting(posting, state="closed")

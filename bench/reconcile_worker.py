@@ -2,9 +2,9 @@
 `python -m bench.reconcile_worker --db URL --boards N --postings P --phase seed|churn`.
 
 seed:  create the schema and store every board's first snapshot (its baseline)
-       through Store.apply_snapshot.
+       through store.snapshots.apply.
 churn: apply round 1 of every board (`churn` of its postings added, removed
-       or retitled) through Store.apply_snapshot: reconcile, postings, events
+       or retitled) through store.snapshots.apply: reconcile, postings, events
        and outbox rows, one board at a time, as a cycle does.
 
 Snapshots are built straight as Posting objects (no HTTP, no JSON): this
@@ -44,7 +44,7 @@ def postings(universe: Universe, board: int, round_no: int) -> list[Posting]:
         out.append(
             Posting(
                 source=kind,
-                board=token,
+                board_token=token,
                 external_id=str(f["num_id"]) if kind == "greenhouse" else f["uuid"],
                 title=f["title"],
                 company=token,
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     refs = [BoardRef(universe.kind(b), universe.token(b)) for b in range(args.boards)]
     if args.phase == "seed":
         store.upgrade()
-        store.sync_boards(refs, now)
+        store.boards.sync_boards(refs, now)
         round_no, routes = 0, {}
     else:
         # Every event of the churn round goes to one channel: outbox rows too.
@@ -90,11 +90,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         start = time.perf_counter()
         snapshot = postings(universe, board, round_no)
         middle = time.perf_counter()
-        applied = store.apply_snapshot(ref, snapshot, close_after_misses=1, now=now, route=route)
+        applied = store.snapshots.apply(ref, snapshot, close_after_misses=1, now=now, route=route)
         apply += time.perf_counter() - middle
         build += middle - start
-        # Older stores return the event list, newer ones an Applied record.
-        events += len(getattr(applied, "events", applied))
+        events += len(applied.events)
     store.close()
     return {
         "phase": args.phase,

@@ -217,7 +217,7 @@ def reconcile_table(points: list[dict[str, Any]]) -> str:
             ]
         )
     out = [
-        "### Reconcile alone (Store.apply_snapshot per board, 1% churn; churn round in its own process)",
+        "### Reconcile alone (store.snapshots.apply per board, 1% churn; churn round in its own process)",
         "",
         _table(
             [

@@ -12,6 +12,7 @@ from alerts.config import load_config
 from alerts.cycle import Cycle
 from alerts.sources import make_client
 from alerts.store import Store
+from alerts.store.snapshots import SnapshotQueries
 
 DATA = Path(__file__).parent / "sources" / "data"
 
@@ -42,13 +43,19 @@ async def run_once(config, store):  # type: ignore[no-untyped-def]
         return await cycle.run_once()
 
 
-class FlakyStore(Store):
-    """A real store whose writes for one board fail as a broken database would."""
+class FlakySnapshots(SnapshotQueries):
+    """Real snapshot writes, except for one board, which fails as a broken database would."""
 
-    def apply_snapshot(self, board, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def apply(self, board, *args, **kwargs):  # type: ignore[no-untyped-def]
         if board.key == "lever:broken":
             raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
-        return super().apply_snapshot(board, *args, **kwargs)
+        return super().apply(board, *args, **kwargs)
+
+
+class FlakyStore(Store):
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.snapshots = FlakySnapshots(self.db)
 
 
 def test_a_store_error_fails_only_its_board(tmp_path, httpserver):
@@ -94,10 +101,10 @@ def test_unchanged_boards_are_recorded_in_one_statement(tmp_path, httpserver, da
 
     try:
         asyncio.run(run_once(config, store))  # the baseline, with ETags
-        before = {row.key: row for row in store.board_rows()}
+        before = {row.key: row for row in store.boards.board_rows()}
         sa.event.listen(store.engine, "before_cursor_execute", count)
         report = asyncio.run(run_once(config, store))
-        after = {row.key: row for row in store.board_rows()}
+        after = {row.key: row for row in store.boards.board_rows()}
         with store.engine.connect() as conn:  # as stored: the same format as every other time
             raw = conn.execute(sa.text("SELECT last_polled_at, next_poll_at FROM boards")).all()
     finally:

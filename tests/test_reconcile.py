@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from alerts.model import Posting
-from alerts.reconcile import Stored, reconcile, suspect_reason
+from alerts.reconcile import StoredPosting, reconcile, suspect_reason
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 
@@ -27,13 +27,15 @@ def test_baseline_marks_every_posting_and_stores_it():
 
 
 def test_new_posting_is_opened_with_board_key():
-    out = run({"1": Stored(job("1"))}, [job("1"), job("2", "Designer")])
-    assert [(e.kind, e.external_id, e.board) for e in out.events] == [("opened", "2", "greenhouse:acme")]
+    out = run({"1": StoredPosting(job("1"))}, [job("1"), job("2", "Designer")])
+    assert [(e.kind, e.external_id, e.board_key) for e in out.events] == [("opened", "2", "greenhouse:acme")]
     assert set(out.changed) == {"2"}  # the unchanged posting is not rewritten
 
 
 def test_tracked_change_is_updated_with_old_and_new():
-    out = run({"1": Stored(job("1", department="Sales"))}, [job("1", "Staff Engineer", department="Finance")])
+    out = run(
+        {"1": StoredPosting(job("1", department="Sales"))}, [job("1", "Staff Engineer", department="Finance")]
+    )
     (event,) = out.events
     assert event.kind == "updated"
     assert event.changes == {"title": ["Engineer", "Staff Engineer"], "department": ["Sales", "Finance"]}
@@ -42,19 +44,19 @@ def test_tracked_change_is_updated_with_old_and_new():
 def test_salary_change_reads_as_one_field():
     old = job("1", salary_min=100, salary_max=120, salary_currency="USD", salary_period="year")
     new = job("1", salary_min=100, salary_max=130, salary_currency="USD", salary_period="year")
-    (event,) = run({"1": Stored(old)}, [new]).events
+    (event,) = run({"1": StoredPosting(old)}, [new]).events
     assert event.changes == {"salary": ["USD 100-120 per year", "USD 100-130 per year"]}
 
 
 def test_untracked_change_is_stored_silently():
-    out = run({"1": Stored(job("1", url="https://a"))}, [job("1", url="https://b")])
+    out = run({"1": StoredPosting(job("1", url="https://a"))}, [job("1", url="https://b")])
     assert out.events == []
     assert out.changed["1"].posting.url == "https://b"
 
 
 @pytest.mark.parametrize("misses", [1, 2, 3])
 def test_closed_only_after_enough_consecutive_misses(misses):
-    stored = {"1": Stored(job("1")), "2": Stored(job("2"))}
+    stored = {"1": StoredPosting(job("1")), "2": StoredPosting(job("2"))}
     for round_ in range(1, misses + 1):
         out = run(stored, [job("1")], misses=misses)
         stored = {**stored, **out.changed}
@@ -64,20 +66,20 @@ def test_closed_only_after_enough_consecutive_misses(misses):
 
 
 def test_a_miss_is_forgiven_when_the_posting_comes_back():
-    stored = {"1": Stored(job("1"), misses=1)}
+    stored = {"1": StoredPosting(job("1"), misses=1)}
     out = run(stored, [job("1")])
     assert out.events == []
     assert out.changed["1"].misses == 0
 
 
 def test_closed_posting_that_returns_is_reopened():
-    out = run({"1": Stored(job("1"), state="closed", misses=2)}, [job("1")])
+    out = run({"1": StoredPosting(job("1"), state="closed", misses=2)}, [job("1")])
     assert [e.kind for e in out.events] == ["reopened"]
     assert out.changed["1"].state == "open"
 
 
 def test_closed_posting_stays_quiet_while_absent():
-    out = run({"1": Stored(job("1"), state="closed", misses=2)}, [])
+    out = run({"1": StoredPosting(job("1"), state="closed", misses=2)}, [])
     assert out.events == [] and out.changed == {}
 
 
@@ -87,7 +89,7 @@ def test_duplicate_ids_in_one_snapshot_count_once():
 
 
 def test_source_marked_inactive_closes_at_once():
-    stored = {"1": Stored(job("1")), "2": Stored(job("2"))}
+    stored = {"1": StoredPosting(job("1")), "2": StoredPosting(job("2"))}
     out = run(stored, [job("1"), replace(job("2"), active=False)])
     assert [(e.kind, e.external_id) for e in out.events] == [("closed", "2")]
     assert out.changed["2"].state == "closed" and "2" in out.fresh
@@ -99,12 +101,12 @@ def test_inactive_posting_never_seen_is_stored_closed_silently():
 
 
 def test_inactive_then_active_again_is_reopened():
-    out = run({"1": Stored(job("1"), state="closed")}, [job("1")])
+    out = run({"1": StoredPosting(job("1"), state="closed")}, [job("1")])
     assert [e.kind for e in out.events] == ["reopened"]
 
 
 def test_incremental_snapshot_counts_no_misses():
-    stored = {"1": Stored(job("1")), "2": Stored(job("2"))}
+    stored = {"1": StoredPosting(job("1")), "2": StoredPosting(job("2"))}
     out = reconcile(stored, [job("3")], baseline=False, close_after_misses=1, now=NOW, complete=False)
     assert [e.kind for e in out.events] == ["opened"]
     assert set(out.changed) == {"3"}
@@ -122,11 +124,11 @@ def test_incremental_snapshot_counts_no_misses():
     ],
 )
 def test_suspect_drops(stored_count, kept, suspect):
-    stored = {str(i): Stored(job(str(i))) for i in range(stored_count)}
+    stored = {str(i): StoredPosting(job(str(i))) for i in range(stored_count)}
     snapshot = [job(str(i)) for i in range(kept)]
     assert (suspect_reason(stored, snapshot) is not None) is suspect
 
 
 def test_closed_postings_do_not_count_towards_a_drop():
-    stored = {str(i): Stored(job(str(i)), state="closed") for i in range(20)}
+    stored = {str(i): StoredPosting(job(str(i)), state="closed") for i in range(20)}
     assert suspect_reason(stored, []) is None

@@ -14,6 +14,15 @@ from alerts.model import BoardRef, Posting
 from alerts.store import Store
 from alerts.store.tables import metadata, postings
 
+from store_support import (
+    delivery_counts,
+    fetch_state,
+    mark_sent,
+    queued,
+    record_not_modified,
+    set_last_digest,
+)
+
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 BOARD = BoardRef("greenhouse", "acme")
 
@@ -30,13 +39,13 @@ def to_channel(event, baseline):
 def store(database_url):
     store = Store(database_url)
     store.upgrade()
-    store.sync_boards([BOARD], NOW)
+    store.boards.sync_boards([BOARD], NOW)
     yield store
     store.close()
 
 
 def apply(store, snapshot, route=to_channel, **kwargs):
-    applied = store.apply_snapshot(BOARD, snapshot, close_after_misses=2, now=NOW, route=route, **kwargs)
+    applied = store.snapshots.apply(BOARD, snapshot, close_after_misses=2, now=NOW, route=route, **kwargs)
     return applied.events
 
 
@@ -48,20 +57,20 @@ def test_migrations_build_exactly_the_tables(store):
 
 def test_upgrade_twice_is_harmless(store):
     store.upgrade()
-    store.sync_boards([BOARD], NOW)
-    assert [b.key for b in store.board_rows()] == ["greenhouse:acme"]
+    store.boards.sync_boards([BOARD], NOW)
+    assert [b.key for b in store.boards.board_rows()] == ["greenhouse:acme"]
 
 
 def test_round_trip_of_events_and_outbox(store):
     assert apply(store, [job("1")]) == []  # baseline: nobody asked
     events = apply(store, [job("1", "Staff Engineer"), job("2")])
     assert sorted(e.kind for e in events) == ["opened", "updated"]
-    queued = store.queued("c", NOW)
-    assert [(q.pending.event.kind, q.pending.subscriptions) for q in queued] == [
+    rows = queued(store, "c", NOW)
+    assert [(q.event.kind, q.subscriptions) for q in rows] == [
         ("updated", ("sub",)),
         ("opened", ("sub",)),
     ]
-    updated = queued[0].pending.event
+    updated = rows[0].event
     assert updated.changes == {"title": ["Engineer", "Staff Engineer"]}
     assert updated.posting.company == "Acme" and updated.occurred_at == NOW
 
@@ -83,57 +92,57 @@ def test_a_failure_inside_the_transaction_writes_nothing(store):
 def test_delivery_reaches_every_target_once(store):
     apply(store, [])
     apply(store, [job("1")])
-    ids = [q.pending.delivery_id for q in store.queued("c", NOW)]
-    store.mark_sent(ids, "slack", {"slack", "mail"}, NOW)
-    (queued,) = store.queued("c", NOW)
-    assert queued.sent_targets == {"slack"}  # still owed to mail
-    store.mark_sent(ids, "mail", {"slack", "mail"}, NOW)
-    assert store.queued("c", None) == []
-    assert store.delivery_counts() == {("c", "sent"): 1}
+    ids = [q.id for q in queued(store, "c", NOW)]
+    mark_sent(store, ids, "slack", {"slack", "mail"}, NOW)
+    (row_,) = queued(store, "c", NOW)
+    assert row_.sent_targets == {"slack"}  # still owed to mail
+    mark_sent(store, ids, "mail", {"slack", "mail"}, NOW)
+    assert queued(store, "c", None) == []
+    assert delivery_counts(store) == {("c", "sent"): 1}
 
 
 def test_failed_delivery_waits_for_its_next_attempt(store):
     apply(store, [])
     apply(store, [job("1")])
-    ids = [q.pending.delivery_id for q in store.queued("c", NOW)]
-    store.mark_failed(ids, "HTTP 500", NOW + timedelta(minutes=1))
-    assert store.queued("c", NOW) == []
-    (later,) = store.queued("c", NOW + timedelta(minutes=2))
-    assert later.pending.attempts == 1
-    assert len(store.queued("c", None)) == 1  # run --once ignores back-off
+    ids = [q.id for q in queued(store, "c", NOW)]
+    store.sends.mark_failed(ids, "HTTP 500", NOW + timedelta(minutes=1))
+    assert queued(store, "c", NOW) == []
+    (later,) = queued(store, "c", NOW + timedelta(minutes=2))
+    assert later.attempts == 1
+    assert len(queued(store, "c", None)) == 1  # run --once ignores back-off
 
 
 def test_failure_is_recorded_without_touching_postings(store):
     apply(store, [job("1")])
     error = SourceError(BOARD.key, "server error", status=500)
-    assert store.record_failure(BOARD, error, NOW) == 1
-    assert store.record_failure(BOARD, error, NOW) == 2
-    (row,) = store.board_rows()
+    assert store.boards.record_failure(BOARD, error, NOW) == 1
+    assert store.boards.record_failure(BOARD, error, NOW) == 2
+    (row,) = store.boards.board_rows()
     assert (row.open_postings, row.last_status, row.last_error) == (1, 500, "server error")
     apply(store, [job("1")])
-    (row,) = store.board_rows()
+    (row,) = store.boards.board_rows()
     assert (row.consecutive_failures, row.last_error) == (0, None)
 
 
 def test_digest_bookkeeping(store):
-    assert store.last_digest("daily") is None
-    store.set_last_digest("daily", NOW)
-    store.set_last_digest("daily", NOW + timedelta(days=1))
-    assert store.last_digest("daily") == NOW + timedelta(days=1)
+    assert store.channels.last_digest("daily") is None
+    set_last_digest(store, "daily", NOW)
+    set_last_digest(store, "daily", NOW + timedelta(days=1))
+    assert store.channels.last_digest("daily") == NOW + timedelta(days=1)
 
 
 def board_of(store, key="greenhouse:acme"):
-    return next(b for b in store.board_rows() if b.key == key)
+    return next(b for b in store.boards.board_rows() if b.key == key)
 
 
 def test_sudden_drop_is_held_then_confirmed(store):
     many = [job(str(i)) for i in range(12)]
     apply(store, many)
-    held = store.apply_snapshot(BOARD, [], close_after_misses=1, now=NOW, route=to_channel)
+    held = store.snapshots.apply(BOARD, [], close_after_misses=1, now=NOW, route=to_channel)
     assert held.held == "returned no postings (it had 12)" and held.events == []
     assert board_of(store).suspect_since == NOW and board_of(store).open_postings == 12
     # The next poll shows the same: the drop is real and is reconciled.
-    confirmed = store.apply_snapshot(BOARD, [], close_after_misses=1, now=NOW, route=to_channel)
+    confirmed = store.snapshots.apply(BOARD, [], close_after_misses=1, now=NOW, route=to_channel)
     assert confirmed.held is None and len(confirmed.events) == 12
     assert board_of(store).suspect_since is None and board_of(store).open_postings == 0
 
@@ -141,28 +150,28 @@ def test_sudden_drop_is_held_then_confirmed(store):
 def test_hiccup_that_recovers_changes_nothing(store):
     many = [job(str(i)) for i in range(12)]
     apply(store, many)
-    assert store.apply_snapshot(BOARD, many[:3], close_after_misses=1, now=NOW, route=to_channel).held
-    recovered = store.apply_snapshot(BOARD, many, close_after_misses=1, now=NOW, route=to_channel)
+    assert store.snapshots.apply(BOARD, many[:3], close_after_misses=1, now=NOW, route=to_channel).held
+    recovered = store.snapshots.apply(BOARD, many, close_after_misses=1, now=NOW, route=to_channel)
     assert recovered.held is None and recovered.events == []
     assert board_of(store).suspect_since is None
 
 
 def test_validators_are_kept_for_the_next_fetch(store):
     apply(store, [job("1")], etag='W/"abc"', last_modified="Tue, 24 Nov 2026 08:00:00 GMT")
-    state = store.fetch_state(BOARD)
+    state = fetch_state(store, BOARD)
     assert (state.etag, state.last_modified, state.baselined, state.last_full_at) == (
         'W/"abc"',
         "Tue, 24 Nov 2026 08:00:00 GMT",
         True,
         NOW,
     )
-    store.record_not_modified(BOARD, NOW + timedelta(minutes=15))
+    record_not_modified(store, BOARD, NOW + timedelta(minutes=15))
     assert board_of(store).last_success_at == NOW + timedelta(minutes=15)
 
 
 def test_incremental_snapshot_keeps_absent_postings_open(store):
     apply(store, [job("1"), job("2")])
-    applied = store.apply_snapshot(
+    applied = store.snapshots.apply(
         BOARD, [job("3")], close_after_misses=1, now=NOW, route=to_channel, complete=False
     )
     assert [e.kind for e in applied.events] == ["opened"]
@@ -171,20 +180,20 @@ def test_incremental_snapshot_keeps_absent_postings_open(store):
 
 def test_the_same_change_from_two_sources_is_queued_once(store):
     aggregator = BoardRef("bluedoor", "company=Acme")
-    store.sync_boards([aggregator], NOW)
+    store.boards.sync_boards([aggregator], NOW)
     direct = Posting("ashby", "acme", "abc-1", "Engineer", company="Acme")
     via = Posting("bluedoor", "company=Acme", "bd-9", "Engineer", company="Acme", same_as="ashby:abc-1")
     for ref in (BOARD, aggregator):
-        store.apply_snapshot(ref, [], close_after_misses=2, now=NOW, route=to_channel)
-    ashby_board = store.apply_snapshot(BOARD, [direct], close_after_misses=2, now=NOW, route=to_channel)
+        store.snapshots.apply(ref, [], close_after_misses=2, now=NOW, route=to_channel)
+    ashby_board = store.snapshots.apply(BOARD, [direct], close_after_misses=2, now=NOW, route=to_channel)
     later = NOW + timedelta(hours=1)
-    bluedoor_board = store.apply_snapshot(
+    bluedoor_board = store.snapshots.apply(
         aggregator, [via], close_after_misses=2, now=later, route=to_channel
     )
     assert [e.kind for e in ashby_board.events] == ["opened"] and [e.kind for e in bluedoor_board.events] == [
         "opened"
     ]
-    assert [q.pending.event.posting.source for q in store.queued("c", None)] == ["ashby"]
+    assert [q.event.posting.source for q in queued(store, "c", None)] == ["ashby"]
 
 
 def test_schema_head_constant_matches_the_newest_migration(store):
@@ -207,7 +216,7 @@ def test_unchanged_postings_are_not_rewritten_and_old_rows_get_fingerprints(stor
             key: at for key, at in conn.execute(sa.select(postings.c.external_id, postings.c.changed_at))
         }
     later = NOW + timedelta(minutes=15)
-    quiet = store.apply_snapshot(
+    quiet = store.snapshots.apply(
         BOARD, [job("1"), job("2")], close_after_misses=2, now=later, route=to_channel
     )
     assert quiet.events == []

@@ -52,7 +52,7 @@ def history(config_path: str, board: str | None, since: str, limit: int) -> None
     store = Store(config.database.url)
     try:
         store.upgrade()
-        rows = store.history(board, datetime.now(timezone.utc) - window, limit)
+        rows = store.boards.history(board, datetime.now(timezone.utc) - window, limit)
     finally:
         store.close()
     for line in history_lines(rows):

@@ -59,7 +59,7 @@ def preview(config_path: str, subscription: str | None, channel: str | None) -> 
     try:
         store.upgrade()
         for name in names:
-            items = [q.pending for q in store.open_items(name)]
+            items = [q for q in store.outbox.open_items(name)]
             if subscription is not None:
                 items = [p for p in items if subscription in p.subscriptions]
             source = f"{len(items)} waiting"
@@ -141,7 +141,9 @@ def retry(config_path: str, channel: str | None, dead: bool, unconfirmed: bool) 
     store = Store(config.database.url)
     try:
         store.upgrade()
-        count = store.requeue(datetime.now(timezone.utc), only=names, dead=dead, unconfirmed=unconfirmed)
+        count = store.channels.requeue(
+            datetime.now(timezone.utc), only=names, dead=dead, unconfirmed=unconfirmed
+        )
     finally:
         store.close()
     what = "delivery" if count == 1 else "deliveries"

@@ -28,7 +28,7 @@ def _health(row: Any) -> str:
 
 
 def board_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
-    known = {row.key: row for row in store.board_rows()}
+    known = {row.key: row for row in store.boards.board_rows()}
     rows = []
     for key in sorted(config.boards()):
         row = known.get(key)

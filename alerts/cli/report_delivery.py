@@ -26,7 +26,7 @@ def channel_mode(name: str, channel: ChannelConfig, store: Store, now: datetime)
 
 def delivery_lines(config: Config, store: Store, now: datetime | None = None) -> Iterator[str]:
     now = now or datetime.now(timezone.utc)
-    states = store.channel_states()
+    states = store.channels.channel_states()
     rows = []
     notes: list[str] = []
     for name in sorted(config.channels):

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from alerts.config import ChannelConfig
-from alerts.model import Pending
+from alerts.model import Delivery
 from alerts.notify.compose import Part, compose, target_for
 from alerts.store import Store
 
@@ -51,7 +51,7 @@ class Batch:
     name: str  # the channel
     url: str
     all_targets: frozenset[str]  # fingerprints of every URL of the channel
-    items: list[Pending]
+    items: list[Delivery]
     # Rows tried before their back-off ended (run --once tries everything):
     # a failure then is noted but not counted, so a cron job running every
     # few minutes does not use up max_attempts in a short outage.
@@ -92,7 +92,7 @@ class ChannelRun:
                     target = target_for(self.batch.url, self.channel.format)
                     self.parts = compose(self.batch.items, target, template=self.template)
                 except Exception as exc:  # e.g. a user template failing on real data: retried, then dead
-                    every = [p.delivery_id for p in self.batch.items]
+                    every = [p.id for p in self.batch.items]
                     self.fail(store, now, every, f"cannot render: {exc}")
             if self.index < len(self.parts):
                 return self.parts[self.index]
@@ -119,14 +119,14 @@ class ChannelRun:
         result.errors.append(detail)
         early = [row for row in ids if row in batch.early]
         if early:
-            store.note_early_failure(early, detail, now)
+            store.sends.note_early_failure(early, detail, now)
             ids = [row for row in ids if row not in batch.early]
         if not ids:
             log.warning("channel %s: delivery failed again before its retry time: %s", name, detail)
             return
         failing = set(ids)
-        attempts = max((p.attempts for p in batch.items if p.delivery_id in failing), default=0) + 1
-        dead = store.mark_failed(
+        attempts = max((p.attempts for p in batch.items if p.id in failing), default=0) + 1
+        dead = store.sends.mark_failed(
             ids,
             detail,
             now + retry_delay(attempts),

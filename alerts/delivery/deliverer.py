@@ -77,14 +77,14 @@ class Deliverer:
         channels = config.channels
         fired = self._fired(config, [name for name, c in channels.items() if c.digest], now)
         if only is None:
-            waiting = set(self.store.pending_channels())
+            waiting = set(self.store.outbox.pending_channels())
             # An empty period sends nothing but still ends, so an event arriving
             # later waits for the next firing instead of going out at once.
             empty = [name for name, due in fired.items() if due is not False and name not in waiting]
             if empty:
-                self.store.set_last_digests(empty, now)
+                self.store.channels.set_last_digests(empty, now)
             only = sorted(waiting & set(channels))
-        leases = self.store.claim_many(self.owner, map(lease_name, only), now, config.polling.lease)
+        leases = self.store.leases.claim_many(self.owner, map(lease_name, only), now, config.polling.lease)
         # The others are being delivered to by another process right now.
         held = [name for name in only if lease_name(name) in leases]
         if not held:
@@ -95,14 +95,14 @@ class Deliverer:
         try:
             return self._deliver_held(config, held, now, fired, ignore_backoff)
         finally:
-            self.store.release_many(self.owner, map(lease_name, held))
+            self.store.leases.release_many(self.owner, map(lease_name, held))
 
     def _fired(self, config: Config, digests: list[str], now: datetime) -> dict[str, bool | None]:
         """Per digest channel: has its schedule fired since its period began
         (None: first sight, the schedule starts now)?"""
         if not digests:
             return {}
-        last = self.store.last_digests()
+        last = self.store.channels.last_digests()
         return {
             name: fired_since(last[name], c.digest, c.timezone, now) if name in last else None
             for name in digests
@@ -118,7 +118,7 @@ class Deliverer:
         ignore_backoff: bool,
     ) -> list[DeliveryResult]:
         targets = {name: {target_id(url): url for url in config.channels[name].targets} for name in names}
-        settled = self.store.settle_interrupted_many({n: frozenset(t) for n, t in targets.items()}, now)
+        settled = self.store.sends.settle_interrupted_many({n: frozenset(t) for n, t in targets.items()}, now)
         for name, count in sorted(settled.items()):
             log.warning(
                 "channel %s: %d deliveries were being sent when a process stopped; "
@@ -139,15 +139,15 @@ class Deliverer:
             new[name] = bool(due)
             if channel.digest and due is not False:
                 closing.append(name)
-        queued = self.store.queued_many(new, None if ignore_backoff else now)
+        queued = self.store.outbox.queued_many(new, None if ignore_backoff else now)
         runs = []
         for name, rows in queued.items():
-            early = {q.pending.delivery_id for q in rows if q.next_attempt_at and q.next_attempt_at > now}
+            early = {q.id for q in rows if q.next_attempt_at and q.next_attempt_at > now}
             everyone = frozenset(targets[name])
             batches = [
                 Batch(name, url, everyone, items, early)
                 for fingerprint, url in targets[name].items()
-                if (items := [q.pending for q in rows if fingerprint not in q.sent_targets])
+                if (items := [q for q in rows if fingerprint not in q.sent_targets])
             ]
             if batches:
                 runs.append(
@@ -157,5 +157,5 @@ class Deliverer:
         if closing:
             # The period closes whether its sends succeeded or not: failed rows
             # are retried on their own back-off, not held for the next digest.
-            self.store.set_last_digests(closing, now)
+            self.store.channels.set_last_digests(closing, now)
         return [results[name] for name in names if queued.get(name) or results[name].held]

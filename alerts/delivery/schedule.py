@@ -28,7 +28,7 @@ def fired_since(last: datetime, expr: str, tz: str, now: datetime) -> bool:
 
 def next_digest(store: Store, channel: str, expr: str, tz: str, now: datetime) -> datetime:
     """When the channel's next digest goes out (now, if one is overdue)."""
-    return max(next_fire(expr, tz, store.last_digest(channel) or now), now)
+    return max(next_fire(expr, tz, store.channels.last_digest(channel) or now), now)
 
 
 def quiet_until(channel: ChannelConfig, now: datetime) -> datetime | None:

@@ -31,7 +31,7 @@ from typing import TypeVar
 from alerts.delivery.channel_run import Batch, ChannelRun
 from alerts.notify.compose import Part
 from alerts.notify.send import SendResult
-from alerts.store import Store, Took
+from alerts.store import SentPart, Store
 
 log = logging.getLogger("alerts")
 T = TypeVar("T")
@@ -130,7 +130,7 @@ class Waves:
         starting = [flight for flight in starting if not flight.run.stopped]
         if not starting:
             return []
-        self.store.mark_sending_many([(f.batch.target, f.part.ids) for f in starting], self.clock())
+        self.store.sends.mark_sending_many([(f.batch.target, f.part.ids) for f in starting], self.clock())
         wave = []
         for flight in starting:
             future = pool.submit(self._send, flight)
@@ -148,7 +148,7 @@ class Waves:
         names = {*old} if only_old else {*sending, *old}
         if not names:
             return
-        held = self.store.renew(self.owner, [lease_name(name) for name in names], now, self.lease)
+        held = self.store.leases.renew(self.owner, [lease_name(name) for name in names], now, self.lease)
         for name in names:
             if lease_name(name) in held:
                 self._renewed[name] = now
@@ -191,11 +191,11 @@ class Waves:
                 self._guarded(run, partial(run.fail, self.store, self.clock(), run.rest(), outcome.detail))
                 if run.stopped:
                     # Its failure could not be recorded: retried next pass, not settled as sent.
-                    self._guarded(run, partial(self.store.unmark_sending, ids))
+                    self._guarded(run, partial(self.store.sends.unmark_sending, ids))
                 run.next_url()
             else:
                 doubt = (outcome.detail or "no answer in time") if outcome.status == "unknown" else None
-                took.append(Took(ids, flight.batch.target, flight.batch.all_targets, doubt))
+                took.append(SentPart(ids, flight.batch.target, flight.batch.all_targets, doubt))
                 run.result.sent += len(ids)
                 run.advance()
                 if doubt:
@@ -206,4 +206,4 @@ class Waves:
                 ready.append(run)
             else:
                 self._drop(run)
-        self.store.record_sent(took, self.clock())
+        self.store.sends.record_sent(took, self.clock())

@@ -1,4 +1,4 @@
-"""Pending rows for one channel URL -> the messages to send it.
+"""Delivery rows for one channel URL -> the messages to send it.
 
 Each URL gets the body its service shows best (see render.py for the
 built-in templates), one message when it fits and otherwise:
@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from alerts.model import Message, Pending
+from alerts.model import Delivery, Message
 from alerts.notify.context import escape_title, ordered, subject
 from alerts.notify.email import EMAIL_SERVICES
 from alerts.notify.escape import safe_link
@@ -77,7 +77,7 @@ class Part:
     text: str | None = None  # the plain-text alternative of an HTML email
 
 
-def compose(items: Sequence[Pending], target: Target, *, template: Path | None = None) -> list[Part]:
+def compose(items: Sequence[Delivery], target: Target, *, template: Path | None = None) -> list[Part]:
     if not items:
         return []
     items = ordered(items)
@@ -90,12 +90,12 @@ def compose(items: Sequence[Pending], target: Target, *, template: Path | None =
 
 
 def _part(
-    items: Sequence[Pending],
+    items: Sequence[Delivery],
     target: Target,
     template: Path | None,
     *,
     more: dict[str, Any] | None = None,
-    about: Sequence[Pending] | None = None,
+    about: Sequence[Delivery] | None = None,
     suffix: str = "",
 ) -> Part:
     """`about`: the rows the title summarises (all of them, when some are left out)."""
@@ -105,7 +105,7 @@ def _part(
     title = escape_title(subject(about or items), target.service) + suffix
     # Email's text part lists every posting with its link written out.
     text = render_body(items, "text", more=more) if target.email else None
-    ids = tuple(item.delivery_id for item in (about or items))
+    ids = tuple(item.id for item in (about or items))
     return Part(Message(title, body, target.send_format), ids, text)
 
 
@@ -118,9 +118,9 @@ def _fits(part: Part, target: Target, reserve: int = 0) -> bool:
     return target.chars is None or _used(part, target, reserve) <= target.chars
 
 
-def _split(items: list[Pending], target: Target, template: Path | None) -> list[Part]:
-    groups: list[list[Pending]] = []
-    current: list[Pending] = []
+def _split(items: list[Delivery], target: Target, template: Path | None) -> list[Part]:
+    groups: list[list[Delivery]] = []
+    current: list[Delivery] = []
     for item in items:
         candidate = [*current, item]
         if _fits(_part(candidate, target, template), target, PART_SUFFIX_CHARS) or not current:
@@ -137,10 +137,10 @@ def _split(items: list[Pending], target: Target, template: Path | None) -> list[
     return [part if _fits(part, target) else _truncated(part, target) for part in parts]
 
 
-def _summary(items: list[Pending], target: Target, template: Path | None) -> Part:
+def _summary(items: list[Delivery], target: Target, template: Path | None) -> Part:
     """As many events as fit, then "...and N more" (every row counts as sent)."""
 
-    def attempt(shown: int, first: Pending | None = None) -> Part:
+    def attempt(shown: int, first: Delivery | None = None) -> Part:
         head = [first or items[0], *items[1:shown]] if shown else []
         more = None
         if shown < len(items):

@@ -1,4 +1,4 @@
-"""Pending deliveries -> the template context documented in render.py.
+"""Delivery deliveries -> the template context documented in render.py.
 
 Every posting string is escaped here for the destination, so a template
 (ours or a user's) can print values as they are and stay safe.
@@ -12,7 +12,7 @@ from dataclasses import fields
 from functools import lru_cache
 from typing import Any
 
-from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Pending, Posting
+from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Delivery, Posting
 from alerts.notify.escape import (
     Escaper,
     break_mentions,
@@ -40,14 +40,14 @@ POSTING_CACHE_SIZE = 4096
 _ENUMS = {"work_model": frozenset(WORK_MODELS), "employment_type": frozenset(EMPLOYMENT_TYPES)}
 
 
-def company_of(item: Pending) -> str:
+def company_of(item: Delivery) -> str:
     # Boards without a company name still need a heading of their own.
     posting = item.event.posting
-    return one_line(posting.company or "") or posting.board
+    return one_line(posting.company or "") or posting.board_token
 
 
-def ordered(items: Sequence[Pending]) -> list[Pending]:
-    def key(item: Pending) -> tuple[str, int, str, str]:
+def ordered(items: Sequence[Delivery]) -> list[Delivery]:
+    def key(item: Delivery) -> tuple[str, int, str, str]:
         event = item.event
         return (
             company_of(item).casefold(),
@@ -59,14 +59,14 @@ def ordered(items: Sequence[Pending]) -> list[Pending]:
     return sorted(items, key=key)
 
 
-def count_kinds(items: Sequence[Pending]) -> dict[str, int]:
+def count_kinds(items: Sequence[Delivery]) -> dict[str, int]:
     seen = Counter(item.event.kind for item in items)
     counts = {kind: seen.get(kind, 0) for kind in KIND_ORDER}
     counts["total"] = len(items)
     return counts
 
 
-def subject(items: Sequence[Pending]) -> str:
+def subject(items: Sequence[Delivery]) -> str:
     """Plain summary line, e.g. "2 new, 1 closed: OpenAI, Stripe"."""
     if not items:
         return "No job changes"
@@ -139,7 +139,7 @@ def changes_context(changes: dict[str, list[Any]], escape: Escaper) -> list[dict
     ]
 
 
-def build_context(items: Sequence[Pending], body_format: str, service: str | None) -> dict[str, Any]:
+def build_context(items: Sequence[Delivery], body_format: str, service: str | None) -> dict[str, Any]:
     escape = text_escaper(body_format, service)
     groups: list[dict[str, Any]] = []
     for item in ordered(items):

@@ -1,4 +1,4 @@
-"""Pending deliveries -> one Message, rendered with Jinja2.
+"""Delivery deliveries -> one Message, rendered with Jinja2.
 
 Template context (the contract for users' own `template = "x.j2"` files):
 
@@ -61,7 +61,7 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from alerts.errors import ConfigError
-from alerts.model import Message, Pending
+from alerts.model import Delivery, Message
 from alerts.notify.context import build_context, escape_title, subject
 from alerts.notify.samples import sample_items
 
@@ -100,7 +100,7 @@ def built_in_template(body_format: str, service: str | None = None, *, short: bo
 
 
 def render_body(
-    items: Sequence[Pending],
+    items: Sequence[Delivery],
     body_format: str,
     *,
     template: Path | None = None,
@@ -123,7 +123,7 @@ def render_body(
 
 
 def render_message(
-    items: Sequence[Pending],
+    items: Sequence[Delivery],
     body_format: str,
     *,
     template: Path | None = None,

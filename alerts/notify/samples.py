@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from alerts.model import Event, Pending, Posting
+from alerts.model import Delivery, Event, Posting
 
 SEED_JOB_ID = "1d03b4ee-8cec-47a1-b9e2-8ce9c5650943"
 SEED_JOB_URL = f"https://jobs.ashbyhq.com/openai/{SEED_JOB_ID}"
@@ -18,7 +18,7 @@ SEED_JOB_URL = f"https://jobs.ashbyhq.com/openai/{SEED_JOB_ID}"
 def seed_posting() -> Posting:
     return Posting(
         source="ashby",
-        board="ashby:openai",
+        board_token="openai",
         external_id=SEED_JOB_ID,
         title="Order Management & Billing Lead, Cloud Marketplaces & Partnerships - AWS",
         company="OpenAI",
@@ -39,16 +39,16 @@ def _at(day: int, hour: int) -> datetime:
     return datetime(2026, 6, day, hour, 0, tzinfo=UTC)
 
 
-def sample_items() -> list[Pending]:
+def sample_items() -> list[Delivery]:
     """One event of each kind, in kind order, as the outbox would hand them over."""
     posting = seed_posting()
     before_update = replace(posting, work_model="onsite", team="Order to Cash")
     events = [
-        Event("opened", posting.board, posting.external_id, posting, occurred_at=_at(4, 13)),
-        Event("reopened", posting.board, posting.external_id, posting, occurred_at=_at(12, 9)),
+        Event("opened", posting.board_key, posting.external_id, posting, occurred_at=_at(4, 13)),
+        Event("reopened", posting.board_key, posting.external_id, posting, occurred_at=_at(12, 9)),
         Event(
             "updated",
-            posting.board,
+            posting.board_key,
             posting.external_id,
             posting,
             changes={
@@ -57,12 +57,12 @@ def sample_items() -> list[Pending]:
             },
             occurred_at=_at(6, 19),
         ),
-        Event("closed", posting.board, posting.external_id, posting, occurred_at=_at(9, 7)),
+        Event("closed", posting.board_key, posting.external_id, posting, occurred_at=_at(9, 7)),
     ]
     subscriptions = ("finance-hybrid", "openai-everything")
     return [
-        Pending(
-            delivery_id=number,
+        Delivery(
+            id=number,
             channel="preview",
             event=event,
             # The second subscription only matches some, as in real use.

@@ -103,14 +103,14 @@ class Service:
         room = self.config.polling.concurrency - len(self._boards)
         candidates = [key for key in boards if key not in self._boards]
         claimed = await asyncio.to_thread(
-            self.cycle.store.claim_boards,
+            self.cycle.store.leases.claim_boards,
             self.cycle.owner,
             candidates,
             self.cycle.clock(),
             self.config.polling.lease,
             limit=room,
         )
-        states = await asyncio.to_thread(self.cycle.store.fetch_states, claimed) if claimed else {}
+        states = await asyncio.to_thread(self.cycle.store.boards.fetch_states, claimed) if claimed else {}
         for key in claimed:
             self._boards[key] = asyncio.create_task(self._poll(boards[key], states.get(key)))
 
@@ -124,7 +124,7 @@ class Service:
             log.exception("%s: poll failed", ref.key)
         finally:
             self._boards.pop(ref.key, None)
-            await asyncio.to_thread(self.cycle.store.release_board, self.cycle.owner, ref.key)
+            await asyncio.to_thread(self.cycle.store.leases.release_board, self.cycle.owner, ref.key)
 
     async def _deliver(self) -> None:
         started = time.monotonic()
@@ -165,7 +165,7 @@ class Service:
 
     async def _exposition(self) -> bytes:
         try:
-            pending = await asyncio.to_thread(self.cycle.store.pending_count)
+            pending = await asyncio.to_thread(self.cycle.store.outbox.pending_count)
             self.metrics.pending.set(pending)
         except Exception:
             log.warning("metrics: cannot count the outbox")
@@ -190,7 +190,7 @@ class Service:
 
     async def _sync_boards(self) -> None:
         await asyncio.to_thread(
-            self.cycle.store.sync_boards, self.config.boards().values(), self.cycle.clock()
+            self.cycle.store.boards.sync_boards, self.config.boards().values(), self.cycle.clock()
         )
 
     def _request_stop(self, sig: signal.Signals) -> None:
@@ -211,5 +211,5 @@ class Service:
         self.scheduler.shutdown(wait=False)
         if self.health:
             await self.health.stop()
-        await asyncio.to_thread(self.cycle.store.release_all, self.cycle.owner)
+        await asyncio.to_thread(self.cycle.store.leases.release_all, self.cycle.owner)
         log.info("stopped")

@@ -45,7 +45,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
     salary_min, salary_max, currency, period = _salary(job)
     return Posting(
         source=KIND,
-        board=board.token,
+        board_token=board.token,
         external_id=job_id(job, board, index),
         title=title_text(job.get("title")),
         # Ashby has no company field; the board name is the best we have.

@@ -111,7 +111,7 @@ def _posting(record: dict[str, Any], board: BoardRef, index: int) -> Posting:
     )
     return Posting(
         source=KIND,
-        board=board.token,
+        board_token=board.token,
         external_id=job_id(record, board, index, "job_id"),
         title=title_text(record.get("title")),
         company=clean_text(record.get("company")),

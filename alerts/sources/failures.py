@@ -133,7 +133,7 @@ def without_secret(exc: SourceError, secret: str | None) -> SourceError:
         return exc
     message = exc.message.replace(secret, "***")
     return SourceError(
-        exc.board, message, status=exc.status, transient=exc.transient, retry_after=exc.retry_after
+        exc.board_key, message, status=exc.status, transient=exc.transient, retry_after=exc.retry_after
     )
 
 

@@ -35,7 +35,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
     departments = (clean_text(as_dict(d).get("name")) for d in as_list(job.get("departments")))
     return Posting(
         source=KIND,
-        board=board.token,
+        board_token=board.token,
         external_id=job_id(job, board, index),
         title=title_text(job.get("title")),
         company=clean_text(job.get("company_name")) or board.token,

@@ -32,7 +32,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int, kind: str) -> Pos
     )
     return Posting(
         source=kind,
-        board=board.token,
+        board_token=board.token,
         external_id=job_id(job, board, index),
         title=title_text(job.get("text")),
         # Lever has no company field; the site name is the best we have.

@@ -57,7 +57,7 @@ def _posting(offer: dict[str, Any], board: BoardRef, index: int) -> Posting:
     )
     return Posting(
         source=KIND,
-        board=board.token,
+        board_token=board.token,
         external_id=job_id(offer, board, index),
         title=title_text(offer.get("title")),
         company=clean_text(offer.get("company_name")) or board.token,

@@ -52,7 +52,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
     identifier = to_str(company.get("identifier")) or board.token
     return Posting(
         source=KIND,
-        board=board.token,
+        board_token=board.token,
         external_id=external_id,
         title=title_text(job.get("name")),
         company=clean_text(company.get("name")) or board.token,

@@ -37,7 +37,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int, company: str) -> 
     location = place_text(city, region, country)
     return Posting(
         source=KIND,
-        board=board.token,
+        board_token=board.token,
         external_id=job_id(job, board, index, "shortcode"),
         title=title_text(job.get("title")),
         company=company,

@@ -1,24 +1,64 @@
 """Every query. The only package that touches the database.
 
 Methods are synchronous; the async cycle calls them through a worker thread.
-Queries are grouped by what they serve: board rows (boards.py), snapshots of
-postings and their events (snapshots.py), the outbox and channel state
-(outbox.py, channels.py), the outcome of sends (sending.py), and who does
-which work (leases.py).
+`Store` holds one query group per concern, all over one database handle:
+
+    store.boards     board rows: which exist, how their polls went (boards.py)
+    store.snapshots  a board's new snapshot reconciled and written (snapshots.py)
+    store.leases     who polls which board and delivers to which channel (leases.py)
+    store.outbox     the rows a delivery pass may send (outbox.py)
+    store.sends      what happened to sends: sending, sent, failed, dead (sending.py)
+    store.channels   per-channel state, `alerts status` and `alerts retry` (channels.py)
 """
 
 from __future__ import annotations
 
-from alerts.store.base import StoreBase
+import sqlalchemy as sa
+
 from alerts.store.boards import BoardQueries, FetchState
+from alerts.store.channels import ChannelQueries, ChannelState
+from alerts.store.db import Database
 from alerts.store.engine import ProcessLock
 from alerts.store.leases import LeaseQueries
-from alerts.store.outbox import OutboxQueries, Queued
-from alerts.store.sending import Took
-from alerts.store.snapshots import Applied, LeaseLost, Router, SnapshotQueries
+from alerts.store.outbox import OutboxQueries
+from alerts.store.sending import SendQueries, SentPart
+from alerts.store.snapshots import LeaseLost, Router, SnapshotQueries, WrittenSnapshot
 
-__all__ = ["Applied", "FetchState", "LeaseLost", "ProcessLock", "Queued", "Router", "Store", "Took"]
+__all__ = [
+    "ChannelState",
+    "FetchState",
+    "LeaseLost",
+    "ProcessLock",
+    "Router",
+    "SentPart",
+    "Store",
+    "WrittenSnapshot",
+]
 
 
-class Store(SnapshotQueries, BoardQueries, LeaseQueries, OutboxQueries, StoreBase):
-    pass
+class Store:
+    def __init__(self, url: str):
+        self.db = Database(url)
+        self.boards = BoardQueries(self.db)
+        self.snapshots = SnapshotQueries(self.db)
+        self.leases = LeaseQueries(self.db)
+        self.outbox = OutboxQueries(self.db)
+        self.sends = SendQueries(self.db)
+        self.channels = ChannelQueries(self.db)
+
+    @property
+    def engine(self) -> sa.Engine:
+        return self.db.engine
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    def upgrade(self) -> None:
+        self.db.upgrade()
+
+    def ping(self) -> bool:
+        return self.db.ping()
+
+    def close(self) -> None:
+        self.db.close()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
-from alerts.store.base import StoreBase
+from alerts.store.db import Queries, chunked
 from alerts.store.tables import boards, events, postings
 
 
@@ -26,18 +26,15 @@ class FetchState:
     consecutive_failures: int
 
 
-class BoardQueries(StoreBase):
+class BoardQueries(Queries):
     def sync_boards(self, refs: Iterable[BoardRef], now: datetime) -> None:
         rows = [
             {"key": ref.key, "source": ref.source, "token": ref.token, "created_at": now, "next_poll_at": now}
             for ref in refs
         ]
         if rows:
-            with self._tx() as conn:
-                conn.execute(self._insert(boards).on_conflict_do_nothing(index_elements=["key"]), rows)
-
-    def fetch_state(self, board: BoardRef) -> FetchState:
-        return self.fetch_states([board.key])[board.key]
+            with self.db.tx() as conn:
+                conn.execute(self.db.insert(boards).on_conflict_do_nothing(index_elements=["key"]), rows)
 
     def fetch_states(self, keys: Iterable[str]) -> dict[str, FetchState]:
         """What the next fetch of each board needs, in one query for many boards."""
@@ -52,9 +49,9 @@ class BoardQueries(StoreBase):
             boards.c.consecutive_failures,
         )
         states: dict[str, FetchState] = {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(keys), 500):
-                for key, *state in conn.execute(query.where(boards.c.key.in_(keys[start : start + 500]))):
+        with self.db.engine.connect() as conn:
+            for chunk in chunked(keys):
+                for key, *state in conn.execute(query.where(boards.c.key.in_(chunk))):
                     states[key] = FetchState(*state)
         return states
 
@@ -70,7 +67,7 @@ class BoardQueries(StoreBase):
         }
         if next_poll_at is not None:
             values["next_poll_at"] = next_poll_at
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             return conn.execute(
                 sa.update(boards)
                 .where(boards.c.key == board.key)
@@ -78,16 +75,10 @@ class BoardQueries(StoreBase):
                 .returning(boards.c.consecutive_failures)
             ).scalar_one()
 
-    def record_not_modified(
-        self, board: BoardRef, now: datetime, next_poll_at: datetime | None = None
-    ) -> None:
-        """A 304: the board is healthy and unchanged; nothing to reconcile."""
-        self.record_not_modified_many([(board, now, next_poll_at)])
-
     def record_not_modified_many(self, unchanged: list[tuple[BoardRef, datetime, datetime | None]]) -> None:
         """Many 304s in one statement: a cycle over unchanged boards writes once, not per board."""
         rows = [
-            {"board_key": board.key, **_healthy(now), "next_poll_at": next_poll_at}
+            {"board_key": board.key, **healthy_marks(now), "next_poll_at": next_poll_at}
             for board, now, next_poll_at in unchanged
         ]
         # A 304 without a next poll time keeps the stored one.
@@ -97,9 +88,9 @@ class BoardQueries(StoreBase):
         stmt = (
             sa.update(boards)
             .where(boards.c.key == sa.bindparam("board_key"))
-            .values(bound(_healthy_names) | {"next_poll_at": keep})
+            .values(bound(_HEALTHY_NAMES) | {"next_poll_at": keep})
         )
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(stmt, rows)
 
     def board_rows(self) -> list[sa.Row]:
@@ -114,7 +105,7 @@ class BoardQueries(StoreBase):
             .outerjoin(counts, counts.c.board_id == boards.c.id)
             .order_by(boards.c.key)
         )
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return list(conn.execute(query))
 
     def history(self, board: str | None, since: datetime, limit: int = 1000) -> list[sa.Row]:
@@ -128,11 +119,11 @@ class BoardQueries(StoreBase):
         )
         if board:
             query = query.where(boards.c.key == board)
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return list(conn.execute(query))
 
 
-def _healthy(now: datetime) -> dict[str, object]:
+def healthy_marks(now: datetime) -> dict[str, object]:
     """A successful poll's marks on its board row."""
     return {
         "last_polled_at": now,
@@ -143,7 +134,7 @@ def _healthy(now: datetime) -> dict[str, object]:
     }
 
 
-_healthy_names = tuple(_healthy(datetime.min))
+_HEALTHY_NAMES = tuple(healthy_marks(datetime.min))
 
 
 def bound(names: Iterable[str]) -> dict[str, sa.BindParameter]:

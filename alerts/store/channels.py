@@ -9,7 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from alerts.store.base import StoreBase, chunked
+from alerts.store.db import Database, Queries, chunked
 from alerts.store.tables import channels, deliveries
 
 
@@ -25,7 +25,7 @@ class ChannelState:
     last_digest_at: datetime | None = None
 
 
-class ChannelQueries(StoreBase):
+class ChannelQueries(Queries):
     def requeue(
         self,
         now: datetime,
@@ -42,7 +42,7 @@ class ChannelQueries(StoreBase):
             where = sa.or_(where, deliveries.c.unconfirmed_targets.is_not(None))
         if only is not None:
             where = sa.and_(where, deliveries.c.channel.in_(list(only)))
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             rows = conn.execute(
                 sa.select(deliveries.c.id, deliveries.c.sent_targets, deliveries.c.unconfirmed_targets).where(
                     where
@@ -71,7 +71,7 @@ class ChannelQueries(StoreBase):
         return len(updates)
 
     def last_digest(self, channel: str) -> datetime | None:
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return conn.execute(
                 sa.select(channels.c.last_digest_at).where(channels.c.name == channel)
             ).scalar_one_or_none()
@@ -81,27 +81,12 @@ class ChannelQueries(StoreBase):
         query = sa.select(channels.c.name, channels.c.last_digest_at).where(
             channels.c.last_digest_at.is_not(None)
         )
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return {name: when for name, when in conn.execute(query)}
 
-    def set_last_digest(self, channel: str, when: datetime) -> None:
-        self.set_last_digests([channel], when)
-
     def set_last_digests(self, names: Iterable[str], when: datetime) -> None:
-        with self._tx() as conn:
-            self._upsert_channels(conn, sorted(set(names)), last_digest_at=when)
-
-    def _upsert_channels(self, conn: sa.Connection, names: Sequence[str], **values: datetime) -> None:
-        for chunk in chunked(names):
-            stmt = self._insert(channels).values([{"name": name, **values} for name in chunk])
-            conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=values))
-
-    def delivery_counts(self) -> dict[tuple[str, str], int]:
-        query = sa.select(deliveries.c.channel, deliveries.c.status, sa.func.count()).group_by(
-            deliveries.c.channel, deliveries.c.status
-        )
-        with self.engine.connect() as conn:
-            return {(channel, status): n for channel, status, n in conn.execute(query)}
+        with self.db.tx() as conn:
+            upsert_channels(self.db, conn, sorted(set(names)), last_digest_at=when)
 
     def channel_states(self) -> dict[str, ChannelState]:
         states: dict[str, ChannelState] = {}
@@ -118,7 +103,7 @@ class ChannelQueries(StoreBase):
             .where(deliveries.c.status.in_(["failed", "dead"]), deliveries.c.last_error.is_not(None))
             .order_by(deliveries.c.last_attempt_at.desc().nulls_last(), deliveries.c.id.desc())
         )
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             for channel, status, n, doubtful, soonest in conn.execute(counts):
                 state = states.setdefault(channel, ChannelState())
                 state.counts[status] = n
@@ -134,3 +119,10 @@ class ChannelQueries(StoreBase):
                 state = states.setdefault(name, ChannelState())
                 state.last_digest_at, state.last_sent_at = digest_at, sent_at
         return states
+
+
+def upsert_channels(db: Database, conn: sa.Connection, names: Sequence[str], **values: datetime) -> None:
+    """Set these columns of the channels' rows, creating rows never seen."""
+    for chunk in chunked(names):
+        stmt = db.insert(channels).values([{"name": name, **values} for name in chunk])
+        conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=values))

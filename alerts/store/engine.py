@@ -39,7 +39,7 @@ def make_engine(url: str) -> sa.Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling fights SAVEPOINT: we say BEGIN
         # ourselves. Deferred, so that reads never wait for the write lock;
-        # writers are queued by the store (StoreBase._tx).
+        # writers are queued by the store (Database.tx).
         sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return sa.create_engine(url, pool_pre_ping=True)

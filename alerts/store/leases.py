@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from alerts.store.base import StoreBase, chunked
+from alerts.store.db import Queries, chunked
 from alerts.store.tables import boards, leases
 
 
@@ -21,7 +21,7 @@ def _free(table: sa.Table, now: datetime) -> sa.ColumnElement[bool]:
     return sa.or_(table.c.lease_until.is_(None), table.c.lease_until < now)
 
 
-class LeaseQueries(StoreBase):
+class LeaseQueries(Queries):
     def claim_boards(
         self,
         owner: str,
@@ -42,7 +42,7 @@ class LeaseQueries(StoreBase):
                 sa.or_(boards.c.next_poll_at.is_(None), boards.c.next_poll_at <= now)
             )
         candidates = candidates.order_by(boards.c.next_poll_at).limit(limit)
-        if self.dialect == "postgresql":
+        if self.db.dialect == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         stmt = (
             sa.update(boards)
@@ -52,11 +52,11 @@ class LeaseQueries(StoreBase):
             .values(lease_owner=owner, lease_until=now + lease)
             .returning(boards.c.key)
         )
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             return list(conn.execute(stmt).scalars())
 
     def release_board(self, owner: str, key: str) -> None:
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 sa.update(boards)
                 .where(boards.c.key == key, boards.c.lease_owner == owner)
@@ -65,7 +65,7 @@ class LeaseQueries(StoreBase):
 
     def release_all(self, owner: str) -> None:
         """A clean shutdown hands everything back at once instead of letting leases expire."""
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             conn.execute(
                 sa.update(boards)
                 .where(boards.c.lease_owner == owner)
@@ -73,20 +73,16 @@ class LeaseQueries(StoreBase):
             )
             conn.execute(sa.delete(leases).where(leases.c.owner == owner))
 
-    def claim(self, owner: str, name: str, now: datetime, lease: timedelta) -> bool:
-        """A named lease (e.g. "channel:slack"): True when this owner now holds it."""
-        return name in self.claim_many(owner, [name], now, lease)
-
     def claim_many(self, owner: str, names: Iterable[str], now: datetime, lease: timedelta) -> set[str]:
         """Named leases taken at once: those this owner now holds (new or renewed)."""
         # Sorted, so two processes claiming overlapping sets insert rows in
         # the same order and cannot deadlock on PostgreSQL.
         names = sorted(set(names))
         held: set[str] = set()
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             for chunk in chunked(names):
                 conn.execute(
-                    self._insert(leases)
+                    self.db.insert(leases)
                     .values([{"name": name, "owner": None, "until": None} for name in chunk])
                     .on_conflict_do_nothing(index_elements=["name"])
                 )
@@ -102,7 +98,7 @@ class LeaseQueries(StoreBase):
         if not names:
             return set()
         held: set[str] = set()
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             for chunk in chunked(names):
                 stmt = (
                     sa.update(leases)
@@ -118,7 +114,7 @@ class LeaseQueries(StoreBase):
     ) -> set[str]:
         free = sa.or_(leases.c.owner == owner, leases.c.until.is_(None), leases.c.until < now)
         candidates = sa.select(leases.c.name).where(leases.c.name.in_(names), free)
-        if self.dialect == "postgresql":
+        if self.db.dialect == "postgresql":
             # A row another process is claiming or releasing right now is
             # skipped rather than waited for: no lock-order deadlocks.
             candidates = candidates.with_for_update(skip_locked=True)
@@ -131,12 +127,9 @@ class LeaseQueries(StoreBase):
         )
         return set(conn.execute(stmt).scalars())
 
-    def release(self, owner: str, name: str) -> None:
-        self.release_many(owner, [name])
-
     def release_many(self, owner: str, names: Iterable[str]) -> None:
         names = sorted(set(names))
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             for chunk in chunked(names):
                 conn.execute(
                     sa.update(leases)

@@ -1,4 +1,4 @@
-"""The outbox (one row per channel and event) and per-channel state.
+"""The outbox: one row per channel and event, and the rows a pass may send.
 
 A row is pending until its first send, failed while it waits for a retry,
 then sent or dead. Outcomes are recorded per channel URL ("target", by
@@ -9,32 +9,17 @@ that already took it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from alerts.model import Event, Pending, Posting
-from alerts.store.base import chunked
-from alerts.store.sending import OPEN, SendQueries
-from alerts.store.tables import deliveries, events
+from alerts.model import Delivery, Event, Posting
+from alerts.store.db import Queries, chunked
+from alerts.store.tables import OPEN, deliveries, events
 
 
-@dataclass(frozen=True)
-class Queued:
-    """A pending delivery and the channel URLs (fingerprints) it already reached."""
-
-    pending: Pending
-    sent_targets: frozenset[str]
-    status: str = "pending"
-    next_attempt_at: datetime | None = None
-
-
-class OutboxQueries(SendQueries):
-    def queued(self, channel: str, now: datetime | None, *, new: bool = True) -> list[Queued]:
-        return self.queued_many({channel: new}, now)[channel]
-
-    def queued_many(self, channels: Mapping[str, bool], now: datetime | None) -> dict[str, list[Queued]]:
+class OutboxQueries(Queries):
+    def queued_many(self, channels: Mapping[str, bool], now: datetime | None) -> dict[str, list[Delivery]]:
         """Rows a pass may send, per channel, oldest first.
 
         Failed rows whose retry is due (all of them when `now` is None: run
@@ -44,23 +29,23 @@ class OutboxQueries(SendQueries):
         retry = deliveries.c.status == "failed"
         if now is not None:
             retry = sa.and_(retry, deliveries.c.next_attempt_at <= now)
-        out: dict[str, list[Queued]] = {name: [] for name in channels}
+        out: dict[str, list[Delivery]] = {name: [] for name in channels}
         for chunk in chunked(sorted(channels)):
             new = [name for name in chunk if channels[name]]
             fresh = sa.and_(deliveries.c.status == "pending", deliveries.c.channel.in_(new))
             which = sa.or_(retry, fresh) if new else retry
             for queued in self._queued(sa.and_(deliveries.c.channel.in_(chunk), which)):
-                out[queued.pending.channel].append(queued)
+                out[queued.channel].append(queued)
         return out
 
-    def open_items(self, channel: str | None = None) -> list[Queued]:
+    def open_items(self, channel: str | None = None) -> list[Delivery]:
         """Every row not yet sent nor dead (for `alerts preview`)."""
         where = deliveries.c.status.in_(OPEN)
         if channel is not None:
             where = sa.and_(where, deliveries.c.channel == channel)
         return self._queued(where)
 
-    def _queued(self, where: sa.ColumnElement[bool]) -> list[Queued]:
+    def _queued(self, where: sa.ColumnElement[bool]) -> list[Delivery]:
         query = (
             sa.select(
                 deliveries.c.id,
@@ -75,16 +60,20 @@ class OutboxQueries(SendQueries):
             .where(where)
             .order_by(deliveries.c.id)
         )
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             rows = conn.execute(query).all()
             # An event goes to many channels: it is read (and its posting
             # decoded) once, not once per row.
             found = self._events(conn, sorted({r.event_id for r in rows}))
         return [
-            Queued(
-                Pending(r.id, r.channel, found[r.event_id], tuple(r.subscriptions), r.attempts),
-                frozenset(r.sent_targets),
+            Delivery(
+                r.id,
+                r.channel,
+                found[r.event_id],
+                tuple(r.subscriptions),
+                r.attempts,
                 r.status,
+                frozenset(r.sent_targets),
                 r.next_attempt_at,
             )
             for r in rows
@@ -106,5 +95,12 @@ class OutboxQueries(SendQueries):
     def pending_channels(self) -> list[str]:
         """Channels with rows to send now or later (pending or failed)."""
         query = sa.select(deliveries.c.channel).where(deliveries.c.status.in_(OPEN)).distinct()
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             return list(conn.execute(query).scalars())
+
+    def pending_count(self) -> int:
+        """Rows not yet sent nor dead (for /metrics)."""
+        waiting = deliveries.c.status.in_(OPEN)
+        query = sa.select(sa.func.count()).select_from(deliveries).where(waiting)
+        with self.db.engine.connect() as conn:
+            return conn.execute(query).scalar_one()

@@ -16,18 +16,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from alerts.store.base import chunked
-from alerts.store.channels import ChannelQueries
-from alerts.store.tables import deliveries
-
-# Statuses a delivery pass may still send.
-OPEN = ("pending", "failed")
+from alerts.store.channels import upsert_channels
+from alerts.store.db import Queries, chunked
+from alerts.store.tables import OPEN, deliveries
 
 INTERRUPTED = "the process stopped while sending; it may not have arrived"
 
 
 @dataclass(frozen=True)
-class Took:
+class SentPart:
     """One channel URL (`target`, by fingerprint) took these rows.
 
     `unconfirmed` is why it may not have arrived (a timeout): the rows still
@@ -40,15 +37,12 @@ class Took:
     unconfirmed: str | None = None
 
 
-class SendQueries(ChannelQueries):
-    def mark_sending(self, ids: list[int], target: str, now: datetime) -> None:
-        self.mark_sending_many([(target, ids)], now)
-
+class SendQueries(Queries):
     def mark_sending_many(self, parts: Iterable[tuple[str, Sequence[int]]], now: datetime) -> None:
         """Written just before these parts go out (target, rows): if the
         process dies now, the next holder of each channel knows."""
         pairs = [(row, target) for target, ids in parts for row in ids]
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             for chunk in chunked(pairs):
                 by_target: dict[str, list[int]] = {}
                 for row, target in chunk:
@@ -60,9 +54,6 @@ class SendQueries(ChannelQueries):
                     .values(sending_target=which, sending_since=now, last_attempt_at=now)
                 )
 
-    def settle_interrupted(self, channel: str, all_targets: set[str], now: datetime) -> int:
-        return self.settle_interrupted_many({channel: frozenset(all_targets)}, now).get(channel, 0)
-
     def settle_interrupted_many(self, channels: Mapping[str, frozenset[str]], now: datetime) -> Counter[str]:
         """Rows a dead process was sending, per channel: their outcome is
         unknown, so they are recorded as sent but unconfirmed (like a
@@ -70,33 +61,21 @@ class SendQueries(ChannelQueries):
         to its URLs' fingerprints; call it only while holding their leases."""
         names = sorted(channels)
         found: dict[tuple[str, str], list[int]] = {}
-        with self.engine.connect() as conn:
+        with self.db.engine.connect() as conn:
             for chunk in chunked(names):
                 query = sa.select(deliveries.c.id, deliveries.c.channel, deliveries.c.sending_target).where(
                     deliveries.c.channel.in_(chunk), deliveries.c.sending_target.is_not(None)
                 )
                 for row_id, channel, target in conn.execute(query):
                     found.setdefault((channel, target), []).append(row_id)
-        took = [Took(ids, target, channels[name], INTERRUPTED) for (name, target), ids in found.items()]
+        took = [SentPart(ids, target, channels[name], INTERRUPTED) for (name, target), ids in found.items()]
         self.record_sent(took, now)
         settled: Counter[str] = Counter()
         for (name, _), ids in found.items():
             settled[name] += len(ids)
         return settled
 
-    def mark_sent(
-        self,
-        ids: list[int],
-        target: str,
-        all_targets: set[str],
-        now: datetime,
-        *,
-        unconfirmed: str | None = None,
-    ) -> None:
-        """Record that `target` took these rows; a row is sent once every target has."""
-        self.record_sent([Took(ids, target, frozenset(all_targets), unconfirmed)], now)
-
-    def record_sent(self, took: Sequence[Took], now: datetime) -> None:
+    def record_sent(self, took: Sequence[SentPart], now: datetime) -> None:
         """Parts that went out, of any channels, in one transaction."""
         ids = sorted({row for part in took for row in part.ids})
         if not ids:
@@ -108,7 +87,7 @@ class SendQueries(ChannelQueries):
             deliveries.c.status,
             deliveries.c.unconfirmed_targets,
         )
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             rows: dict[int, dict[str, Any]] = {}
             for chunk in chunked(ids):
                 for row_id, channel, sent, status, doubtful in conn.execute(
@@ -165,12 +144,14 @@ class SendQueries(ChannelQueries):
                 )
             )
             conn.execute(stmt, updates)
-            self._upsert_channels(conn, sorted({row["channel"] for row in rows.values()}), last_sent_at=now)
+            upsert_channels(
+                self.db, conn, sorted({row["channel"] for row in rows.values()}), last_sent_at=now
+            )
 
     def unmark_sending(self, ids: Sequence[int]) -> None:
         """Take the "sending" marks off rows whose outcome could not be
         recorded: they are tried again, not settled as sent-unconfirmed."""
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             for chunk in chunked(list(ids)):
                 conn.execute(
                     sa.update(deliveries)
@@ -181,7 +162,7 @@ class SendQueries(ChannelQueries):
     def note_early_failure(self, ids: list[int], error: str, now: datetime) -> None:
         """A failed try made before the row's back-off ended (run --once tries
         everything): recorded, but it does not count toward max_attempts."""
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             for chunk in chunked(ids):
                 conn.execute(
                     sa.update(deliveries)
@@ -208,7 +189,7 @@ class SendQueries(ChannelQueries):
         too_old = since <= now - retry_for if retry_for is not None else sa.false()
         dies = sa.or_(too_many, too_old)
         dead = 0
-        with self._tx() as conn:
+        with self.db.tx() as conn:
             for chunk in chunked(ids):
                 # Only rows still owed: one another process settled meanwhile stays settled.
                 which = sa.and_(deliveries.c.id.in_(chunk), deliveries.c.status.in_(OPEN))

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from alerts.errors import StoreError
 from alerts.model import BoardRef, Event, Posting
-from alerts.reconcile import Outcome, Stored, reconcile, suspect_reason
-from alerts.store.base import StoreBase
-from alerts.store.boards import _healthy, bound
+from alerts.reconcile import Outcome, StoredPosting, reconcile, suspect_reason
+from alerts.store.boards import bound, healthy_marks
+from alerts.store.db import Queries, chunked
 from alerts.store.tables import boards, deliveries, events, postings
 
 # (event, is_baseline) -> {channel: [subscription names]}
@@ -59,13 +59,13 @@ class LeaseLost(StoreError):
 
 
 @dataclass
-class Applied:
+class WrittenSnapshot:
     events: list[Event] = field(default_factory=list)
     # Why the snapshot was held as suspect (nothing written), or None.
     held: str | None = None
 
 
-class SnapshotQueries(StoreBase):
+class SnapshotQueries(Queries):
     # Whether any board is an aggregator, and when that was last asked: the
     # cross-source check costs a query per board, and most setups have none.
     _aggregator_seen: tuple[bool, datetime] | None = None
@@ -76,7 +76,7 @@ class SnapshotQueries(StoreBase):
             self._aggregator_seen = (bool(conn.execute(query).scalar()), now)
         return self._aggregator_seen[0]
 
-    def apply_snapshot(
+    def apply(
         self,
         board: BoardRef,
         snapshot: list[Posting],
@@ -89,14 +89,14 @@ class SnapshotQueries(StoreBase):
         last_modified: str | None = None,
         owner: str | None = None,
         next_poll_at: datetime | None = None,
-    ) -> Applied:
+    ) -> WrittenSnapshot:
         """Reconcile a snapshot and write state, events and outbox rows at once.
 
         A complete snapshot that drops suddenly is held (nothing written but
         the hold itself) until the next one confirms it.
         """
-        with self._tx() as conn:
-            query = _BOARD_FOR_UPDATE if self.dialect == "postgresql" else _BOARD
+        with self.db.tx() as conn:
+            query = _BOARD_FOR_UPDATE if self.db.dialect == "postgresql" else _BOARD
             row = conn.execute(query, {"key": board.key}).one()
             if owner is not None and row.lease_owner != owner:
                 # Our lease ran out and another process took the board over:
@@ -117,7 +117,7 @@ class SnapshotQueries(StoreBase):
                         **({"next_poll_at": next_poll_at} if next_poll_at else {}),
                     )
                 )
-                return Applied(held=held)
+                return WrittenSnapshot(held=held)
             outcome = reconcile(
                 stored,
                 snapshot,
@@ -137,13 +137,13 @@ class SnapshotQueries(StoreBase):
                 done["last_full_at"] = now
             if next_poll_at is not None:
                 done["next_poll_at"] = next_poll_at
-            values = {**_healthy(now), **done}
+            values = {**healthy_marks(now), **done}
             conn.execute(_board_update(tuple(values)), {"board_id": row.id, **values})
-        return Applied(events=written)
+        return WrittenSnapshot(events=written)
 
     def _load_postings(
         self, conn: sa.Connection, board_id: int, prints: dict[str, str], close_after_misses: int
-    ) -> tuple[dict[str, Stored], dict[str, int], set[str]]:
+    ) -> tuple[dict[str, StoredPosting], dict[str, int], set[str]]:
         """The board's stored rows; full postings only where reconcile needs them.
 
         A posting the snapshot holds unchanged (same fingerprint, open) is
@@ -161,7 +161,7 @@ class SnapshotQueries(StoreBase):
         }
         data = self._load_data(conn, [rows[key][0] for key in need])
         stored = {
-            key: Stored(Posting.from_dict(data[pid]) if key in need else None, state, misses)
+            key: StoredPosting(Posting.from_dict(data[pid]) if key in need else None, state, misses)
             for key, (pid, state, misses, _) in rows.items()
         }
         backfill = {key for key in need if rows[key][3] is None and key in prints}
@@ -169,10 +169,8 @@ class SnapshotQueries(StoreBase):
 
     def _load_data(self, conn: sa.Connection, ids: list[int]) -> dict[int, dict]:
         data: dict[int, dict] = {}
-        for start in range(0, len(ids), 500):
-            query = sa.select(postings.c.id, postings.c.data).where(
-                postings.c.id.in_(ids[start : start + 500])
-            )
+        for chunk in chunked(ids):
+            query = sa.select(postings.c.id, postings.c.data).where(postings.c.id.in_(chunk))
             data.update((pid, value) for pid, value in conn.execute(query))
         return data
 
@@ -180,7 +178,7 @@ class SnapshotQueries(StoreBase):
     def _upsert_postings(self) -> sa.Insert:
         # Built once: constructing an upsert (its `excluded` proxies) costs
         # more than running it for a board's few changed rows.
-        stmt = self._insert(postings)
+        stmt = self.db.insert(postings)
         return stmt.on_conflict_do_update(
             index_elements=["board_id", "external_id"],
             set_={
@@ -270,7 +268,7 @@ class SnapshotQueries(StoreBase):
             ],
         )
         written = [
-            (Event(e.kind, e.board, e.external_id, e.posting, e.changes, now, event_id), r)
+            (Event(e.kind, e.board_key, e.external_id, e.posting, e.changes, now, event_id), r)
             for (e, r), event_id in zip(kept, result.scalars(), strict=True)
         ]
         announced = self._announced_elsewhere(conn, board_id, [e for e, _ in written], now)
@@ -300,12 +298,12 @@ class SnapshotQueries(StoreBase):
         if not self._any_aggregator(conn, now):
             return found  # without bluedoor boards no job is seen through two boards
         identities = sorted({e.posting.identity for e in new})
-        for start in range(0, len(identities), 500):
+        for chunk in chunked(identities):
             query = (
                 sa.select(deliveries.c.channel, events.c.identity, events.c.kind, events.c.content_hash)
                 .join(events, events.c.id == deliveries.c.event_id)
                 .where(
-                    events.c.identity.in_(identities[start : start + 500]),
+                    events.c.identity.in_(chunk),
                     events.c.board_id != board_id,
                     deliveries.c.created_at > now - SAME_CHANGE_WINDOW,
                 )

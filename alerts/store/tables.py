@@ -105,6 +105,9 @@ events = sa.Table(
     sa.Column("occurred_at", UTCDateTime, nullable=False, index=True),
 )
 
+# Delivery statuses a pass may still send (the others: sent, dead).
+OPEN = ("pending", "failed")
+
 deliveries = sa.Table(
     "deliveries",
     metadata,

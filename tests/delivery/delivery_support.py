@@ -20,6 +20,8 @@ from alerts.delivery.deliverer import Deliverer
 from alerts.model import BoardRef, Posting
 from alerts.store import Store
 
+from store_support import delivery_counts
+
 # A Monday morning, 08:00 UTC.
 START = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 HOSTILE = "<script>alert(1)</script> <!channel> @everyone <@&456> [x](http://evil) *bold*"
@@ -83,30 +85,30 @@ class World:
     ) -> None:
         """Open these postings on their boards: one outbox row per channel each."""
         for posting in postings:
-            ref = BoardRef("greenhouse", posting.board)
-            if posting.board not in self.boards:
-                self.store.sync_boards([ref], self.clock())
+            ref = BoardRef("greenhouse", posting.board_token)
+            if posting.board_token not in self.boards:
+                self.store.boards.sync_boards([ref], self.clock())
                 self._apply(ref, [], _nowhere)  # the silent baseline
-                self.boards[posting.board] = []
-            self.boards[posting.board].append(posting)
-            self._apply(ref, self.boards[posting.board], self._route(channels, subs))
+                self.boards[posting.board_token] = []
+            self.boards[posting.board_token].append(posting)
+            self._apply(ref, self.boards[posting.board_token], self._route(channels, subs))
 
     def close(self, *postings: Posting, channels: list[str] | None = None) -> None:
         """Take postings off their boards: a `closed` event each."""
         for posting in postings:
-            ref = BoardRef("greenhouse", posting.board)
-            kept = [p for p in self.boards[posting.board] if p.external_id != posting.external_id]
-            self.boards[posting.board] = kept
+            ref = BoardRef("greenhouse", posting.board_token)
+            kept = [p for p in self.boards[posting.board_token] if p.external_id != posting.external_id]
+            self.boards[posting.board_token] = kept
             self._apply(ref, kept, self._route(channels, ("everything",)))
 
     def _apply(self, ref: BoardRef, snapshot: list[Posting], route: Callable[..., Any]) -> None:
-        self.store.apply_snapshot(ref, snapshot, close_after_misses=1, now=self.clock(), route=route)
+        self.store.snapshots.apply(ref, snapshot, close_after_misses=1, now=self.clock(), route=route)
 
     def deliverer(self, **kwargs: Any) -> Deliverer:
         return Deliverer(self.config, self.store, self.clock, **kwargs)
 
     def counts(self) -> dict[tuple[str, str], int]:
-        return self.store.delivery_counts()
+        return delivery_counts(self.store)
 
 
 class Hook:

@@ -20,6 +20,7 @@ from alerts.notify.send import SendResult
 from alerts.store.tables import deliveries
 
 from delivery_support import World, job
+from store_support import claim
 
 
 def fake_sender(calls: list[str]):
@@ -69,7 +70,7 @@ def statements_of_a_pass(tmp_path: Path, database_url: str, prefix: str, count: 
         with counting(world.store.engine) as seen:
             results = asyncio.run(deliverer.deliver())
         assert sum(r.sent for r in results) == count * events and len(calls) == count
-        assert world.store.pending_count() == 0
+        assert world.store.outbox.pending_count() == 0
         return len(seen)
     finally:
         world.store.close()
@@ -108,7 +109,7 @@ def test_a_lease_lost_mid_pass_stops_that_channel_and_no_other(make_world):
         if not calls:
             # Another process takes c0 (say this one stalled past its lease).
             later = world.clock() + timedelta(minutes=6)
-            assert world.store.claim("other-process", "channel:c0", later, timedelta(minutes=5))
+            assert claim(world.store, "other-process", "channel:c0", later, timedelta(minutes=5))
         return record(url, message, **kwargs)
 
     results = asyncio.run(world.deliverer(sender=sender).deliver())
@@ -158,7 +159,7 @@ def test_a_crash_mid_pass_leaves_only_the_parts_in_flight_unconfirmed(make_world
     asyncio.run(world.deliverer(sender=record).deliver())
     assert calls == ["json://127.0.0.1:9/c2/0"]  # c1's are settled as unconfirmed, not resent
     assert world.counts() == {("c0", "sent"): 2, ("c1", "sent"): 2, ("c2", "sent"): 2}
-    assert world.store.channel_states()["c1"].unconfirmed == 2
+    assert world.store.channels.channel_states()["c1"].unconfirmed == 2
 
 
 def test_digest_and_instant_channels_in_one_pass(make_world):
@@ -193,7 +194,7 @@ def test_a_database_error_in_one_channels_bookkeeping_stops_only_that_channel(ma
         raise sa.exc.OperationalError("UPDATE deliveries", {}, Exception("database is locked"))
 
     with monkeypatch.context() as patch:
-        patch.setattr(world.store, "mark_failed", broken)
+        patch.setattr(world.store.sends, "mark_failed", broken)
         results = asyncio.run(world.deliverer(sender=c0_is_down).deliver())
     outcome = {r.channel: (r.sent, r.errors) for r in results}
     assert outcome["c1"] == (1, []) and outcome["c2"] == (1, [])
@@ -204,7 +205,7 @@ def test_a_database_error_in_one_channels_bookkeeping_stops_only_that_channel(ma
     calls.clear()
     asyncio.run(world.deliverer(sender=record).deliver())
     assert calls == ["json://127.0.0.1:9/c0/0"]
-    assert world.store.channel_states()["c0"].unconfirmed == 0
+    assert world.store.channels.channel_states()["c0"].unconfirmed == 0
 
 
 def test_a_slow_send_keeps_its_slot_while_the_other_channels_go_on(make_world, monkeypatch):

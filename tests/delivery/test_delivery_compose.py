@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from alerts.model import Pending
+from alerts.model import Delivery
 from alerts.notify import sample_items
 from alerts.notify.compose import SPLIT_MIN_CHARS, compose, target_for
 from alerts.notify.escape import ZERO_WIDTH_SPACE as ZWSP
@@ -22,7 +22,7 @@ SMS_URL = (
 MAIL_URL = "mailto://127.0.0.1:2525/?from=a@example.com&to=b@example.com"
 
 
-def many(count: int, title: str = "Senior Software Engineer, Platform Team") -> list[Pending]:
+def many(count: int, title: str = "Senior Software Engineer, Platform Team") -> list[Delivery]:
     base = sample_items()[0]
     items = []
     for n in range(count):
@@ -33,7 +33,7 @@ def many(count: int, title: str = "Senior Software Engineer, Platform Team") -> 
             url=f"https://jobs.example.com/{n:03d}",
         )
         event = replace(base.event, posting=posting, external_id=posting.external_id)
-        items.append(Pending(n + 1, "c", event, base.subscriptions))
+        items.append(Delivery(n + 1, "c", event, base.subscriptions))
     return items
 
 
@@ -71,7 +71,7 @@ def test_discord_parts_fit_2000_characters_with_their_title():
     for number, part in enumerate(parts, start=1):
         assert len(part.message.title) + 2 + len(part.message.body) <= 2000
         assert part.message.title.endswith(f" ({number}/{len(parts)})")
-    assert sorted(i for part in parts for i in part.ids) == [item.delivery_id for item in items]
+    assert sorted(i for part in parts for i in part.ids) == [item.id for item in items]
 
 
 def test_an_event_too_long_for_any_message_is_cut_not_refused():
@@ -96,7 +96,7 @@ def test_sms_sized_services_get_and_n_more_with_a_link():
 def test_hostile_titles_stay_inert_for_every_channel_kind(url):
     base = sample_items()[0]
     posting = replace(base.event.posting, title=HOSTILE, company="Evil @here <!channel>")
-    item = Pending(1, "c", replace(base.event, posting=posting), ("s",))
+    item = Delivery(1, "c", replace(base.event, posting=posting), ("s",))
     part = compose([item], target_for(url))[0]
     text = f"{part.message.title}\n{part.message.body}\n{part.text or ''}"
     target = target_for(url)

@@ -10,6 +10,7 @@ import pytest
 from alerts.notify.compose import compose, target_for
 
 from delivery_support import job
+from store_support import queued
 
 paho = pytest.importorskip("paho.mqtt.client")
 
@@ -44,8 +45,8 @@ def test_mqtt_subscriber_receives_the_message(sqlite_world, subscriber):
     url, received, arrived = subscriber
     world = sqlite_world(f'[channels.bus]\nurl = "{url}"\n')
     world.queue(job("1", "Platform Engineer"), job("2", "Data Engineer"))
-    queued = [q.pending for q in world.store.queued("bus", None)]
-    (expected,) = compose(queued, target_for(url))
+    rows = queued(world.store, "bus", None)
+    (expected,) = compose(rows, target_for(url))
 
     result = world.deliverer().deliver_channel("bus")
 

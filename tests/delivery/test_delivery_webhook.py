@@ -17,6 +17,7 @@ from alerts.delivery.channel_run import RETRY_CAP, retry_delay
 from alerts.notify.send import send
 
 from delivery_support import Hook, job
+from store_support import claim
 
 
 def hook_channel(hook: Hook, extra: str = "") -> str:
@@ -74,7 +75,7 @@ def test_a_delivery_is_dead_after_max_attempts_and_stays_visible(make_world, hoo
 
     # Requeued, it goes at the next pass, once the hook is back.
     hook.failing = 0
-    assert world.store.requeue(world.clock(), dead=True) == 1
+    assert world.store.channels.requeue(world.clock(), dead=True) == 1
     deliverer.deliver_channel("hook")
     assert len(hook.received) == 1 and world.counts() == {("hook", "sent"): 1}
 
@@ -156,7 +157,7 @@ def test_no_answer_in_time_counts_as_sent_unconfirmed(make_world, slow_hook):
     # ...but shown, and `alerts retry --unconfirmed` would send it again.
     lines = "\n".join(delivery_lines(world.config, world.store, world.clock()))
     assert "1 sent without confirmation" in lines
-    assert world.store.requeue(world.clock(), unconfirmed=True) == 1
+    assert world.store.channels.requeue(world.clock(), unconfirmed=True) == 1
     assert world.counts() == {("slow", "failed"): 1}
 
 
@@ -179,13 +180,13 @@ def test_a_crash_between_sending_and_recording_never_sends_twice(make_world, hoo
     assert result is None or result.sent == 0
     assert len(hook.received) == 1
     assert world.counts() == {("hook", "sent"): 1}
-    assert world.store.channel_states()["hook"].unconfirmed == 1
+    assert world.store.channels.channel_states()["hook"].unconfirmed == 1
 
 
 def test_another_process_holding_the_channel_is_left_alone(make_world, hook):
     world = make_world(hook_channel(hook))
     world.queue(job("1"))
-    assert world.store.claim("other-process", "channel:hook", world.clock(), timedelta(minutes=5))
+    assert claim(world.store, "other-process", "channel:hook", world.clock(), timedelta(minutes=5))
     assert world.deliverer().deliver_channel("hook") is None
     assert hook.hits == 0
     world.clock.advance(minutes=6)  # its lease ran out: it is presumed dead

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from alerts.model import Event, Pending, Posting
+from alerts.model import Delivery, Event, Posting
 from alerts.notify import sample_items
 
 from support import free_port
@@ -24,20 +24,20 @@ def httpserver_listen_address() -> tuple[str, int]:
 
 
 @pytest.fixture
-def make_item() -> Callable[..., Pending]:
-    """A Pending for one event; keyword arguments override Posting fields."""
+def make_item() -> Callable[..., Delivery]:
+    """A Delivery for one event; keyword arguments override Posting fields."""
 
     def make(kind: str = "opened", changes: dict | None = None, subs=("subs-a",), **posting):
         base = sample_items()[0].event.posting
         p: Posting = replace(base, **posting)
-        event = Event(kind, p.board, p.external_id, p, changes=changes or {})
-        return Pending(delivery_id=1, channel="test", event=event, subscriptions=tuple(subs))
+        event = Event(kind, p.board_key, p.external_id, p, changes=changes or {})
+        return Delivery(id=1, channel="test", event=event, subscriptions=tuple(subs))
 
     return make
 
 
 @pytest.fixture
-def hostile_items(make_item: Callable[..., Pending]) -> list[Pending]:
+def hostile_items(make_item: Callable[..., Delivery]) -> list[Delivery]:
     return [
         make_item(title=HOSTILE_TITLE, company="Evil <!channel> @everyone [y](http://evil)"),
         make_item(

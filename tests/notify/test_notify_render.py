@@ -23,7 +23,7 @@ def test_sample_items_are_one_of_each_kind_about_the_seed_job() -> None:
     assert sorted(i.event.kind for i in items) == ["closed", "opened", "reopened", "updated"]
     posting = items[0].event.posting
     assert (posting.company, posting.title, posting.department) == ("OpenAI", SEED_TITLE, "Finance")
-    assert (posting.location, posting.work_model, posting.board) == (
+    assert (posting.location, posting.work_model, posting.board_key) == (
         "San Francisco",
         "hybrid",
         "ashby:openai",
@@ -80,7 +80,7 @@ def test_groups_by_company_then_kind_then_title(make_item) -> None:
         make_item("updated", title="Alpha", company="OpenAI", changes={"team": ["A", "B"]}),
         make_item("opened", title="Alpha", company="OpenAI"),
         make_item("reopened", title="Gamma", company="Plaid"),
-        make_item("opened", title="Delta", company=None, board="lever:acme"),
+        make_item("opened", title="Delta", company=None, board_token="lever:acme"),
     ]
     body = render_message(items, "text").body
     order = ["lever:acme", "OpenAI", "NEW: Alpha", "NEW: Beta", "UPDATED: Alpha", "Plaid", "stripe"]

@@ -52,7 +52,7 @@ def fetch_error(
         run_fetch(board, url, ctx, retry=retry, timeout=timeout)
     err = caught.value
     # Every failure names its board, so the user knows which one to fix.
-    assert err.board == board.key and board.key in str(err)
+    assert err.board_key == board.key and board.key in str(err)
     return err
 
 

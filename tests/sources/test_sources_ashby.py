@@ -20,7 +20,7 @@ FIXTURE = "ashby_linear.json"
 RECORDED = [
     Posting(
         source="ashby",
-        board="linear",
+        board_token="linear",
         external_id="d3bc1ced-3ce4-4086-a050-555055dbb1ff",
         title="Senior / Staff Fullstack Engineer",
         company="linear",
@@ -36,7 +36,7 @@ RECORDED = [
     ),
     Posting(
         source="ashby",
-        board="linear",
+        board_token="linear",
         external_id="cd5ae036-0223-427a-b038-ba16ef9dcb32",
         title="Senior / Staff Fullstack Engineer",
         company="linear",

@@ -29,7 +29,7 @@ KEY = "bd_live_s3cr3t"
 # The seed's canonical job, exactly as it must come out.
 SEED_POSTING = Posting(
     source="bluedoor",
-    board=TOKEN,
+    board_token=TOKEN,
     external_id="27e432e20c30e480ac13e73f7ad6a9ed6519a230",
     title="Order Management & Billing Lead, Cloud Marketplaces & Partnerships - AWS",
     company="OpenAI",
@@ -103,7 +103,7 @@ def test_the_seed_record_maps_exactly(record: dict[str, Any]) -> None:
     assert posting.raw is record
     # The same job seen on its own Ashby board is one job.
     on_ashby = Posting(
-        source="ashby", board="openai", external_id="1d03b4ee-8cec-47a1-b9e2-8ce9c5650943", title="x"
+        source="ashby", board_token="openai", external_id="1d03b4ee-8cec-47a1-b9e2-8ce9c5650943", title="x"
     )
     assert posting.identity == on_ashby.identity == "ashby:1d03b4ee-8cec-47a1-b9e2-8ce9c5650943"
 

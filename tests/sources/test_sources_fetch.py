@@ -87,7 +87,7 @@ def test_recorded_payload_over_http(
     snapshot = run_fetch(board, base_url(httpserver))
     assert snapshot.postings == parse(json.loads(body), board)
     assert len(snapshot.postings) == 2 and all(
-        p.source == kind and p.board == token for p in snapshot.postings
+        p.source == kind and p.board_token == token for p in snapshot.postings
     )
     assert snapshot.complete and not snapshot.not_modified and snapshot.requests == 1
     request, _ = httpserver.log[0]

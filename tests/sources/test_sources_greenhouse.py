@@ -20,7 +20,7 @@ FIXTURE = "greenhouse_vercel.json"
 RECORDED = [
     Posting(
         source="greenhouse",
-        board="vercel",
+        board_token="vercel",
         external_id="6136160004",
         title="Account Executive, Commercial",
         company="Vercel",
@@ -39,7 +39,7 @@ RECORDED = [
     ),
     Posting(
         source="greenhouse",
-        board="vercel",
+        board_token="vercel",
         external_id="5999792004",
         title="Account Executive, Majors",
         company="Vercel",

@@ -23,7 +23,7 @@ RECORDED = {
         [
             Posting(
                 source="lever",
-                board="spotify",
+                board_token="spotify",
                 external_id="2193db3f-77c5-43b8-b030-8f92c9882bf1",
                 title="Android Engineer - Experience",
                 company="spotify",
@@ -39,7 +39,7 @@ RECORDED = {
             ),
             Posting(
                 source="lever",
-                board="spotify",
+                board_token="spotify",
                 external_id="d87833d0-fb78-4794-b45d-3fe5c8274bc8",
                 title="Artist & Label Partnerships Contractor, Vietnam",
                 company="spotify",
@@ -60,7 +60,7 @@ RECORDED = {
         [
             Posting(
                 source="lever",
-                board="matchgroup",
+                board_token="matchgroup",
                 external_id="3414ba28-35f7-45d3-8e13-35c883959635",
                 title="Android Engineer III",
                 company="matchgroup",
@@ -80,7 +80,7 @@ RECORDED = {
             ),
             Posting(
                 source="lever",
-                board="matchgroup",
+                board_token="matchgroup",
                 external_id="4004a95b-ed89-4193-ad1a-a2ed5d4703d5",
                 title="Android Software Engineer (Azar)",
                 company="matchgroup",

@@ -21,7 +21,7 @@ FIXTURE = "recruitee_channable.json"
 RECORDED = [
     Posting(
         source="recruitee",
-        board="channable",
+        board_token="channable",
         external_id="2751915",
         title="Customer Success Manager Benelux - Dutch speaking",
         company="Channable",
@@ -43,7 +43,7 @@ RECORDED = [
     ),
     Posting(
         source="recruitee",
-        board="channable",
+        board_token="channable",
         external_id="2743511",
         title="Head of People & Culture",
         company="Channable",

@@ -23,7 +23,7 @@ PATH = "/companies/Ubisoft2/postings"
 RECORDED = [
     Posting(
         source="smartrecruiters",
-        board="Ubisoft2",
+        board_token="Ubisoft2",
         external_id="744000151912444",
         title="Spécialiste Fiabilité outils et infrastructures - TGQF",
         company="Ubisoft",
@@ -39,7 +39,7 @@ RECORDED = [
     ),
     Posting(
         source="smartrecruiters",
-        board="Ubisoft2",
+        board_token="Ubisoft2",
         external_id="744000151872065",
         title="CRM Webmarketing Assistant",
         company="Ubisoft",

@@ -21,7 +21,7 @@ FIXTURE = "workable_huckberry.json"
 RECORDED = [
     Posting(
         source="workable",
-        board="huckberry",
+        board_token="huckberry",
         external_id="62180FD5F9",
         title="Associate Designer, Apparel",
         company="huckberry",  # the recorded body has no account `name`

@@ -1,4 +1,5 @@
-"""The engine and the helpers every query group shares."""
+"""The database handle every query group shares: the engine, write
+transactions, dialect-specific inserts, and `chunked` for long IN lists."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def chunked(values: Sequence[Any], size: int = IN_LIST_MAX) -> Iterator[Sequence
         yield values[start : start + size]
 
 
-class StoreBase:
+class Database:
     def __init__(self, url: str):
         self.engine = _engine.make_engine(url)
         # SQLite takes one writer at a time. Writers of this process queue
@@ -36,7 +37,7 @@ class StoreBase:
         )
 
     @contextmanager
-    def _tx(self) -> Iterator[sa.Connection]:
+    def tx(self) -> Iterator[sa.Connection]:
         """A write transaction."""
         with self._write_lock, self.engine.begin() as conn:
             yield conn
@@ -54,7 +55,7 @@ class StoreBase:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _insert(self, table: sa.Table) -> Any:
+    def insert(self, table: sa.Table) -> Any:
         dialect = postgresql if self.dialect == "postgresql" else sqlite
         return dialect.insert(table)
 
@@ -63,11 +64,9 @@ class StoreBase:
         with self.engine.connect() as conn:
             return conn.execute(sa.text("SELECT 1")).scalar_one() == 1
 
-    def pending_count(self) -> int:
-        from alerts.store.sending import OPEN
-        from alerts.store.tables import deliveries
 
-        with self.engine.connect() as conn:
-            waiting = deliveries.c.status.in_(OPEN)
-            query = sa.select(sa.func.count()).select_from(deliveries).where(waiting)
-            return conn.execute(query).scalar_one()
+class Queries:
+    """A group of queries over the shared database."""
+
+    def __init__(self, db: Database):
+        self.db = db
