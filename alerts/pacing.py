@@ -6,9 +6,8 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-# A board that keeps failing waits twice as long each time, up to this (or
-# its own interval when that is longer); a success brings it back at once.
-FAILURE_BACKOFF_CAP = timedelta(hours=6)
+from alerts.backoff import failing_board
+
 # Sources with an incremental mode still take a complete snapshot this often,
 # so that postings that vanished without a trace are noticed and closed.
 FULL_SNAPSHOT_EVERY = timedelta(hours=6)
@@ -21,8 +20,7 @@ def next_poll(interval: timedelta, jitter: timedelta, now: datetime) -> datetime
 
 
 def after_failure(interval: timedelta, failures: int, retry_after: float | None) -> timedelta:
-    backoff = min(interval * (2 ** max(failures - 1, 0)), max(FAILURE_BACKOFF_CAP, interval))
-    return max(backoff, timedelta(seconds=retry_after or 0))
+    return max(failing_board(interval).delay(failures), timedelta(seconds=retry_after or 0))
 
 
 def incremental_since(source: Any, state: Any, now: datetime) -> datetime | None:

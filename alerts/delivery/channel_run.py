@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from alerts.backoff import DELIVERY_RETRY
 from alerts.config import ChannelConfig
 from alerts.model import Delivery
 from alerts.notify.compose import Part, compose, target_for
 from alerts.store import Store
 
 log = logging.getLogger("alerts")
-
-RETRY_BASE = timedelta(seconds=30)
-RETRY_CAP = timedelta(hours=6)
-RETRY_JITTER = 0.2  # +-20%, so channels that failed together do not retry in step
 
 
 @dataclass
@@ -40,8 +36,7 @@ def target_id(url: str) -> str:
 
 def retry_delay(attempts: int) -> timedelta:
     """Back-off before the next try: 30 s, 1 m, 2 m, ... capped at 6 h, with jitter."""
-    delay = min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
-    return delay * random.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER)
+    return DELIVERY_RETRY.delay(attempts)
 
 
 @dataclass(frozen=True)

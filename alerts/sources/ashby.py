@@ -7,7 +7,8 @@ from typing import Any
 from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
-from .http import Client, fetch_single
+from .fetch import fetch_single
+from .http import Client
 from .normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
 from .payload import job_id, jobs_in
 from .vocab import SalaryFields, employment_type, salary, work_model

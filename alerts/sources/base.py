@@ -1,21 +1,15 @@
-"""What every source module shares: the fetch contract and URL building.
-
-Kept apart from `__init__` so the kind modules can import it while
-`__init__` imports them to build the registry.
-"""
+"""What every source module shares: the fetch contract and URL building."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from alerts.model import BoardRef, Posting
 
-if TYPE_CHECKING:  # http imports this module; the name is only needed for typing
-    from .http import Client
+from .http import Client
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ class Snapshot:
     requests: int = 1  # HTTP requests made, retries and pages included
 
 
-Fetch = Callable[["Client", BoardRef, FetchContext], Awaitable[Snapshot]]
+Fetch = Callable[[Client, BoardRef, FetchContext], Awaitable[Snapshot]]
 
 
 @dataclass(frozen=True)

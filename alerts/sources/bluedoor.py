@@ -25,7 +25,8 @@ from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .failures import Explain, display_url, server_says, without_secret
-from .http import Client, parse_reply
+from .fetch import parse_reply
+from .http import Client
 from .normalize import as_dict, clean_text, title_text, to_bool, to_datetime, to_str
 from .payload import job_id, jobs_in, malformed
 from .vocab import employment_type, salary, work_model
@@ -66,7 +67,7 @@ def _query(board: BoardRef) -> list[tuple[str, str]]:
 
 
 def _explain(has_key: bool) -> Explain:
-    def explain(response: httpx.Response) -> str | None:
+    def explain(response: httpx.Response, body: bytes) -> str | None:
         status = response.status_code
         if status == 401:
             message = (
@@ -81,7 +82,7 @@ def _explain(has_key: bool) -> Explain:
             message += "; check [sources.bluedoor] base_url"
         else:
             return None  # the generic words (rate limited, server error) fit
-        said = server_says(response)
+        said = server_says(response, body)
         return f"{message} (it says: {said!r})" if said else message
 
     return explain

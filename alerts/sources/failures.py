@@ -17,8 +17,13 @@ import httpx
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 
-# A source's own words for a failed response, or None for the generic ones.
-Explain = Callable[[httpx.Response], str | None]
+# A source's own words for a failed response (and its body), or None for the generic ones.
+Explain = Callable[[httpx.Response, bytes], str | None]
+
+
+class BodyTooLarge(httpx.TransportError):
+    """A response body over the size limit: reading stopped there."""
+
 
 _SECRET_PARAM = re.compile(r"key|token|secret|pass|auth|sig", re.IGNORECASE)
 _SAID_CHARS = 200
@@ -68,6 +73,8 @@ def request_error(board: BoardRef, shown: str, exc: Exception, *, tries: int = 1
         return SourceError(board.key, f"timed out {phase} {shown}{after}", transient=True)
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         return SourceError(board.key, f"invalid URL {shown}; check base_url", transient=False)
+    if isinstance(exc, BodyTooLarge):
+        return SourceError(board.key, f"{shown}: {exc}; stopped reading", transient=False)
     if isinstance(exc, httpx.TooManyRedirects):
         return SourceError(board.key, f"too many redirects from {shown}; check base_url", transient=False)
     reason = _reason(exc)
@@ -76,17 +83,18 @@ def request_error(board: BoardRef, shown: str, exc: Exception, *, tries: int = 1
     return SourceError(board.key, f"request to {shown} failed ({reason}){after}", transient=True)
 
 
-def server_says(response: httpx.Response) -> str | None:
-    """The error text a server put in its body, if short and readable: JSON
-    `{"error": "..."}`, `{"error": {"code", "message"}}`, `{"message": ...}`,
-    or a line of plain text. Never HTML: a whole error page is noise."""
+def server_says(response: httpx.Response, content: bytes) -> str | None:
+    """The error text a server put in its body (`content`), if short and
+    readable: JSON `{"error": "..."}`, `{"error": {"code", "message"}}`,
+    `{"message": ...}`, or a line of plain text. Never HTML: a whole error
+    page is noise."""
     content_type = response.headers.get("content-type", "").lower()
     if "html" in content_type:
         return None
     try:
-        body: Any = json.loads(response.content)
+        body: Any = json.loads(content)
     except (ValueError, RecursionError):
-        text = response.content[:_SAID_CHARS].decode("utf-8", "replace").strip()
+        text = content[:_SAID_CHARS].decode("utf-8", "replace").strip()
         return text if text and "\n" not in text and not text.startswith("<") else None
     if not isinstance(body, dict):
         return None
@@ -101,6 +109,7 @@ def status_error(
     board: BoardRef,
     shown: str,
     response: httpx.Response,
+    body: bytes,
     *,
     explain: Explain | None = None,
     retry_after: float | None = None,
@@ -108,7 +117,7 @@ def status_error(
 ) -> SourceError:
     status = response.status_code
     transient = status in (408, 429) or status >= 500
-    message = explain(response) if explain else None
+    message = explain(response, body) if explain else None
     if message is None:
         if status in (404, 410):
             message = f"board not found at {shown}; check the board token and base_url"
@@ -120,7 +129,7 @@ def status_error(
             message = f"access denied by {shown}; the board may be private"
         else:
             message = f"unexpected answer from {shown}"
-        said = server_says(response)
+        said = server_says(response, body)
         message += f" (it says: {said!r})" if said else ""
     message += f"; {note}" if note else ""
     return SourceError(board.key, message, status=status, transient=transient, retry_after=retry_after)
@@ -137,16 +146,18 @@ def without_secret(exc: SourceError, secret: str | None) -> SourceError:
     )
 
 
-def _looks_like_html(response: httpx.Response) -> bool:
+def _looks_like_html(response: httpx.Response, body: bytes) -> bool:
     content_type = response.headers.get("content-type", "").lower()
-    return "html" in content_type or response.content.lstrip()[:1] == b"<"
+    return "html" in content_type or body.lstrip()[:1] == b"<"
 
 
-def _explain_bad_json(response: httpx.Response, shown: str, exc: json.JSONDecodeError) -> tuple[str, bool]:
+def _explain_bad_json(
+    response: httpx.Response, body: bytes, shown: str, exc: json.JSONDecodeError
+) -> tuple[str, bool]:
     """A message and whether trying again may help."""
-    if _looks_like_html(response):
+    if _looks_like_html(response, body):
         return f"{shown} returned an HTML page, not JSON; check base_url", False
-    if not response.content.strip():
+    if not body.strip():
         return f"{shown} returned an empty body, not JSON", True
     if exc.msg.startswith("Unterminated string") or exc.pos >= len(exc.doc.rstrip()):
         # A body cut short is a dropped connection more often than a bug.
@@ -154,13 +165,13 @@ def _explain_bad_json(response: httpx.Response, shown: str, exc: json.JSONDecode
     return f"{shown} returned invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", False
 
 
-def decode_json(response: httpx.Response, board: BoardRef) -> Any:
+def decode_json(response: httpx.Response, body: bytes, board: BoardRef) -> Any:
     try:
         # json.loads on bytes detects UTF-8/16/32 itself, as RFC 8259 asks.
-        return json.loads(response.content)
+        return json.loads(body)
     except json.JSONDecodeError as exc:
         shown = display_url(str(response.url))
-        message, transient = _explain_bad_json(response, shown, exc)
+        message, transient = _explain_bad_json(response, body, shown, exc)
         raise SourceError(board.key, message, status=response.status_code, transient=transient) from exc
     except (UnicodeDecodeError, RecursionError) as exc:
         message = f"{display_url(str(response.url))} returned a body that is not readable JSON"

@@ -1,10 +1,16 @@
-"""The HTTP edge: one shared client that fetches politely.
+"""The HTTP edge, pure transport: one shared client that fetches politely.
 
 Polite means: a User-Agent that says who we are, at most a few requests in
-flight per host, a GET retried only when the failure is passing (a dropped
-connection, 429, 502-504) with jittered exponential backoff, and the
-server's Retry-After obeyed up to a cap. Beyond the cap the board fails for
-this cycle with `retry_after` set, and the scheduler pushes it back.
+flight per host, a request retried only when the failure is passing (a
+dropped connection, 429, 502-504) with jittered exponential backoff, and the
+server's Retry-After obeyed up to a cap. The per-host limit and the retries
+are an httpx transport (`PoliteTransport`) wrapped around the real one, so a
+test can wrap `httpx.MockTransport` just the same.
+
+Beyond the cap a retryable answer is handed back as it is: the sources layer
+fails the board for this cycle with `retry_after` set, and the scheduler
+pushes it back. Bodies are read whole, up to a size limit counted after
+decompression, so neither a huge nor a compressed body can exhaust memory.
 """
 
 from __future__ import annotations
@@ -19,48 +25,130 @@ from typing import Any
 import httpx
 
 from alerts import HOMEPAGE, __version__
-from alerts.errors import SourceError
-from alerts.model import BoardRef, Posting
+from alerts.model import BoardRef
 
-from .base import FetchContext, Snapshot, Validators
-from .failures import Explain, decode_json, display_url, request_error, status_error
+from .failures import BodyTooLarge, Explain, display_url, request_error, status_error
 from .retry import RETRY_STATUSES, RetryPolicy, retry_after_seconds, retryable_error
 
-__all__ = ["USER_AGENT", "Client", "Reply", "RetryPolicy", "display_url", "fetch_single", "make_client"]
+__all__ = ["USER_AGENT", "Client", "PoliteTransport", "Reply", "RetryPolicy", "make_client"]
 
 USER_AGENT = f"alerts/{__version__} (+{HOMEPAGE})"
 # A host that does not even accept the connection in this long is down;
 # waiting the full read timeout for it only delays the other boards.
 CONNECT_TIMEOUT_SECONDS = 10.0
-
-Parse = Callable[[Any, BoardRef], list[Posting]]
+# Far above the largest real board (a large Ashby board is over 10 MB).
+MAX_BODY_BYTES = 50 * 1024 * 1024
+# How many tries a response took, retries included, for `Snapshot.requests`.
+ATTEMPTS = "alerts.attempts"
+Sleep = Callable[[float], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
 class Reply:
-    response: httpx.Response  # 2xx or 304, body read
+    response: httpx.Response  # 2xx or 304; its body is `body`
+    body: bytes  # decoded (Content-Encoding undone)
     requests: int  # HTTP requests it took: retries and redirects included
 
 
+class PoliteTransport(httpx.AsyncBaseTransport):
+    """Around any transport: a concurrency limit per host, and retries of the
+    failures that pass. Each response's body is read inside its host's slot."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        per_host_limit: int = 4,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        self.inner = inner
+        self.per_host_limit = per_host_limit
+        self.retry = retry or RetryPolicy()
+        self.max_body_bytes = max_body_bytes
+        self._sleep = sleep
+        self._rng = rng
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    def _slot(self, url: httpx.URL) -> asyncio.Semaphore:
+        host = f"{url.host}:{url.port or url.scheme}"
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.per_host_limit)
+        return self._hosts[host]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        policy = self.retry
+        attempts = max(policy.attempts, 1)
+        for attempt in range(1, attempts + 1):
+            last = attempt >= attempts
+            try:
+                # The slot is held for the request only, never while backing
+                # off, so one slow board does not starve the host's others.
+                async with self._slot(request.url):
+                    response = await self._fetch(request)
+            except httpx.TransportError as exc:
+                if last or not retryable_error(exc):
+                    exc.tries = attempt  # type: ignore[attr-defined]  (read by request_error)
+                    raise
+                await self._sleep(policy.backoff(attempt, self._rng))
+                continue
+            response.extensions = {**response.extensions, ATTEMPTS: attempt}
+            if response.status_code not in RETRY_STATUSES or last:
+                return response
+            asked = retry_after_seconds(response.headers.get("Retry-After"))
+            if asked is not None and asked > policy.cap_seconds:
+                return response  # longer than one poll waits: the scheduler waits instead
+            await self._sleep(asked if asked is not None else policy.backoff(attempt, self._rng))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _fetch(self, request: httpx.Request) -> httpx.Response:
+        """The response with its raw body read, up to the limit (a compressed
+        body is never larger than what it expands to)."""
+        response = await self.inner.handle_async_request(request)
+        chunks, size = [], 0
+        try:
+            async for chunk in response.stream:  # type: ignore[union-attr]
+                size += len(chunk)
+                if size > self.max_body_bytes:
+                    raise BodyTooLarge(f"the body is over {self.max_body_bytes:,} bytes", request=request)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=b"".join(chunks),
+            extensions=response.extensions,
+            request=request,
+        )
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class Client:
-    """One httpx.AsyncClient shared by every board, a concurrency limit per
-    host, and the retry policy. Use as `async with make_client() as client`."""
+    """One httpx.AsyncClient shared by every board. Use as `async with make_client() as client`."""
 
     def __init__(
         self,
         http: httpx.AsyncClient,
+        transport: PoliteTransport | None = None,
         *,
-        per_host_limit: int = 4,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        rng: random.Random | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.http = http
-        self.per_host_limit = per_host_limit
-        self.retry = retry or RetryPolicy()
-        self._sleep = sleep
-        self._rng = rng
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self.transport = transport  # the one `http` sends through, if polite
+        self.max_body_bytes = max_body_bytes
+
+    @property
+    def per_host_limit(self) -> int | None:
+        return self.transport.per_host_limit if self.transport else None
+
+    @property
+    def retry(self) -> RetryPolicy | None:
+        return self.transport.retry if self.transport else None
 
     async def __aenter__(self) -> Client:
         return self
@@ -73,12 +161,6 @@ class Client:
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    def _slot(self, url: httpx.URL) -> asyncio.Semaphore:
-        host = f"{url.host}:{url.port or url.scheme}"
-        if host not in self._hosts:
-            self._hosts[host] = asyncio.Semaphore(self.per_host_limit)
-        return self._hosts[host]
-
     async def get(
         self,
         url: str,
@@ -88,98 +170,86 @@ class Client:
         explain: Explain | None = None,
     ) -> Reply:
         """GET with retries; a 2xx or 304 reply, or SourceError."""
+        return await self.request("GET", url, board, headers=headers, explain=explain)
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        board: BoardRef,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        explain: Explain | None = None,
+    ) -> Reply:
+        """One request, retried by the transport; a 2xx or 304 reply with its
+        body read and decoded, or SourceError."""
+        shown = display_url(url)
         try:
-            target = httpx.URL(url)
-        except (httpx.InvalidURL, TypeError) as exc:
-            raise request_error(board, display_url(url), httpx.InvalidURL(str(exc))) from exc
-        policy, requests = self.retry, 0
-        for attempt in range(1, max(policy.attempts, 1) + 1):
-            last = attempt >= policy.attempts
+            request = self.http.build_request(method, url, headers=headers, json=json)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, TypeError) as exc:
+            raise request_error(board, shown, httpx.InvalidURL(str(exc))) from exc
+        try:
+            response = await self.http.send(request, stream=True)
             try:
-                # The slot is held for the request only, never while backing
-                # off, so one slow board does not starve the host's others.
-                async with self._slot(target):
-                    response = await self.http.get(target, headers=headers)
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                requests += 1
-                if last or not retryable_error(exc):
-                    raise request_error(board, display_url(url), exc, tries=attempt) from exc
-                await self._sleep(policy.backoff(attempt, self._rng))
-                continue
-            requests += len(response.history) + 1
-            status = response.status_code
-            if response.is_success or status == 304:
-                return Reply(response, requests)
-            if status not in RETRY_STATUSES:
-                raise status_error(board, display_url(url), response, explain=explain)
-            asked = retry_after_seconds(response.headers.get("Retry-After"))
-            if asked is not None and asked > policy.cap_seconds:
-                note = f"it asks to wait {asked:.0f} s, longer than one poll waits; trying again later"
-                raise status_error(
-                    board, display_url(url), response, explain=explain, retry_after=asked, note=note
+                body = await self._read(response)
+            finally:
+                await response.aclose()
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise request_error(board, shown, exc, tries=getattr(exc, "tries", 1)) from exc
+        hops = [*response.history, response]
+        requests = sum(hop.extensions.get(ATTEMPTS, 1) for hop in hops)
+        status = response.status_code
+        if response.is_success or status == 304:
+            return Reply(response, body, requests)
+        tries = response.extensions.get(ATTEMPTS, 1)
+        note, retry_after = "", None
+        if status in RETRY_STATUSES:
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            cap = self.retry.cap_seconds if self.retry else None
+            if retry_after is not None and cap is not None and retry_after > cap:
+                note = f"it asks to wait {retry_after:.0f} s, longer than one poll waits; trying again later"
+            elif tries > 1:
+                note = f"still failing after {tries} tries"
+        raise status_error(board, shown, response, body, explain=explain, retry_after=retry_after, note=note)
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise BodyTooLarge(
+                    f"the body is over {self.max_body_bytes:,} bytes once decompressed",
+                    request=response.request,
                 )
-            if last:
-                note = f"still failing after {attempt} tries" if attempt > 1 else ""
-                raise status_error(
-                    board, display_url(url), response, explain=explain, retry_after=asked, note=note
-                )
-            await self._sleep(asked if asked is not None else policy.backoff(attempt, self._rng))
-        raise AssertionError("unreachable: the last attempt returns or raises")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
 
 def make_client(
-    *, timeout_seconds: float = 30.0, per_host_limit: int = 4, retry: RetryPolicy | None = None
+    *,
+    timeout_seconds: float = 30.0,
+    per_host_limit: int = 4,
+    retry: RetryPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    sleep: Sleep = asyncio.sleep,
+    rng: random.Random | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> Client:
+    """The shared client; `transport` replaces the network (tests: httpx.MockTransport)."""
     timeout = httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, CONNECT_TIMEOUT_SECONDS))
+    polite = PoliteTransport(
+        transport or httpx.AsyncHTTPTransport(),
+        per_host_limit=per_host_limit,
+        retry=retry,
+        sleep=sleep,
+        rng=rng,
+        max_body_bytes=max_body_bytes,
+    )
     http = httpx.AsyncClient(
         timeout=timeout,
         follow_redirects=True,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        transport=polite,
     )
-    return Client(http, per_host_limit=per_host_limit, retry=retry)
-
-
-def conditional_headers(validators: Validators | None) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    if validators and validators.etag:
-        headers["If-None-Match"] = validators.etag
-    if validators and validators.last_modified:
-        headers["If-Modified-Since"] = validators.last_modified
-    return headers
-
-
-def parse_reply(reply: Reply, board: BoardRef, parse: Callable[[Any, BoardRef], Any]) -> Any:
-    """Decode and parse one response; shape errors gain the URL and status."""
-    response = reply.response
-    payload = decode_json(response, board)
-    try:
-        return parse(payload, board)
-    except SourceError as exc:
-        shown = display_url(str(response.url))
-        message = f"unexpected response from {shown} (is base_url right for {board.source}?): {exc.message}"
-        raise SourceError(board.key, message, status=response.status_code, transient=exc.transient) from exc
-    except Exception as exc:
-        # A parser bug must fail this board only, not the whole cycle; the
-        # cause (with its traceback) stays attached for `-v`.
-        shown = display_url(str(response.url))
-        message = f"could not read the response from {shown} ({type(exc).__name__}: a bug in alerts)"
-        raise SourceError(board.key, message, status=response.status_code, transient=False) from exc
-
-
-async def fetch_single(
-    client: Client, url: str, board: BoardRef, parse: Parse, ctx: FetchContext
-) -> Snapshot:
-    """A board answered by one GET: conditional when validators are known."""
-    headers = conditional_headers(ctx.validators)
-    reply = await client.get(url, board, headers=headers)
-    response = reply.response
-    if response.status_code == 304:
-        if not headers:
-            message = f"{display_url(url)} answered 304 Not Modified to a request that was not conditional"
-            raise SourceError(board.key, message, status=304, transient=True)
-        return Snapshot(
-            [], validators=ctx.validators or Validators(), not_modified=True, requests=reply.requests
-        )
-    postings = parse_reply(reply, board, parse)
-    validators = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
-    return Snapshot(postings, validators=validators, requests=reply.requests)
+    return Client(http, polite, max_body_bytes=max_body_bytes)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import httpx
+
+from alerts.backoff import Backoff
 
 # Overloaded or briefly unavailable: the same request may well work soon. A
 # 500 is usually a bug on the server that the next second will not fix.
@@ -26,8 +28,8 @@ class RetryPolicy:
         """Seconds before retry number `retry` (1, 2, ...): "full jitter", a uniform
         draw up to an exponential ceiling, so clients that failed together do
         not all come back together."""
-        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** (retry - 1))
-        return rng.uniform(0, ceiling) if rng else random.uniform(0, ceiling)
+        policy = Backoff(timedelta(seconds=self.base_seconds), timedelta(seconds=self.cap_seconds), "full")
+        return policy.delay(retry, rng).total_seconds()
 
 
 def retryable_error(exc: BaseException) -> bool:

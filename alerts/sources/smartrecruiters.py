@@ -14,7 +14,8 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
-from .http import Client, parse_reply
+from .fetch import parse_reply
+from .http import Client
 from .normalize import as_dict, clean_text, place_text, title_text, to_datetime, to_str
 from .payload import job_id, jobs_in, malformed
 from .vocab import employment_type, work_model

@@ -12,8 +12,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from alerts.backoff import DELIVERY_RETRY
 from alerts.cli.report_delivery import delivery_lines
-from alerts.delivery.channel_run import RETRY_CAP, retry_delay
+from alerts.delivery.channel_run import retry_delay
 from alerts.notify.send import send
 
 from delivery_support import Hook, job
@@ -55,8 +56,8 @@ def test_a_webhook_that_is_down_for_a_while_gets_each_event_exactly_once(make_wo
 
 def test_retry_delay_starts_within_a_minute_and_grows_to_hours_with_jitter():
     assert retry_delay(1) <= timedelta(seconds=36)
-    assert timedelta(hours=1) < retry_delay(9) <= RETRY_CAP * 1.2
-    assert retry_delay(30) <= RETRY_CAP * 1.2
+    assert timedelta(hours=1) < retry_delay(9) <= DELIVERY_RETRY.cap * 1.2
+    assert retry_delay(30) <= DELIVERY_RETRY.cap * 1.2
     assert len({retry_delay(3) for _ in range(20)}) > 1  # jittered
 
 

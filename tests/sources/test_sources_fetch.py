@@ -29,7 +29,8 @@ from alerts.sources import (
     recruitee,
     workable,
 )
-from alerts.sources.http import Reply, parse_reply
+from alerts.sources.fetch import parse_reply
+from alerts.sources.http import Reply
 
 from sources_support import base_url, fetch_error, run_fetch
 
@@ -170,7 +171,7 @@ def test_default_base_url(kind: str, token: str, expected_url: str) -> None:
         return httpx.Response(200, json=[] if kind.startswith("lever") else body)
 
     async def go() -> Snapshot:
-        async with Client(httpx.AsyncClient(transport=httpx.MockTransport(answer))) as client:
+        async with make_client(transport=httpx.MockTransport(answer)) as client:
             return await fetch_board(client, BoardRef(kind, token))
 
     assert asyncio.run(go()).postings == []
@@ -206,7 +207,7 @@ def test_a_parser_bug_fails_only_the_board() -> None:
 
     response = httpx.Response(200, json={}, request=httpx.Request("GET", "http://h.test/x"))
     with pytest.raises(SourceError) as caught:
-        parse_reply(Reply(response, 1), BoardRef("lever", "x"), buggy)
+        parse_reply(Reply(response, b"{}", 1), BoardRef("lever", "x"), buggy)
     assert "KeyError" in str(caught.value) and caught.value.status == 200
     assert isinstance(caught.value.__cause__, KeyError)
 

@@ -38,7 +38,7 @@ def fetch_recording_sleeps(
         sleeps.append(seconds)
 
     async def go() -> Snapshot:
-        async with Client(httpx.AsyncClient(), retry=retry, sleep=sleep) as client:
+        async with make_client(retry=retry, sleep=sleep) as client:
             return await fetch_board(client, board, FetchContext(base_url=url))
 
     return asyncio.run(go())

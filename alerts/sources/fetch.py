@@ -1,0 +1,68 @@
+"""What the kinds share between transport and parsing: conditional requests,
+decoding a reply, and the fetch of a board answered by one GET."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from alerts.errors import SourceError
+from alerts.model import BoardRef, Posting
+
+from .base import FetchContext, Snapshot, Validators
+from .failures import decode_json, display_url
+from .http import Client, Reply
+
+Parse = Callable[[Any, BoardRef], list[Posting]]
+
+
+def conditional_headers(validators: Validators | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if validators and validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators and validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers
+
+
+def parse_reply(reply: Reply, board: BoardRef, parse: Callable[[Any, BoardRef], Any]) -> Any:
+    """Decode and parse one response; shape errors gain the URL and status."""
+    response = reply.response
+    payload = decode_json(response, reply.body, board)
+    try:
+        return parse(payload, board)
+    except SourceError as exc:
+        shown = display_url(str(response.url))
+        message = f"unexpected response from {shown} (is base_url right for {board.source}?): {exc.message}"
+        raise SourceError(board.key, message, status=response.status_code, transient=exc.transient) from exc
+    except Exception as exc:
+        # A parser bug must fail this board only, not the whole cycle; the
+        # cause (with its traceback) stays attached for `-v`.
+        shown = display_url(str(response.url))
+        message = f"could not read the response from {shown} ({type(exc).__name__}: a bug in alerts)"
+        raise SourceError(board.key, message, status=response.status_code, transient=False) from exc
+
+
+def not_modified(reply: Reply, url: str, board: BoardRef, ctx: FetchContext, asked: bool) -> Snapshot:
+    """A 304: the same snapshot as last time, if the request was conditional."""
+    if not asked:
+        message = f"{display_url(url)} answered 304 Not Modified to a request that was not conditional"
+        raise SourceError(board.key, message, status=304, transient=True)
+    return Snapshot([], validators=ctx.validators or Validators(), not_modified=True, requests=reply.requests)
+
+
+def validators_of(reply: Reply) -> Validators:
+    headers = reply.response.headers
+    return Validators(headers.get("ETag"), headers.get("Last-Modified"))
+
+
+async def fetch_single(
+    client: Client, url: str, board: BoardRef, parse: Parse, ctx: FetchContext
+) -> Snapshot:
+    """A board answered by one GET: conditional when validators are known."""
+    headers = conditional_headers(ctx.validators)
+    reply = await client.get(url, board, headers=headers)
+    if reply.response.status_code == 304:
+        return not_modified(reply, url, board, ctx, bool(headers))
+    postings = parse_reply(reply, board, parse)
+    return Snapshot(postings, validators=validators_of(reply), requests=reply.requests)
