@@ -9,7 +9,7 @@ import os
 import secrets
 import socket
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from alerts.errors import SourceError
 from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
+from alerts.sources.cache import Entry
 from alerts.store import FetchState, LeaseLost, Store
 
 log = logging.getLogger("alerts")
@@ -58,6 +59,22 @@ class CycleReport:
             f"{undelivered} channels failing" if undelivered else "",
         ]
         return ", ".join([text, *filter(None, notes)])
+
+
+class StoreCache:
+    """A board's source cache in the database, for the fetch of that board."""
+
+    def __init__(self, store: Store, board_key: str, clock: Clock):
+        self.store, self.board_key, self.clock = store, board_key, clock
+
+    async def get(self, keys: Iterable[str]) -> dict[str, Entry]:
+        return await asyncio.to_thread(self.store.cache.get, self.board_key, list(keys))
+
+    async def put(self, entries: Mapping[str, Entry]) -> None:
+        await asyncio.to_thread(self.store.cache.put, self.board_key, dict(entries), self.clock())
+
+    async def retain(self, keys: Iterable[str]) -> None:
+        await asyncio.to_thread(self.store.cache.retain, self.board_key, list(keys))
 
 
 class Cycle:
@@ -211,6 +228,7 @@ class Cycle:
             api_key=settings.api_key if settings else None,
             validators=validators,
             since=pacing.incremental_since(SOURCES.get(ref.source), state, self.clock()),
+            cache=StoreCache(self.store, ref.key, self.clock),
         )
 
     async def deliver(self, *, ignore_backoff: bool = False) -> list[DeliveryResult]:

@@ -119,3 +119,34 @@ def test_unchanged_boards_are_recorded_in_one_statement(tmp_path, httpserver, da
         assert after[key].last_polled_at > before[key].last_polled_at
         assert after[key].next_poll_at > after[key].last_polled_at
         assert after[key].consecutive_failures == 0
+
+
+def test_each_fetch_gets_its_boards_cache_in_the_database(tmp_path, database_url):
+    """What a source keeps through FetchContext.cache is there at the next poll of that board only."""
+    from alerts.model import BoardRef
+
+    config = load_config(lever_config(tmp_path, 1, ["lever:one", "lever:two"], database_url))
+    store = Store(config.database.url)
+    store.upgrade()
+    one, two = BoardRef("lever", "one"), BoardRef("lever", "two")
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with make_client(timeout_seconds=5) as client:
+            cycle = Cycle(config, store, client)
+            await cycle.prepare()
+            states = store.boards.fetch_states([one.key, two.key])
+            first = cycle._context(one, states[one.key]).cache
+            await first.put({"job-1": ("list-v1", {"country": "DE"})})
+            again = cycle._context(one, states[one.key]).cache
+            other = cycle._context(two, states[two.key]).cache
+            found = await again.get(["job-1", "job-2"])
+            missing = await other.get(["job-1"])
+            await again.retain([])
+            return found, missing, await again.get(["job-1"])
+
+    try:
+        found, missing, after = asyncio.run(go())
+    finally:
+        store.close()
+    assert found == {"job-1": ("list-v1", {"country": "DE"})}
+    assert missing == {} and after == {}

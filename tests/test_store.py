@@ -224,3 +224,23 @@ def test_unchanged_postings_are_not_rewritten_and_old_rows_get_fingerprints(stor
         rows = {r.external_id: r for r in conn.execute(sa.select(postings))}
     assert rows["1"].fingerprint == job("1").fingerprint and rows["1"].changed_at == later  # backfilled once
     assert rows["2"].changed_at == before["2"]  # untouched
+
+
+def test_source_cache_keeps_entries_per_board(database_url):
+    store = Store(database_url)
+    store.upgrade()
+    other = BoardRef("greenhouse", "other")
+    store.boards.sync_boards([BOARD, other], NOW)
+    store.cache.put(BOARD.key, {"a": ("sig-1", {"city": "Berlin"}), "b": ("sig-2", [1, 2])}, NOW)
+    store.cache.put(other.key, {"a": ("sig-9", None)}, NOW)
+    assert store.cache.get(BOARD.key, ["a", "b", "c"]) == {
+        "a": ("sig-1", {"city": "Berlin"}),
+        "b": ("sig-2", [1, 2]),
+    }
+    store.cache.put(BOARD.key, {"a": ("sig-3", {"city": "Munich"})}, NOW)  # replaced, not added
+    assert store.cache.get(BOARD.key, ["a"]) == {"a": ("sig-3", {"city": "Munich"})}
+    assert store.cache.retain(BOARD.key, ["a"]) == 1
+    assert store.cache.get(BOARD.key, ["a", "b"]) == {"a": ("sig-3", {"city": "Munich"})}
+    assert store.cache.get(other.key, ["a"]) == {"a": ("sig-9", None)}  # another board's entries stay
+    assert store.cache.get("greenhouse:unknown", ["a"]) == {}
+    store.close()

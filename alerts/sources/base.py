@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from alerts.model import BoardRef, Posting
 
+from .cache import SourceCache
 from .http import Client
 
 
@@ -33,6 +34,9 @@ class FetchContext:
     # Incremental sources only (bluedoor's `changed_since`); None asks for a
     # complete snapshot.
     since: datetime | None = None
+    # What the source kept from earlier polls of this board (details, pages);
+    # None: keep nothing, fetch everything.
+    cache: SourceCache | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ Methods are synchronous; the async cycle calls them through a worker thread.
     store.outbox     the rows a delivery pass may send (outbox.py)
     store.sends      what happened to sends: sending, sent, failed, dead (sending.py)
     store.channels   per-channel state, `alerts status` and `alerts retry` (channels.py)
+    store.cache      what sources keep between polls of a board (cache.py)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from alerts.store.boards import BoardQueries, FetchState
+from alerts.store.cache import CacheQueries
 from alerts.store.channels import ChannelQueries, ChannelState
 from alerts.store.db import Database
 from alerts.store.engine import ProcessLock
@@ -45,6 +47,7 @@ class Store:
         self.outbox = OutboxQueries(self.db)
         self.sends = SendQueries(self.db)
         self.channels = ChannelQueries(self.db)
+        self.cache = CacheQueries(self.db)
 
     @property
     def engine(self) -> sa.Engine:

@@ -161,3 +161,17 @@ leases = sa.Table(
     sa.Column("owner", sa.String(100)),
     sa.Column("until", UTCDateTime),
 )
+
+# What a source keeps between polls of one board to save requests: a
+# posting's detail (Workday, BambooHR...) or a page of a sitemap, under a key
+# of its own, valid while its `signature` (the list entry, the lastmod) is
+# unchanged. A cache: losing it costs requests, never correctness.
+source_cache = sa.Table(
+    "source_cache",
+    metadata,
+    sa.Column("board_id", sa.Integer, sa.ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("key", sa.String(500), primary_key=True),
+    sa.Column("signature", sa.String(128), nullable=False),
+    sa.Column("data", JSON, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
