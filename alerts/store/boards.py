@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,7 +75,9 @@ class BoardQueries(Queries):
                 .returning(boards.c.consecutive_failures)
             ).scalar_one()
 
-    def record_not_modified_many(self, unchanged: list[tuple[BoardRef, datetime, datetime | None]]) -> None:
+    def record_not_modified_many(
+        self, unchanged: Sequence[tuple[BoardRef, datetime, datetime | None]]
+    ) -> None:
         """Many 304s in one statement: a cycle over unchanged boards writes once, not per board."""
         rows = [
             {"board_key": board.key, **healthy_marks(now), "next_poll_at": next_poll_at}
