@@ -21,7 +21,7 @@ from alerts.filters import route
 from alerts.model import BoardRef, Posting
 from alerts.store import SentPart, Store
 
-HOSTILE = '<img src=x onerror=alert(1)> Engineer </script><script>alert(2)</script>'
+HOSTILE = "<img src=x onerror=alert(1)> Engineer </script><script>alert(2)</script>"
 ACME = BoardRef("greenhouse", "acme")
 GLOBEX = BoardRef("lever", "globex")
 
@@ -90,11 +90,20 @@ def seed(tmp_path: Path, url: str | None = None, zone: str = "UTC") -> World:
         salary_period="year",
         posted_at=now - timedelta(days=30),
     )
-    a2 = posting(ACME, "a2", "Finance Manager", location="Remote - US", work_model="remote", department="Finance")
+    a2 = posting(
+        ACME, "a2", "Finance Manager", location="Remote - US", work_model="remote", department="Finance"
+    )
     a3 = posting(ACME, "a3", HOSTILE, location="Springfield", work_model="onsite")
     a4 = posting(ACME, "a4", "Office Manager", location="London, UK", work_model="onsite")
     g1 = posting(GLOBEX, "g1", "Data Engineer", location="Berlin", work_model="onsite")
-    g2 = posting(GLOBEX, "g2", "Backend Engineer", location="Remote", work_model="remote", posted_at=now - timedelta(days=3))
+    g2 = posting(
+        GLOBEX,
+        "g2",
+        "Backend Engineer",
+        location="Remote",
+        work_model="remote",
+        posted_at=now - timedelta(days=3),
+    )
     a1_renamed = replace(a1, title="Senior Platform Engineer")
 
     store = Store(config.database.url)
