@@ -102,7 +102,7 @@ def open_chart(
         )
         for n, company in enumerate(drawn)
     ]
-    ticks = [(value, y(value)) for value in (0, top // 2, top)] if top > 1 else [(0, y(0)), (1, y(1))]
+    ticks = [(value, y(value)) for value in ((0, top // 2, top) if top % 2 == 0 else (0, top))]
     return Chart(lines, start, now, top, ticks, len(ranked) - len(drawn))
 
 

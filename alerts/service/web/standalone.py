@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from collections.abc import Callable
 
@@ -25,7 +26,7 @@ async def listen(listen: str, app: WebApp) -> HttpServer:
     try:
         await server.start()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise ConfigError(f"--http: cannot listen on {listen}: {reason}") from None
     return server
 
