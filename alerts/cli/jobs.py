@@ -142,7 +142,7 @@ def _table(records: list[dict[str, Any]]) -> None:
             shorten(r["location"] or "-", LOCATION_WIDTH),
             r["work_model"],
             r["salary"] or "-",
-            r["url"] or "-",
+            r["url"] or r["apply_url"] or "-",
         )
         for r in records
     ]

@@ -40,8 +40,7 @@ async def serve_web(config: Config, store: Store, address: str, reload: Callable
         except Exception:
             return False
 
-    host, _, _ = address.rpartition(":")
-    app = WebApp(lambda: current[0], store, healthy=healthy, listen=address if host else "127.0.0.1")
+    app = WebApp(lambda: current[0], store, healthy=healthy, listen=address)
     server = await listen(address, app)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
