@@ -58,12 +58,20 @@ def alerts(
     )
 
 
-class Process:
-    """One `alerts run` subprocess with its output collected in the background."""
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """One `alerts ...` command as a user runs it; its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "alerts", *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
-    def __init__(self, config: Path, *args: str):
+
+class Process:
+    """One `alerts run` (or another long-running command, such as `alerts
+    web`) subprocess with its output collected in the background."""
+
+    def __init__(self, config: Path, *args: str, command: str = "run"):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "alerts", "run", "--config", str(config), *args],
+            [sys.executable, "-m", "alerts", command, "--config", str(config), *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
