@@ -58,13 +58,6 @@ def alerts(
     )
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """One `alerts ...` command as a user runs it; its output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "alerts", *args], capture_output=True, text=True, timeout=120, env=env
-    )
-
-
 class Process:
     """One `alerts run` (or another long-running command, such as `alerts
     web`) subprocess with its output collected in the background."""

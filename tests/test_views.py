@@ -17,14 +17,14 @@ import pytest
 from alerts.service.matches import matched_events, open_counts, open_matches
 from alerts.store import Store
 
-from support import cli
+from support import alerts
 from web_support import HOSTILE, seed
 
 NEWEST_FIRST = ["Backend Engineer", HOSTILE, "Finance Manager", "Data Engineer", "Senior Platform Engineer"]
 
 
 def jobs(world, *args: str) -> str:
-    result = cli("jobs", "--config", str(world.path), *args)
+    result = alerts("jobs", "--config", str(world.path), *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -102,7 +102,7 @@ def test_jobs_filters(world):
     ],
 )
 def test_jobs_errors_are_one_clear_line(world, args, message):
-    result = cli("jobs", "--config", str(world.path), *args)
+    result = alerts("jobs", "--config", str(world.path), *args)
     assert result.returncode != 0 and result.stdout == ""
     assert message in result.stderr and "Traceback" not in result.stderr
 
@@ -116,7 +116,7 @@ def test_a_spreadsheet_formula_in_a_title_stays_text(tmp_path):
 
 
 def test_status_counts_what_matches_and_keeps_the_health_short(world):
-    result = cli("status", "--config", str(world.path))
+    result = alerts("status", "--config", str(world.path))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert re.split(r"\s{2,}", lines[0]) == ["BOARD", "MATCH/OPEN", "LAST SUCCESS", "NEXT POLL", "HEALTH"]
@@ -136,17 +136,17 @@ def test_status_short_and_long_health(world):
         store.boards.record_failure(BoardRef("lever", "globex"), error, world.now)
     finally:
         store.close()
-    short = cli("status", "--config", str(world.path)).stdout
+    short = alerts("status", "--config", str(world.path)).stdout
     row = next(line for line in short.splitlines() if line.startswith("lever:globex"))
     health = re.split(r"\s{2,}", row)[-1]
     assert health.startswith("failing x1: board not found") and health.endswith("...") and len(health) < 60
-    verbose = cli("status", "-v", "--config", str(world.path)).stdout
+    verbose = alerts("status", "-v", "--config", str(world.path)).stdout
     row = next(line for line in verbose.splitlines() if line.startswith("lever:globex"))
     assert "(details) (details)" in row
 
 
 def test_status_as_json(world):
-    result = cli("status", "--config", str(world.path), "--format", "json")
+    result = alerts("status", "--config", str(world.path), "--format", "json")
     data = json.loads(result.stdout)
     assert data["timezone"] == "UTC"
     acme = data["boards"][0]
@@ -159,7 +159,7 @@ def test_status_as_json(world):
 
 
 def test_history_shows_company_and_where_each_event_went(world):
-    result = cli("history", "--config", str(world.path), "--since", "30d")
+    result = alerts("history", "--config", str(world.path), "--since", "30d")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["WHEN", "BOARD", "EVENT", "POSTING"]
@@ -172,7 +172,7 @@ def test_history_shows_company_and_where_each_event_went(world):
 
 def test_history_as_json(world):
     data = json.loads(
-        cli("history", "--config", str(world.path), "--since", "30d", "--format", "json").stdout
+        alerts("history", "--config", str(world.path), "--since", "30d", "--format", "json").stdout
     )
     assert [e["event"] for e in data] == [
         "reopened",
@@ -191,20 +191,20 @@ def test_history_as_json(world):
 
 def test_times_in_the_display_time_zone(tmp_path):
     world = seed(tmp_path, zone="America/New_York")
-    lines = cli("history", "--config", str(world.path), "--since", "30d").stdout.splitlines()
+    lines = alerts("history", "--config", str(world.path), "--since", "30d").stdout.splitlines()
     assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d E[SD]T ", lines[1]), lines[1]
     local = world.now.astimezone(timezone(timedelta(hours=-5 if "EST" in lines[1] else -4)))
     assert lines[1].startswith((local - timedelta(days=2)).strftime("%Y-%m-%d %H:%M"))
-    status = cli("status", "--config", str(world.path)).stdout
+    status = alerts("status", "--config", str(world.path)).stdout
     assert " E" in status.splitlines()[1] and "UTC" not in status.splitlines()[1]
-    record = json.loads(cli("jobs", "--config", str(world.path), "--format", "json").stdout)[0]
+    record = json.loads(alerts("jobs", "--config", str(world.path), "--format", "json").stdout)[0]
     assert record["first_seen_at"].endswith(("-05:00", "-04:00"))
 
 
 def test_a_bad_display_time_zone_is_named(tmp_path):
     world = seed(tmp_path)
     world.path.write_text(world.path.read_text().replace('timezone = "UTC"', 'timezone = "Mars/Olympus"'))
-    result = cli("jobs", "--config", str(world.path))
+    result = alerts("jobs", "--config", str(world.path))
     assert result.returncode == 1
     assert "display.timezone: expected an IANA time zone" in result.stderr
 

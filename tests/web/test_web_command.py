@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from alerts.cli.web import DEFAULT_LISTEN
 
 from atomcheck import atom_errors
-from support import Process, cli, free_port, wait_until
+from support import Process, alerts, free_port, wait_until
 
 
 def get(url: str) -> tuple[int, str]:
@@ -79,7 +79,7 @@ def test_alerts_web_serves_beside_a_cron_run_and_stops_on_sigterm(world, httpser
     assert get(f"http://127.0.0.1:{port}/healthz") == (200, "ok\n")
 
     # It holds no lock: a cron run on the same SQLite file goes ahead.
-    result = cli("run", "--once", "--config", str(world.path))
+    result = alerts("run", "--once", "--config", str(world.path))
     assert result.returncode == 0, result.stderr
     assert "another alerts process" not in result.stderr
     assert get(f"http://127.0.0.1:{port}/")[0] == 200
@@ -90,7 +90,7 @@ def test_alerts_web_serves_beside_a_cron_run_and_stops_on_sigterm(world, httpser
 
 def test_alerts_web_binds_to_this_machine_by_default():
     assert DEFAULT_LISTEN.startswith("127.0.0.1:")
-    result = cli("web", "--help")
+    result = alerts("web", "--help")
     assert result.returncode == 0 and f"[default: {DEFAULT_LISTEN}]" in result.stdout
 
 
@@ -99,14 +99,14 @@ def test_a_port_in_use_is_one_clear_line(world):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = cli("web", "--config", str(world.path), "--http", f"127.0.0.1:{port}")
+        result = alerts("web", "--config", str(world.path), "--http", f"127.0.0.1:{port}")
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == f"error: --http: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
 @pytest.mark.parametrize("address", ["8080", "127.0.0.1:99999", "localhost:"])
 def test_a_bad_address_is_named(world, address):
-    result = cli("web", "--config", str(world.path), "--http", address)
+    result = alerts("web", "--config", str(world.path), "--http", address)
     assert result.returncode == 1 and "--http: expected HOST:PORT" in result.stderr
 
 
