@@ -46,7 +46,7 @@ _DOLLAR_OF = {
     "PA": "USD",
 }
 _CURRENCY = r"(?:[A-Z]{2}\$|[A-Z]\$|\$|£|€|₹|¥|₱|zł|kr|[A-Z]{3}(?=\s*\d))"
-_AMOUNT = r"\d[\d,]*(?:\.\d+)?"
+_AMOUNT = r"\d(?:[\d.,]*\d)?"
 _SALARY = re.compile(
     rf"^\s*(?P<c1>{_CURRENCY})?\s*(?P<low>{_AMOUNT})\s*(?P<k1>[kK]\b)?\s*(?P<plus>\+)?"
     rf"(?:\s*(?:[-–—]|to)\s*(?P<c2>{_CURRENCY})?\s*(?P<high>{_AMOUNT})\s*(?P<k2>[kK]\b)?)?"
@@ -67,8 +67,20 @@ def _currency(symbol: str | None, country: str | None) -> str | None:
     return symbol if re.fullmatch(r"[A-Z]{3}", symbol) else None
 
 
+def _number(text: str) -> float | None:
+    """ "35,000", "19.35", and the European "5.000" and "5.000,50"; None
+    when the separators do not say which is which."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", text):
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d+,\d{1,2}", text):
+        text = text.replace(",", ".")
+    elif not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", text):
+        return None
+    return to_float(text)
+
+
 def _amount(text: str | None, thousands: str | None) -> float | None:
-    value = to_float(text) if text else None
+    value = _number(text) if text else None
     return value * 1000 if value is not None and thousands else value
 
 
@@ -81,7 +93,7 @@ def salary_from_text(text: Any, country: str | None = None) -> SalaryFields:
         return _NONE
     low = _amount(match["low"], match["k1"])
     high = _amount(match["high"], match["k2"] or match["k1"]) if match["high"] else None
-    if low is None:
+    if low is None or (match["high"] and high is None):
         return _NONE
     currency = _currency(match["c1"] or match["c2"], country)
     period = salary_period(match["period"]) if match["period"] else None

@@ -21,7 +21,6 @@ from kinds import (
     teamtailor,
     workable,
 )
-
 from sources_support import Case
 
 CASES: tuple[Case, ...] = (

@@ -6,12 +6,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from kinds.ashby import RECORDED
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.sources import ashby
 
+from kinds.ashby import RECORDED
 from sources_support import drop_fields, set_fields
 
 BOARD = BoardRef("ashby", "linear")

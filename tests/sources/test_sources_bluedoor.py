@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from kinds.bluedoor import BOARD, FIRST_PAGE, FIXTURE, KEY, SEED_POSTING, TOKEN
 from pytest_httpserver import HTTPServer
 
 from alerts.boards import bluedoor_token
@@ -18,6 +17,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import FetchContext, Validators, bluedoor
 
+from kinds.bluedoor import BOARD, FIRST_PAGE, FIXTURE, KEY, SEED_POSTING, TOKEN
 from sources_support import FAST, base_url, drop_fields, fetch_error, run_fetch, set_fields
 
 

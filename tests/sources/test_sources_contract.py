@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from contract import BODY_CASES, CASES, PAGED, STATUS_CASES, TEMPLATED, WORK_MODELS
 from pytest_httpserver import HTTPServer
 
 import alerts
@@ -18,6 +17,7 @@ from alerts.boards import KINDS
 from alerts.model import BoardRef
 from alerts.sources import SOURCES, FetchContext, Snapshot, Source, Validators, fetch_board, make_client
 
+from contract import BODY_CASES, CASES, PAGED, STATUS_CASES, TEMPLATED, WORK_MODELS
 from sources_support import FAST, Case, base_url, fetch_error, run_fetch
 
 SIZE = 10_000
@@ -212,7 +212,7 @@ def test_redirects(httpserver: HTTPServer, case: Case) -> None:
     does, a redirect is that host's way of saying "no such board"."""
     query = f"?{case.query}" if case.query else ""
     httpserver.expect_request(case.path).respond_with_data(
-        "", status=302 if case.follows_redirects else 307, headers={"Location": f"/moved{case.path}{query}"}
+        "", status=301 if case.follows_redirects else 307, headers={"Location": f"/moved{case.path}{query}"}
     )
     serve(httpserver, case, case.recorded_body(), prefix="/moved")
     if case.follows_redirects:

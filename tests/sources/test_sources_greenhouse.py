@@ -6,12 +6,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from kinds.greenhouse import RECORDED
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.sources import greenhouse
 
+from kinds.greenhouse import RECORDED
 from sources_support import drop_fields, set_fields
 
 BOARD = BoardRef("greenhouse", "vercel")

@@ -6,13 +6,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from kinds.lever import MATCHGROUP as MATCHGROUP_RECORDED
-from kinds.lever import SPOTIFY as SPOTIFY_RECORDED
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.sources import lever
 
+from kinds.lever import MATCHGROUP as MATCHGROUP_RECORDED
+from kinds.lever import SPOTIFY as SPOTIFY_RECORDED
 from sources_support import drop_fields, set_fields
 
 SPOTIFY = BoardRef("lever", "spotify")

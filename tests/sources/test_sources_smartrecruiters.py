@@ -7,13 +7,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from kinds.smartrecruiters import RECORDED
 from pytest_httpserver import HTTPServer
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.sources import smartrecruiters
 
+from kinds.smartrecruiters import RECORDED
 from sources_support import base_url, drop_fields, fetch_error, run_fetch, set_fields
 
 BOARD = BoardRef("smartrecruiters", "Ubisoft2")

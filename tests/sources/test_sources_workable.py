@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from kinds.workable import RECORDED
 from pytest_httpserver import HTTPServer
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.sources import workable
 
+from kinds.workable import RECORDED
 from sources_support import FAST, base_url, drop_fields, fetch_error, set_fields
 
 BOARD = BoardRef("workable", "huckberry")
