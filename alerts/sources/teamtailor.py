@@ -17,13 +17,13 @@ import httpx
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 
-from . import schema_org as so
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
 from .failures import Explain, display_url, unknown_board
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
 from .normalize import as_dict, clean_text, country_code, place_text, title_text, to_datetime, to_str
 from .payload import jobs_in, malformed
+from .schema_org import addresses, base_salary, country_of, employment, organization_name, telecommute
 from .vocab import work_model
 
 KIND = "teamtailor"
@@ -53,20 +53,20 @@ def _external_id(item: dict[str, Any], job: dict[str, Any], board: BoardRef, ind
 
 def _posting(item: dict[str, Any], board: BoardRef, index: int, company: str | None) -> Posting:
     job = as_dict(item.get("_jobposting"))
-    places = so.addresses(job.get("jobLocation"))
+    places = addresses(job.get("jobLocation"))
     first = places[0] if places else {}
-    country = country_code(so.country_of(first))
+    country = country_code(country_of(first))
     location = "; ".join(
-        filter(None, (place_text(p.get("addressLocality"), country_code(so.country_of(p))) for p in places))
+        filter(None, (place_text(p.get("addressLocality"), country_code(country_of(p))) for p in places))
     )
-    remote = so.telecommute(job.get("jobLocationType"))
-    low, high, currency, period = so.base_salary(job.get("baseSalary"))
+    remote = telecommute(job.get("jobLocationType"))
+    low, high, currency, period = base_salary(job.get("baseSalary"))
     return Posting(
         source=KIND,
         board_token=board.token,
         external_id=_external_id(item, job, board, index),
         title=title_text(item.get("title") or job.get("title")),
-        company=company or so.organization_name(job.get("hiringOrganization")) or board.token,
+        company=company or organization_name(job.get("hiringOrganization")) or board.token,
         location=location or None,
         city=clean_text(first.get("addressLocality")),
         # Not addressRegion: Teamtailor fills it with a continent, a sales
@@ -74,7 +74,7 @@ def _posting(item: dict[str, Any], board: BoardRef, index: int, company: str | N
         region=None,
         country=country,
         work_model="remote" if remote else work_model(location, item.get("title")),
-        employment_type=so.employment(job.get("employmentType")),
+        employment_type=employment(job.get("employmentType")),
         salary_min=low,
         salary_max=high,
         salary_currency=currency,
