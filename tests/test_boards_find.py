@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from werkzeug import Request, Response
 
 from alerts.sources import SOURCES
 from alerts.sources.find import NOT_BY_NAME, PROBES, slug_candidates
+
+from support import alerts
 
 DATA = Path(__file__).parent / "sources" / "data"
 
@@ -90,17 +91,8 @@ def write_config(tmp_path: Path, server: HTTPServer) -> Path:
     return path
 
 
-def find(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "alerts", "boards", "find", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=cwd,
-    )
+def find(*args: str) -> subprocess.CompletedProcess[str]:
+    return alerts("boards", "find", *args)
 
 
 def test_finds_every_board_that_exists(tmp_path: Path, server: HTTPServer) -> None:

@@ -137,13 +137,13 @@ def boards_find(config_path: str, name: str) -> None:
 
     from alerts.cli.tables import table
     from alerts.sources import RetryPolicy, make_client
-    from alerts.sources.find import find_boards, slug_candidates
+    from alerts.sources.find import Search, find_boards, slug_candidates
 
     if not slug_candidates(name):
         raise ConfigError(f"no board name can be made from {name!r}; give the company's name in letters")
     base_urls = _base_urls(config_path)
 
-    async def go():  # type: ignore[no-untyped-def]
+    async def go() -> Search:
         async with make_client(timeout_seconds=10, per_host_limit=1, retry=RetryPolicy(attempts=1)) as client:
             return await find_boards(client, name, base_urls)
 
