@@ -123,7 +123,9 @@ def test_finds_every_board_that_exists(tmp_path: Path, server: HTTPServer) -> No
             ).encode()
         ),
         "/personio/acme/xml": slowly((DATA / "personio_avian.xml").read_bytes()),
+        "/workable/widget/accounts/acme": slowly(b'{"name": "Acme", "jobs": []}'),  # there, empty
         # Not there, in each host's own way:
+        "/ashby/job-board/acme": slowly(b'{"apiVersion": "1", "jobs": []}'),  # as Ashby answers any name
         "/breezy/acme/json": slowly(b"", 302, Location="https://breezy.hr/"),
         "/smartrecruiters/companies/acme/postings": slowly(
             b'{"offset": 0, "limit": 1, "totalFound": 0, "content": []}'
@@ -136,16 +138,17 @@ def test_finds_every_board_that_exists(tmp_path: Path, server: HTTPServer) -> No
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["BOARD", "OPEN", "COMPANY"]
-    rows = [line.split(None, 2) for line in lines[1:5]]
+    rows = [line.split(None, 2) for line in lines[1:6]]
     assert rows == [
         ["greenhouse:acme", "2", "Vercel"],
         ["lever:acme-corp", "2", "(the site does not say)"],
+        # A board with nothing open today is still a board (its name comes with postings).
+        ["workable:acme", "0", "(the site does not say)"],
         ["personio:acme", "2", "Innovire AG"],
         ["teamtailor:acmecorp", "2+", "Teamtailor"],  # one page of more: "+"
     ]
-    assert (
-        lines[-1] == 'boards = ["greenhouse:acme", "lever:acme-corp", "personio:acme", "teamtailor:acmecorp"]'
-    )
+    specs = '"greenhouse:acme", "lever:acme-corp", "workable:acme", "personio:acme", "teamtailor:acmecorp"'
+    assert lines[-1] == f"boards = [{specs}]"
     assert result.stderr == ""
     # Politely: one request at a time to the one host, and no more than one per name and kind.
     assert most[0] == 1

@@ -34,6 +34,10 @@ LEGAL_FORMS = frozenset(
 )
 # Kinds whose boards are not named by a company slug.
 NOT_BY_NAME = frozenset({"bluedoor", "workday", "jsonld"})
+# Kinds that answer a name they do not know like an empty board (Ashby and
+# SmartRecruiters are seen to; Pinpoint is unknown, so it is not trusted
+# either): only a board with postings there is evidence that it exists.
+EMPTY_MEANS_UNKNOWN = frozenset({"ashby", "smartrecruiters", "pinpoint"})
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ async def find_boards(
                     return
                 continue
             search.answered += 1
-            if found is not None:
+            if found is not None and not (found.postings == 0 and kind in EMPTY_MEANS_UNKNOWN):
                 search.found.append(
                     Found(found.board, found.postings, found.more, found.name, namesake=slug.namesake)
                 )
