@@ -61,7 +61,6 @@ class Search:
     kinds: list[str]
     found: list[Found] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # checks that got no answer
-    requests: int = 0
     answered: int = 0  # checks that got an answer (found or not)
 
 
@@ -153,7 +152,6 @@ async def find_boards(
         ctx = FetchContext(base_url=base_urls.get(kind) or SOURCES[kind].default_base_url)
         for slug in search.slugs:
             board = BoardRef(kind, slug.text)
-            search.requests += 1
             try:
                 found = await PROBES[kind](client, board, ctx)
             except SourceError as exc:
