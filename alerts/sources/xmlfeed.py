@@ -42,10 +42,8 @@ def decode_xml(response: httpx.Response, body: bytes, board: BoardRef) -> ET.Ele
     """The document's root element, or SourceError saying what is wrong."""
     shown = display_url(str(response.url))
 
-    def fail(message: str, transient: bool, cause: BaseException | None = None) -> SourceError:
-        error = SourceError(board.key, message, status=response.status_code, transient=transient)
-        error.__cause__ = cause
-        return error
+    def fail(message: str, transient: bool) -> SourceError:
+        return SourceError(board.key, message, status=response.status_code, transient=transient)
 
     if _looks_like_html(response, body):
         raise fail(f"{shown} returned an HTML page, not XML; check base_url", False)
@@ -57,14 +55,12 @@ def decode_xml(response: httpx.Response, body: bytes, board: BoardRef) -> ET.Ele
         parser.feed(body)
         return parser.close()
     except _Refused as exc:
-        raise fail(
-            f"{shown} sent XML with {exc}, which a job feed never needs; refused", False, exc
-        ) from None
+        raise fail(f"{shown} sent XML with {exc}, which a job feed never needs; refused", False) from exc
     except ET.ParseError as exc:
         if exc.code in _ENDS_EARLY:
             # A body cut short is a dropped connection more often than a bug.
-            raise fail(f"the XML from {shown} ends early (truncated response)", True, exc) from None
-        raise fail(f"{shown} returned invalid XML ({exc})", False, exc) from None
+            raise fail(f"the XML from {shown} ends early (truncated response)", True) from exc
+        raise fail(f"{shown} returned invalid XML ({exc})", False) from exc
 
 
 def text_of(element: ET.Element | None, path: str) -> str | None:

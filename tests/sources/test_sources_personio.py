@@ -4,6 +4,7 @@ fetching, failures and hostile XML for every kind)."""
 from __future__ import annotations
 
 import copy
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -220,3 +221,13 @@ def test_no_language_is_asked_for(httpserver: HTTPServer, acme: bytes) -> None:
     run_fetch(ACME, base_url(httpserver))
     request, _ = httpserver.log[0]
     assert request.query_string == b"" and request.headers["Accept"].startswith("application/xml")
+
+
+def test_the_parser_error_stays_attached(httpserver: HTTPServer) -> None:
+    # Shown with -v: where exactly the XML broke.
+    httpserver.expect_request("/xml").respond_with_data(
+        b"<workzag-jobs><id>1</workzag-jobs>", content_type="text/xml"
+    )
+    err = fetch_error(ACME, base_url(httpserver))
+    assert "invalid XML (mismatched tag: line 1, column" in str(err)
+    assert isinstance(err.__cause__, ET.ParseError)
