@@ -10,6 +10,7 @@ accept, never guessed at.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
@@ -26,6 +27,10 @@ KINDS: tuple[str, ...] = (
     "smartrecruiters",
     "workable",
     "recruitee",
+    "workday",
+    "bamboohr",
+    "rippling",
+    "jsonld",
     "bluedoor",
 )
 BLUEDOOR = "bluedoor"
@@ -61,6 +66,14 @@ _NOT_BOARDS = {"embed", "j", "api", "v1", "oauth", "login", "careers", "jobs"}
 # `{token}.recruitee.com`, except the company's own hosts.
 _RECRUITEE = ".recruitee.com"
 _RECRUITEE_HOSTS = {"www", "api", "app", "blog", "docs", "help", "support", "status", "careers"}
+# `{tenant}.wdN.myworkdayjobs.com`: wdN is the data centre (wd1, wd5, wd103, ...).
+_WORKDAY_HOST = re.compile(r"(?P<tenant>[a-z0-9][a-z0-9-]*)\.(?P<dc>wd\d+)\.myworkdayjobs\.com")
+_WORKDAY_NOT_SITES = {"wday", "job", "details", "login", "userhome"}
+_LOCALE = re.compile(r"[a-z]{2}(?:-[A-Z]{2})?")
+_RIPPLING_LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
+# `{token}.bamboohr.com`, except BambooHR's own hosts.
+_BAMBOOHR = ".bamboohr.com"
+_BAMBOOHR_HOSTS = {"www", "api", "app", "help", "static", "marketplace", "partners", "status"}
 
 ACCEPTED_FORMS: tuple[str, ...] = (
     "ashby:TOKEN or https://jobs.ashbyhq.com/TOKEN",
@@ -70,12 +83,32 @@ ACCEPTED_FORMS: tuple[str, ...] = (
     "recruitee:TOKEN or https://TOKEN.recruitee.com/",
     "smartrecruiters:TOKEN or https://jobs.smartrecruiters.com/TOKEN",
     "workable:TOKEN or https://apply.workable.com/TOKEN/",
+    "workday:TENANT.wdN/SITE or https://TENANT.wdN.myworkdayjobs.com/[LOCALE/]SITE",
+    "bamboohr:TOKEN or https://TOKEN.bamboohr.com/careers",
+    "rippling:TOKEN or https://ats.rippling.com/TOKEN/jobs",
+    "jsonld:URL (a careers page carrying schema.org JobPosting data, or its XML sitemap)",
 )
 
+# Kinds whose token is not a plain name: what it must look like, in words.
+_TOKEN_FORMS: dict[str, str] = {
+    "workday": "workday:TENANT.wdN/SITE, such as workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    "bamboohr": "bamboohr:TOKEN, the TOKEN of https://TOKEN.bamboohr.com/careers",
+    "rippling": "rippling:TOKEN, the TOKEN of https://ats.rippling.com/TOKEN/jobs",
+    "jsonld": "jsonld:URL with an http(s) URL, such as jsonld:https://careers.example.com/jobs",
+}
+# A Workday board: the tenant and data centre of the host, and the site.
+WORKDAY_TOKEN = re.compile(
+    r"(?P<tenant>[a-z0-9][a-z0-9-]{0,62})\.(?P<dc>wd\d{1,4})/(?P<site>[A-Za-z0-9][A-Za-z0-9_-]{0,99})"
+)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+JSONLD_MAX_URL = 2000
 
-def _refused(text: str) -> ValueError:
+
+def _refused(text: str, form: str | None = None) -> ValueError:
+    hint = f" (a {form.split(':', 1)[0]} board is written {form})" if form else ""
     return ValueError(
-        f"a board as kind:token or a careers-page URL; {text!r} is neither. Accepted: {'; '.join(ACCEPTED_FORMS)}"
+        f"a board as kind:token or a careers-page URL; {text!r} is neither{hint}. "
+        f"Accepted: {'; '.join(ACCEPTED_FORMS)}"
     )
 
 
@@ -97,42 +130,106 @@ def _from_url(host: str, parts: list[str], query: str) -> tuple[str, str | None]
         label = host[: -len(_RECRUITEE)]
         ok = label and "." not in label and label not in _RECRUITEE_HOSTS
         return "recruitee", label if ok else None
+    return _from_reach_url(host, parts)
+
+
+def _from_reach_url(host: str, parts: list[str]) -> tuple[str, str | None] | None:
+    if (found := _WORKDAY_HOST.fullmatch(host)) is not None:
+        return "workday", _workday_site(found["tenant"], found["dc"], parts)
+    if host.endswith(_BAMBOOHR):
+        label = host[: -len(_BAMBOOHR)]
+        return "bamboohr", label if "." not in label and label not in _BAMBOOHR_HOSTS else None
+    if host == "ats.rippling.com":
+        if parts[:3] == ["api", "v2", "board"]:
+            return "rippling", parts[3] if len(parts) > 3 else None
+        if len(parts) > 1 and _RIPPLING_LOCALE.fullmatch(parts[0]):
+            parts = parts[1:]
+        return "rippling", parts[0] if parts and parts[0].lower() not in _NOT_BOARDS else None
+    if host == "api.rippling.com":
+        prefix = ["platform", "api", "ats", "v1", "board"]
+        return "rippling", parts[5] if parts[:5] == prefix and len(parts) > 5 else None
     return None
+
+
+def _workday_site(tenant: str, dc: str, parts: list[str]) -> str | None:
+    """The site of a Workday careers URL: the first path segment after an
+    optional locale (`/en-US/Site/job/...`), or the site of the CXS API path
+    (`/wday/cxs/TENANT/SITE/jobs`, whose first segment is no site)."""
+    if parts[:2] == ["wday", "cxs"]:
+        # The host and the API path name the same tenant; the spec cannot say otherwise.
+        same = len(parts) > 3 and parts[2].lower() == tenant
+        return f"{tenant}.{dc}/{parts[3]}" if same else None
+    if len(parts) > 1 and _LOCALE.fullmatch(parts[0]):
+        parts = parts[1:]
+    return f"{tenant}.{dc}/{parts[0]}" if parts and parts[0].lower() not in _WORKDAY_NOT_SITES else None
+
+
+def _token(kind: str, token: str) -> str | None:
+    """The token in its canonical form, or None when it is not one of `kind`'s."""
+    if kind == "workday":
+        tenant, slash, site = token.partition("/")
+        token = tenant.lower() + slash + site
+        return token if WORKDAY_TOKEN.fullmatch(token) else None
+    if kind in ("bamboohr", "rippling"):
+        return token.lower() if _SLUG.fullmatch(token.lower()) else None
+    if kind == "jsonld":
+        return token if jsonld_url_ok(token) else None
+    return token if token and "/" not in token else None
+
+
+def jsonld_url_ok(url: str) -> bool:
+    """An absolute http(s) URL with a host, of a sane length, nothing hidden in it."""
+    if len(url) > JSONLD_MAX_URL or any(ch.isspace() or not ch.isprintable() for ch in url):
+        return False
+    try:
+        parsed = urlsplit(url)
+        parsed.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        return False
+    return parsed.scheme.lower() in ("http", "https") and bool(parsed.hostname) and not parsed.username
+
+
+def _token_board(kind: str, token: str, text: str) -> BoardRef:
+    canonical = _token(kind, token.strip())
+    if canonical is None:
+        raise _refused(text, _TOKEN_FORMS.get(kind))
+    return BoardRef(kind, canonical)
 
 
 def resolve_board(text: str) -> BoardRef:
     """`kind:token` or a careers-page / API URL as a BoardRef; ValueError
     listing the accepted forms for anything else."""
     spec = text.strip()
+    kind, sep, token = spec.partition(":")
+    if sep and kind.strip() in KINDS:  # `jsonld:https://...` is a spec, not a URL
+        return _token_board(kind.strip(), token, text)
     if "://" not in spec:
-        kind, sep, token = spec.partition(":")
-        token = token.strip()
-        if sep and kind.strip() in KINDS and token and "/" not in token:
-            return BoardRef(kind.strip(), token)
         raise _refused(text)
     parsed = urlsplit(spec)
     if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
         raise _refused(text)
     parts = [unquote(part) for part in parsed.path.split("/") if part]
     found = _from_url(parsed.hostname.lower(), parts, parsed.query)
-    if found is None or not found[1] or not found[1].strip() or "/" in found[1]:
+    if found is None or not found[1] or not found[1].strip():
         raise _refused(text)
-    return BoardRef(found[0], found[1].strip())
+    token = _token(found[0], found[1].strip())
+    if token is None:
+        raise _refused(text)
+    return BoardRef(found[0], token)
 
 
 def parse_board(spec: str) -> BoardRef:
     """`kind:token`, or a careers-page URL that resolves to one."""
     spec = spec.strip()
-    if "://" in spec:
-        return resolve_board(spec)  # its ValueError lists the accepted URL forms
     kind, sep, token = spec.partition(":")
-    token = token.strip()
-    if not sep or not token or kind not in TOKEN_KINDS or "/" in token:
-        raise ValueError(
-            f"a board written kind:token such as greenhouse:stripe, a careers-page URL, "
-            f'or "bluedoor", not {spec!r}; kinds: {", ".join(TOKEN_KINDS)}'
-        )
-    return BoardRef(kind, token)
+    if sep and kind in TOKEN_KINDS and token.strip():
+        return _token_board(kind, token, spec)
+    if "://" in spec and kind not in KINDS:
+        return resolve_board(spec)  # its ValueError lists the accepted URL forms
+    raise ValueError(
+        f"a board written kind:token such as greenhouse:stripe, a careers-page URL, "
+        f'or "bluedoor", not {spec!r}; kinds: {", ".join(TOKEN_KINDS)}'
+    )
 
 
 @lru_cache(maxsize=65536)

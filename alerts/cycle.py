@@ -19,7 +19,7 @@ from alerts.delivery.deliverer import Clock, Deliverer, DeliveryResult, utcnow
 from alerts.errors import SourceError
 from alerts.filters import route
 from alerts.model import BoardRef, Event
-from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
+from alerts.sources import SOURCES, Client, FetchContext, Snapshot, Validators, fetch_board
 from alerts.sources.cache import Entry
 from alerts.store import FetchState, LeaseLost, Store
 
@@ -59,6 +59,13 @@ class CycleReport:
             f"{undelivered} channels failing" if undelivered else "",
         ]
         return ", ".join([text, *filter(None, notes)])
+
+
+def _cost(snapshot: Snapshot) -> str:
+    """What the poll cost the board's host, details apart: a steady poll of a
+    detail-based source should show none."""
+    cost = f"{snapshot.requests} requests"
+    return f"{cost} ({snapshot.details} for details)" if snapshot.details else cost
 
 
 class StoreCache:
@@ -177,6 +184,8 @@ class Cycle:
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
         result.requests = snapshot.requests
+        for note in snapshot.notes:
+            log.warning("%s: %s", ref.key, note)
         now = self.clock()
         next_poll = pacing.next_poll(interval, self.config.polling.jitter, now)
         if snapshot.not_modified:
@@ -215,7 +224,13 @@ class Cycle:
         if applied.held:
             log.warning("%s: %s; held until the next poll confirms it", ref.key, applied.held)
         else:
-            log.info("%s: %d postings, %d events", ref.key, result.postings, len(result.events))
+            log.info(
+                "%s: %d postings, %d events, %s",
+                ref.key,
+                result.postings,
+                len(result.events),
+                _cost(snapshot),
+            )
         return result
 
     def _context(self, ref: BoardRef, state: FetchState) -> FetchContext:

@@ -12,7 +12,19 @@ from dataclasses import replace
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 
-from . import ashby, bluedoor, greenhouse, lever, recruitee, smartrecruiters, workable
+from . import (
+    ashby,
+    bamboohr,
+    bluedoor,
+    greenhouse,
+    jsonld,
+    lever,
+    recruitee,
+    rippling,
+    smartrecruiters,
+    workable,
+    workday,
+)
 from .base import FetchContext, Snapshot, Source, Validators, board_url
 from .http import Client, RetryPolicy, make_client
 
@@ -37,6 +49,10 @@ SOURCES: dict[str, Source] = {
     "smartrecruiters": smartrecruiters.SOURCE,
     "workable": workable.SOURCE,
     "recruitee": recruitee.SOURCE,
+    "workday": workday.SOURCE,
+    "bamboohr": bamboohr.SOURCE,
+    "rippling": rippling.SOURCE,
+    "jsonld": jsonld.SOURCE,
     "bluedoor": bluedoor.SOURCE,
 }
 

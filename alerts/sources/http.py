@@ -168,9 +168,12 @@ class Client:
         *,
         headers: Mapping[str, str] | None = None,
         explain: Explain | None = None,
+        follow_redirects: bool | None = None,
     ) -> Reply:
         """GET with retries; a 2xx or 304 reply, or SourceError."""
-        return await self.request("GET", url, board, headers=headers, explain=explain)
+        return await self.request(
+            "GET", url, board, headers=headers, explain=explain, follow_redirects=follow_redirects
+        )
 
     async def request(
         self,
@@ -181,16 +184,24 @@ class Client:
         headers: Mapping[str, str] | None = None,
         json: Any = None,
         explain: Explain | None = None,
+        follow_redirects: bool | None = None,
     ) -> Reply:
         """One request, retried by the transport; a 2xx or 304 reply with its
-        body read and decoded, or SourceError."""
+        body read and decoded, or SourceError.
+
+        `follow_redirects=False` for APIs that never redirect a real board:
+        their 3xx means the board does not exist (None: the client's default).
+        """
         shown = display_url(url)
         try:
             request = self.http.build_request(method, url, headers=headers, json=json)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, TypeError) as exc:
             raise request_error(board, shown, httpx.InvalidURL(str(exc))) from exc
         try:
-            response = await self.http.send(request, stream=True)
+            if follow_redirects is None:
+                response = await self.http.send(request, stream=True)
+            else:
+                response = await self.http.send(request, stream=True, follow_redirects=follow_redirects)
             try:
                 body = await self._read(response)
             finally:

@@ -62,6 +62,10 @@ def test_registry_matches_the_design() -> None:
         "workable": "https://apply.workable.com/api/v1",
         "recruitee": "https://{token}.recruitee.com/api",
         "bluedoor": "https://api.bluedoor.sh/job-postings/v1",
+        "workday": "https://{tenant}.{dc}.myworkdayjobs.com/wday/cxs/{tenant}/{site}",
+        "bamboohr": "https://{token}.bamboohr.com",
+        "rippling": "https://api.rippling.com/platform/api/ats/v1/board",
+        "jsonld": "{url}",
     }
     for kind, source in SOURCES.items():
         assert isinstance(source, Source) and source.kind == kind
@@ -179,9 +183,9 @@ def test_default_base_url(kind: str, token: str, expected_url: str) -> None:
 
 
 def test_unknown_kind_is_a_source_error() -> None:
-    err = fetch_error(BoardRef("workday", "acme"), None)
+    err = fetch_error(BoardRef("oracle", "acme"), None)
     assert err.transient is False
-    assert "unknown source kind 'workday'" in str(err) and "greenhouse" in str(err)
+    assert "unknown source kind 'oracle'" in str(err) and "greenhouse" in str(err)
 
 
 def test_make_client_settings() -> None:
