@@ -39,7 +39,12 @@ JOB = "job:"
 _LOCATION_TYPES: dict[str, WorkModel] = {"0": "onsite", "1": "remote", "2": "hybrid"}
 
 
-def parse(payload: Any, board: BoardRef) -> list[dict[str, Any]]:
+def parse(payload: Any, board: BoardRef) -> list[Posting]:
+    """The list alone as postings (no detail: no date, pay or office country)."""
+    return [to_posting(job, None, board) for job in read_list(payload, board)]
+
+
+def read_list(payload: Any, board: BoardRef) -> list[dict[str, Any]]:
     """The list's openings, each with a usable id."""
     jobs = jobs_in(payload, board, "result" if isinstance(payload, dict) else None)
     for index, job in enumerate(jobs):
@@ -121,7 +126,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     reply = await client.get(url, board, headers=headers, explain=_explain(board), follow_redirects=False)
     if reply.response.status_code == 304:
         return not_modified(reply, url, board, ctx, bool(headers))
-    jobs = {job["id"]: job for job in parse_reply(reply, board, parse)}
+    jobs = {job["id"]: job for job in parse_reply(reply, board, read_list)}
 
     async def one(key: str) -> tuple[Any, int]:
         path = f"/careers/{quote(key[len(JOB) :], safe='')}/detail"

@@ -162,12 +162,13 @@ class _Run:
 async def settle(
     cache: SourceCache | None, keys: Iterable[str], board: Mapping[str, Any], *, whole: bool
 ) -> None:
-    """Keep only these keys' details, and the board's own entry; `whole`:
-    this poll read every entry the board lists (the board is now settled)."""
+    """Keep only these keys' details, and the board's own entry updated with
+    `board`; `whole`: this poll read every entry the board lists (the board
+    is settled from now on; it stays settled once it is)."""
     if cache is None:
         return
     await cache.retain([*keys, BOARD])
-    entry = dict(board)
+    entry = {**_board_entry(await cache.get([BOARD])), **board}
     if whole:
         entry["settled"] = True
     await cache.put({BOARD: (BOARD, entry)})

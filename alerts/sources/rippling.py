@@ -46,7 +46,12 @@ _CODES: dict[str, EmploymentType] = {
 _WORKPLACES: dict[str, WorkModel] = {"REMOTE": "remote", "HYBRID": "hybrid", "ON_SITE": "onsite"}
 
 
-def parse(payload: Any, board: BoardRef) -> tuple[dict[str, dict[str, Any]], int, int | None]:
+def parse(payload: Any, board: BoardRef) -> list[Posting]:
+    """One list page alone as postings (no detail: no company, pay or date)."""
+    return [to_posting(job, None, board) for job in read_list(payload, board)[0].values()]
+
+
+def read_list(payload: Any, board: BoardRef) -> tuple[dict[str, dict[str, Any]], int, int | None]:
     """Jobs by id, grouped over their rows (v1 repeats a job per place), the
     number of pages and of jobs the board counts (v2; 1 and None for v1)."""
     v2 = isinstance(payload, dict)
@@ -185,14 +190,14 @@ async def _list(client: Client, url: str, board: BoardRef, ctx: FetchContext) ->
     reply = await client.get(url, board, headers=headers, explain=_explain(board), follow_redirects=False)
     if reply.response.status_code == 304:
         return not_modified(reply, url, board, ctx, bool(headers))
-    jobs, pages, total = parse_reply(reply, board, parse)
+    jobs, pages, total = parse_reply(reply, board, read_list)
     requests = reply.requests
     if pages > MAX_PAGES:
         raise SourceError(board.key, f"more than {MAX_PAGES} pages of jobs; stopped paging", transient=False)
     for page in range(1, pages):
         more = await client.get(f"{url}?page={page}", board, explain=_explain(board), follow_redirects=False)
         requests += more.requests
-        for key, job in parse_reply(more, board, parse)[0].items():
+        for key, job in parse_reply(more, board, read_list)[0].items():
             jobs.setdefault(key, job)
     # Jobs that moved between pages while they were read: a short count is no
     # snapshot to count misses from.

@@ -81,6 +81,7 @@ class WorkdayTenant:
         self.facets = facets  # page 0 carries a timeType facet over the rows' "_time" key
         self.failures: dict[tuple[str, int], Response] = {}  # (kind, offset or 0) -> canned answer, once
         self.asked: Counter[str] = Counter()
+        self.refuse_details: Response | None = None  # every detail answered so
         self.bodies: list[dict[str, Any]] = []
         server.expect_request(f"{CXS}/jobs", method="POST").respond_with_handler(self._list)
         server.expect_request(Under(f"{CXS}/job/"), method="GET").respond_with_handler(self._detail)
@@ -118,6 +119,8 @@ class WorkdayTenant:
         path = request.path[len(CXS) :]
         if ("detail", 0) in self.failures:
             return self.failures.pop(("detail", 0))
+        if self.refuse_details is not None:
+            return self.refuse_details
         row = next((r for r in self.rows if r["externalPath"] == path), None)
         if row is None:
             return Response('{"errorCode":"HTTP_404"}', status=404, content_type="application/json")

@@ -136,6 +136,15 @@ async def _sitemap_pages(
     return pages, requests, True
 
 
+def parse(page: str, board: BoardRef) -> list[Posting]:
+    """The postings of one page's HTML (`board.token` is the page's URL)."""
+    found = read_page(page)
+    jobs = [trim(job, found.nodes) for job in found.jobs]
+    return _postings(
+        [(board.token, {"jobs": jobs, "company": found.site_name or found.title})], board, datetime.now(UTC)
+    )[0]
+
+
 async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     url = board.token
     if not jsonld_url_ok(url):

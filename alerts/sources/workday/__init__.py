@@ -15,14 +15,14 @@ import httpx
 
 from alerts.boards import WORKDAY_TOKEN
 from alerts.errors import SourceError
-from alerts.model import BoardRef
+from alerts.model import BoardRef, Posting
 
 from ..base import FetchContext, Snapshot, Source, base_of, board_url
 from ..details import gather_details, settle
 from ..failures import Explain
 from ..fetch import parse_reply
 from ..http import Client
-from .listing import list_board
+from .listing import list_board, read_page
 from .postings import detail_path, identify, read_detail, signature, to_posting
 
 KIND = "workday"
@@ -49,12 +49,24 @@ def _list_explain(tenant: str, dc: str, site: str) -> Explain:
     return explain
 
 
-async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
+def parse(payload: Any, board: BoardRef) -> list[Posting]:
+    """One list page alone as postings (no detail: no date, country or company)."""
+    tenant, dc, site = _site(board)
+    today = datetime.now(UTC)
+    rows = identify(read_page(payload, board).rows)
+    return [to_posting(key, row, None, board, (tenant, dc, site), None, today) for key, row in rows.items()]
+
+
+def _site(board: BoardRef) -> tuple[str, str, str]:
     found = WORKDAY_TOKEN.fullmatch(board.token)
     if found is None:
         message = "not a Workday board; write it workday:TENANT.wdN/SITE"
         raise SourceError(board.key, message, transient=False)
-    tenant, dc, site = found["tenant"], found["dc"], found["site"]
+    return found["tenant"], found["dc"], found["site"]
+
+
+async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
+    tenant, dc, site = _site(board)
     base = board_url(base_of(ctx, DEFAULT_BASE_URL), "", board.token, tenant=tenant, dc=dc, site=site)
     listing = await list_board(client, board, base, _list_explain(tenant, dc, site))
     rows = identify(list(listing.rows.values()))
