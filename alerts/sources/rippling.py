@@ -60,7 +60,7 @@ def read_list(payload: Any, board: BoardRef) -> tuple[dict[str, dict[str, Any]],
     for index, row in enumerate(rows):
         key = to_str(row.get("id") if v2 else row.get("uuid")) or to_str(row.get("uuid"))
         if not key:
-            raise malformed(board, f"job #{index + 1} has no usable {'id' if v2 else 'uuid'}")
+            raise malformed(board, f"job #{index + 1} has no usable {'id' if v2 else 'uuid'!r}")
         job = jobs.setdefault(key, {"id": key, "rows": []})
         job["rows"].append(row)
     pages = _count(payload.get("totalPages")) if v2 else None

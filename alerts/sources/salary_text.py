@@ -44,7 +44,8 @@ _CODES = re.compile(r"\b(USD|EUR|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|INR|JPY|SGD
 _SYMBOL = re.compile(r"(?:[A-Za-z]{1,2}\$|\$|£|€|¥|₹|₩)")
 _AMOUNT = re.compile(r"(\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*([kK])?\b")
 _PERIOD = re.compile(
-    r"\b(?:per|an|a|/)\s*(hour|hr|day|week|month|year|yr|annum)\b|\b(hourly|daily|weekly|monthly|yearly|annually)\b",
+    r"(?:\b(?:per|an|a)\s+|/\s*)(hour|hr|day|week|month|year|yr|annum)\b"
+    r"|\b(hourly|daily|weekly|monthly|yearly|annually)\b",
     re.IGNORECASE,
 )
 _PERIOD_WORDS = {"hr": "hour", "yr": "year", "annum": "year"}
