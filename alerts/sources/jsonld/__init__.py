@@ -93,9 +93,11 @@ def _postings(
     found = next((x for x in named if x), None)
     company = found.get("name") if isinstance(found, dict) else found
     postings = []
+    host = urlsplit(board.token).hostname
     for page_url, data in pages:
         jobs = [job for job in data.get("jobs") or [] if isinstance(job, dict)]
-        fallback = company if isinstance(company, str) else data.get("company")
+        # Who is hiring: the postings say, else the site's name or title, else its host.
+        fallback = company if isinstance(company, str) else data.get("company") or host
         for ordinal, job in enumerate(jobs):
             key = external_id(job, page_url, ordinal, len(jobs) == 1)
             postings.append(to_posting(job, key, page_url, board, fallback, now))

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from alerts.model import BoardRef, EmploymentType, Posting
 
 from ..country import country_code
-from ..normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
+from ..normalize import as_dict, as_list, clean_text, split_place, title_text, to_datetime, to_str
 from ..vocab import SalaryFields, employment_type, salary, work_model
 
 KIND = "jsonld"
@@ -72,8 +72,8 @@ def _places(job: dict[str, Any]) -> list[tuple[str | None, str | None, str | Non
         address = as_dict(spot).get("address") if isinstance(spot, dict) else spot
         if isinstance(address, str):
             text = _part(address)
-            if text:
-                places.append((None, None, None, text))
+            if text:  # "Dayton, OH, United States"
+                places.append((*split_place(text), text))
             continue
         address = as_dict(address)
         city, region = _part(address.get("addressLocality")), _part(address.get("addressRegion"))

@@ -18,8 +18,12 @@ MAX_URLS = 50_000
 MAX_CHILDREN = 50  # sitemaps read from one sitemap index
 MAX_BYTES = 50 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
-# The first element, after any XML declaration, comments and white space.
-_ROOT = re.compile(rb"(?:<\?.*?\?>|<!--.*?-->|\s)*<(?:[\w.-]+:)?(?:urlset|sitemapindex)[\s>]", re.DOTALL)
+# The first element, after any XML declaration, document type (refused
+# later, in words), comments and white space.
+_ROOT = re.compile(
+    rb"(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>|\s)*<(?:[\w.-]+:)?(?:urlset|sitemapindex)[\s>]",
+    re.DOTALL | re.IGNORECASE,
+)
 _DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
