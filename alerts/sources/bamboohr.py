@@ -15,17 +15,17 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
 from .country import country_code
 from .details import gather_details, settle
+from .failures import Explain
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
 from .normalize import as_dict, clean_text, place_text, title_text, to_datetime, to_str
+from .not_found import unknown_board
 from .payload import job_id, jobs_in, malformed
 from .salary_text import salary_from_text
 from .vocab import employment_type
@@ -110,13 +110,11 @@ def signature(job: dict[str, Any]) -> str:
     return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
 
 
-def _explain(board: BoardRef) -> Any:
-    def explain(response: httpx.Response, body: bytes) -> str | None:
-        if response.status_code in (404, 410):
-            return f"no BambooHR careers page {board.token!r} (HTTP {response.status_code}); check the name"
-        return None
-
-    return explain
+def _explain(board: BoardRef) -> Explain:
+    return unknown_board(
+        f"no public BambooHR careers page {board.token!r}",
+        " (no such company, its careers page is switched off, or its account has lapsed)",
+    )
 
 
 async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:

@@ -119,9 +119,7 @@ def status_error(
     transient = status in (408, 429) or status >= 500
     message = explain(response, body) if explain else None
     if message is None:
-        if 300 <= status < 400:
-            message = redirected(board, shown, response)
-        elif status in (404, 410):
+        if status in (404, 410):
             message = f"board not found at {shown}; check the board token and base_url"
         elif status == 429:
             message = f"rate limited by {shown}"
@@ -135,21 +133,6 @@ def status_error(
         message += f" (it says: {said!r})" if said else ""
     message += f"; {note}" if note else ""
     return SourceError(board.key, message, status=status, transient=transient, retry_after=retry_after)
-
-
-def redirected(board: BoardRef, shown: str, response: httpx.Response) -> str:
-    """A redirect from an API that never redirects a real board (asked with
-    redirects off): the board does not exist there, or is switched off. The
-    destination's path often says which (a login page, "expired")."""
-    location = response.headers.get("Location", "")
-    try:
-        target = display_url(str(response.url.join(location))) if location else "elsewhere"
-    except (httpx.InvalidURL, ValueError):
-        target = "an invalid address"
-    return (
-        f"no {board.source} board {board.token!r}: {shown} redirects to {target[:_SAID_CHARS]} "
-        f"(no such board, or it is switched off); check the board token"
-    )
 
 
 def without_secret(exc: SourceError, secret: str | None) -> SourceError:

@@ -16,17 +16,17 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from alerts.errors import SourceError
 from alerts.model import BoardRef, EmploymentType, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
 from .country import country_code
 from .details import gather_details, settle
+from .failures import Explain
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_float, to_str
+from .not_found import unknown_board
 from .payload import jobs_in, malformed
 from .vocab import employment_type, salary_period, work_model
 
@@ -175,13 +175,8 @@ def signature(job: dict[str, Any]) -> str:
     return hashlib.blake2b(blob.encode(), digest_size=12).hexdigest()
 
 
-def _explain(board: BoardRef) -> Any:
-    def explain(response: httpx.Response, body: bytes) -> str | None:
-        if response.status_code in (404, 410):
-            return f"no Rippling job board {board.token!r} (HTTP {response.status_code}); check the name"
-        return None
-
-    return explain
+def _explain(board: BoardRef) -> Explain:
+    return unknown_board(f"no Rippling job board {board.token!r}", "; check the name in the careers URL")
 
 
 async def _list(client: Client, url: str, board: BoardRef, ctx: FetchContext) -> Any:

@@ -174,7 +174,8 @@ def test_a_redirect_off_careers_is_no_such_board(httpserver: HTTPServer) -> None
     )
     err = fetch_error(BOARD, base_url(httpserver))
     assert err.status == 302 and not err.transient
-    assert "no bamboohr board 'acme'" in str(err) and "/settings/account/expired.php" in str(err)
+    assert "no public BambooHR careers page 'acme'" in str(err)
+    assert "redirects to /settings/account/expired.php" in str(err)
 
 
 def test_an_empty_answer_for_a_board_never_seen_with_postings(httpserver: HTTPServer, payload_bytes) -> None:  # type: ignore[no-untyped-def]

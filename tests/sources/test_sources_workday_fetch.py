@@ -139,7 +139,7 @@ def test_a_redirect_is_no_such_site(httpserver: HTTPServer) -> None:
         "", status=302, headers={"Location": "https://www.workday.com/en-us/signin.html"}
     )
     err = fetch_error(BOARD, workday_base(httpserver))
-    assert err.status == 302 and "no workday board 'acme.wd5/Careers'" in str(err)
+    assert err.status == 302 and "no Workday career site acme/Careers on wd5" in str(err)
     assert "redirects to https://www.workday.com/en-us/signin.html" in str(err)
 
 

@@ -22,6 +22,7 @@ from ..details import gather_details, settle
 from ..failures import Explain
 from ..fetch import parse_reply
 from ..http import Client
+from ..not_found import unknown_board
 from .listing import list_board, read_page
 from .postings import detail_path, identify, read_detail, signature, to_posting
 
@@ -31,8 +32,12 @@ JOB = "job:"  # cache keys of postings (the board's own entry is "board")
 
 
 def _list_explain(tenant: str, dc: str, site: str) -> Explain:
+    moved = unknown_board(f"no Workday career site {tenant}/{site} on {dc}")
+
     def explain(response: httpx.Response, body: bytes) -> str | None:
         status = response.status_code
+        if 300 <= status < 400:
+            return moved(response, body)
         if status == 422:
             return (
                 f"no Workday career site {tenant}/{site} on {dc}: check the tenant, "
