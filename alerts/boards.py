@@ -159,7 +159,7 @@ def _workday_site(tenant: str, dc: str, parts: list[str]) -> str | None:
         # The host and the API path name the same tenant; the spec cannot say otherwise.
         same = len(parts) > 3 and parts[2].lower() == tenant
         return f"{tenant}.{dc}/{parts[3]}" if same else None
-    if len(parts) > 1 and _LOCALE.fullmatch(parts[0]):
+    if parts and _LOCALE.fullmatch(parts[0]):
         parts = parts[1:]
     return f"{tenant}.{dc}/{parts[0]}" if parts and parts[0].lower() not in _WORKDAY_NOT_SITES else None
 

@@ -201,6 +201,13 @@ def test_history_lists_events_newest_first(tmp_path, httpserver):
         ("https://boards.greenhouse.io/stripe", "greenhouse:stripe"),
         ("https://jobs.eu.lever.co/acme/", "lever-eu:acme"),
         ("lever:plaid", "lever:plaid"),
+        (
+            "https://nvidia.wd5.myworkdayjobs.com/en-US/NVIDIAExternalCareerSite",
+            "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+        ),
+        ("https://acme.bamboohr.com/careers", "bamboohr:acme"),
+        ("https://ats.rippling.com/acme/jobs", "rippling:acme"),
+        ("jsonld:https://careers.example.com/jobs", "jsonld:https://careers.example.com/jobs"),
     ],
 )
 def test_boards_resolve(url, spec):
