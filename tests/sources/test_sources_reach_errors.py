@@ -22,7 +22,7 @@ KINDS = [
         "acme.wd5/Careers",
         "/wday/cxs/acme/Careers/jobs",
         "/wday/cxs/{tenant}/{site}",
-        "workday_asml.json",
+        "workday_salesforce.json",
         "/wday/cxs/acme/Careers/job/",
     ),
     ("bamboohr", "acme", "/careers/list", "", "bamboohr_list.json", "/careers/8"),
