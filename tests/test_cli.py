@@ -125,6 +125,19 @@ def test_readme_commands_are_the_ones_ci_and_users_run():
     assert "test-command" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_the_examples_commented_workday_and_jsonld_boards_are_valid(tmp_path):
+    """The example shows them commented out (they would reach real hosts when
+    it is run as it is); uncommented, they are a valid config."""
+    text = (ROOT / "config.example.toml").read_text()
+    block = text[text.rindex("# [[subscriptions]]") :]
+    config = tmp_path / "example.toml"
+    config.write_text(text + "\n".join(line.removeprefix("# ") for line in block.splitlines()) + "\n")
+    before = alerts("validate", "--config", str(ROOT / "config.example.toml"))
+    result = alerts("validate", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "ok: 3 boards" in before.stdout and "ok: 5 boards" in result.stdout
+
+
 def test_readme_run_command_shows_real_output(tmp_path, httpserver):
     """The README's run step on the example config, its boards served locally."""
     payloads = {
