@@ -125,6 +125,15 @@ def test_readme_commands_are_the_ones_ci_and_users_run():
     assert "test-command" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_the_readme_sources_table_names_every_kind():
+    from alerts.boards import TOKEN_KINDS
+
+    text = (ROOT / "README.md").read_text()
+    table = text[text.index("## Sources") : text.index("## Configuration")]
+    missing = [kind for kind in TOKEN_KINDS if f"`{kind}:" not in table]
+    assert missing == [], f"README's Sources table lacks {missing}"
+
+
 def test_the_examples_commented_workday_and_jsonld_boards_are_valid(tmp_path):
     """The example shows them commented out (they would reach real hosts when
     it is run as it is); uncommented, they are a valid config."""
