@@ -212,10 +212,10 @@ def resolve_board(text: str) -> BoardRef:
     found = _from_url(parsed.hostname.lower(), parts, parsed.query)
     if found is None or not found[1] or not found[1].strip():
         raise _refused(text)
-    token = _token(found[0], found[1].strip())
-    if token is None:
+    canonical = _token(found[0], found[1].strip())
+    if canonical is None:
         raise _refused(text)
-    return BoardRef(found[0], token)
+    return BoardRef(found[0], canonical)
 
 
 def parse_board(spec: str) -> BoardRef:

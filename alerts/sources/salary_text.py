@@ -56,9 +56,9 @@ def salary_from_text(value: Any, country: str | None = None) -> SalaryFields:
     text = clean_text(value)
     if not text or len(text) > 200:
         return None, None, None, None
-    amounts = [_amount(m) for m in _AMOUNT.finditer(text)][:3]
-    amounts = [a for a in amounts if a is not None]
-    if not amounts or len(amounts) > 2:
+    found = [_amount(m) for m in _AMOUNT.finditer(text)][:3]
+    amounts = [a for a in found if a is not None]
+    if not amounts or len(amounts) != len(found) or len(amounts) > 2:
         return None, None, None, None
     low, high = amounts[0], amounts[-1]
     if low > high or high >= _MAX:
@@ -71,8 +71,8 @@ def _amount(match: re.Match[str]) -> float | None:
     digits = re.sub(r"[,.\s]", "", whole)
     if not digits.isdigit():
         return None
-    number = float(digits) + (float(f"0.{cents}") if cents else 0.0)
-    return number * 1000 if thousands else number if number > 0 else None
+    number = (float(digits) + (float(f"0.{cents}") if cents else 0.0)) * (1000 if thousands else 1)
+    return number if number > 0 else None
 
 
 def _currency(text: str, country: str | None) -> str | None:

@@ -165,14 +165,14 @@ def facets_of(facets: list[dict[str, Any]]) -> list[tuple[str, list[tuple[str, i
             found.extend(facets_of(values))
             continue
         parameter = to_str(facet.get("facetParameter"))
-        pairs = [(to_str(v.get("id")), v.get("count")) for v in values]
-        if parameter and pairs and all(key and _is_count(count) for key, count in pairs):
-            found.append((parameter, [(str(key), int(count)) for key, count in pairs]))
+        counted: list[tuple[str, int]] = []
+        for value in values:
+            key, count = to_str(value.get("id")), value.get("count")
+            if key and isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+                counted.append((key, count))
+        if parameter and values and len(counted) == len(values):
+            found.append((parameter, counted))
     return found
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def choose_split(facets: list[dict[str, Any]], size: int) -> tuple[str, list[tuple[str, int]]] | None:
