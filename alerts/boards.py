@@ -101,7 +101,7 @@ WORKDAY_TOKEN = re.compile(
     r"(?P<tenant>[a-z0-9][a-z0-9-]{0,62})\.(?P<dc>wd\d{1,4})/(?P<site>[A-Za-z0-9][A-Za-z0-9_-]{0,99})"
 )
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
-JSONLD_MAX_URL = 2000
+JSONLD_MAX_URL = 255  # the store keeps tokens up to 255 characters
 
 
 def _refused(text: str, form: str | None = None) -> ValueError:

@@ -26,7 +26,7 @@ from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
 from .normalize import as_dict, clean_text, place_text, title_text, to_datetime, to_str
 from .not_found import unknown_board
-from .payload import job_id, jobs_in, malformed
+from .payload import bounded_id, job_id, jobs_in, malformed
 from .salary_text import salary_from_text
 from .vocab import employment_type
 
@@ -48,7 +48,7 @@ def read_list(payload: Any, board: BoardRef) -> list[dict[str, Any]]:
     """The list's openings, each with a usable id."""
     jobs = jobs_in(payload, board, "result" if isinstance(payload, dict) else None)
     for index, job in enumerate(jobs):
-        job["id"] = job_id(job, board, index)
+        job["id"] = bounded_id(job_id(job, board, index))
     return jobs
 
 
@@ -149,8 +149,8 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     await settle(ctx.cache, keep, {"had_postings": True}, whole=not deferred)
     return Snapshot(
         postings,
-        # Asked again in full next time while details are owed: a 304 would hide them.
-        validators=Validators() if deferred else validators_of(reply),
+        # Asked in full next time while details are owed (waiting or failed): a 304 would hide them.
+        validators=Validators() if deferred or details.failed else validators_of(reply),
         complete=not deferred,
         requests=reply.requests + details.requests,
         details=details.requests,

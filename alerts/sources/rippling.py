@@ -27,7 +27,7 @@ from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_float, to_str
 from .not_found import unknown_board
-from .payload import jobs_in, malformed
+from .payload import bounded_id, jobs_in, malformed
 from .vocab import employment_type, salary_period, work_model
 
 KIND = "rippling"
@@ -61,6 +61,7 @@ def read_list(payload: Any, board: BoardRef) -> tuple[dict[str, dict[str, Any]],
         key = to_str(row.get("id") if v2 else row.get("uuid")) or to_str(row.get("uuid"))
         if not key:
             raise malformed(board, f"job #{index + 1} has no usable {'id' if v2 else 'uuid'!r}")
+        key = bounded_id(key)
         job = jobs.setdefault(key, {"id": key, "rows": []})
         job["rows"].append(row)
     pages = _count(payload.get("totalPages")) if v2 else None
@@ -230,7 +231,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     )
     return Snapshot(
         postings,
-        validators=Validators() if deferred else validators,
+        validators=Validators() if deferred or details.failed else validators,
         complete=whole and not deferred,
         requests=requests + details.requests,
         details=details.requests,

@@ -198,18 +198,29 @@ def test_an_empty_answer_after_postings_is_an_empty_board(
 
 
 def test_a_failing_detail_keeps_the_opening(httpserver: HTTPServer, payload: Callable[[str], Any]) -> None:
-    httpserver.expect_request("/careers/list").respond_with_json(payload("bamboohr_list.json"))
+    httpserver.expect_request("/careers/list").respond_with_json(
+        payload("bamboohr_list.json"), headers={"ETag": '"v1"'}
+    )
     httpserver.expect_request(Under("/careers/")).respond_with_data("oops", status=500)
     snapshot = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=MemoryCache()))
     assert {p.external_id for p in snapshot.postings} == {"86", "87"} and snapshot.complete
+    # The details are owed: the next poll asks in full, not "if changed".
+    assert not snapshot.validators
 
 
 def test_hostile_text(payload: Callable[[str], Any]) -> None:
     data = copy.deepcopy(payload("bamboohr_list.json"))
     data["result"][0].update(
-        jobOpeningName="Nurse\u202e\n\n  &lt;script&gt;", id="86/../../admin", locationType=["0"]
+        jobOpeningName="Nurse\n\n  &lt;script&gt;", id="86/../../admin", locationType=["0"]
     )
     [posting, _] = bamboohr.parse(data, BOARD)
-    assert posting.title == "Nurse\u202e <script>"
+    assert posting.title == "Nurse <script>"  # one line, entities read
     assert posting.url == "https://acme.bamboohr.com/careers/86%2F..%2F..%2Fadmin"  # quoted, never a path
     assert posting.work_model == "unknown"
+
+
+def test_an_id_too_long_to_store_is_hashed(payload: Callable[[str], Any]) -> None:
+    data = copy.deepcopy(payload("bamboohr_list.json"))
+    data["result"][0]["id"] = "9" * 300
+    [posting, _] = bamboohr.parse(data, BOARD)
+    assert posting.external_id.startswith("sha256:") and len(posting.external_id) < 80

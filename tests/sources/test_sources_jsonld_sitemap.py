@@ -191,6 +191,18 @@ def test_a_settled_site_reads_its_new_pages_in_turns(httpserver: HTTPServer, sit
     assert len(again.postings) == 300 and again.complete and again.details == 50
 
 
+def test_a_long_page_url_is_kept_under_a_digest(httpserver: HTTPServer, site: Site) -> None:
+    path = "/jobs/4712-" + "robotics-technician-" * 30
+    site.sitemap = (
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{HOST}{path}</loc></url></urlset>'
+    ).encode()
+    site.pages[path] = job_page(4712, "Robotics Technician")
+    cache = MemoryCache()
+    [posting] = fetch(httpserver, cache).postings
+    assert posting.external_id == "4712"
+    assert all(len(key) <= 500 for key in cache.entries)
+
+
 def test_pages_without_lastmod_are_read_again_once_a_week() -> None:
     now = datetime(2026, 11, 2, 12, tzinfo=UTC)
     url = f"{HOST}/jobs/9"

@@ -15,6 +15,7 @@ host, or with "{url}" inside, it receives the URL as a parameter (a proxy).
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -75,6 +76,11 @@ def _explain(board: BoardRef) -> Any:
         return None
 
     return explain
+
+
+def _key(loc: str) -> str:
+    """A page's cache key: its URL, or a digest of a long one (keys are kept up to 500 characters)."""
+    return PAGE + (loc if len(loc) <= 400 else "sha256:" + hashlib.sha256(loc.encode()).hexdigest())
 
 
 def _signature(loc: str, lastmod: str, now: datetime) -> str:
@@ -195,14 +201,15 @@ async def _from_sitemap(
 ) -> Snapshot:
     pages, requests, index = await _sitemap_pages(client, board, reply, ctx.base_url)
     requests += reply.requests
-    wanted = {PAGE + loc: _signature(loc, lastmod, now) for loc, lastmod in pages.items()}
+    locs = {_key(loc): loc for loc in pages}
+    wanted = {key: _signature(loc, pages[loc], now) for key, loc in locs.items()}
 
     async def one(key: str) -> tuple[Any, int]:
-        return await _read_page(client, key[len(PAGE) :], board, ctx.base_url)
+        return await _read_page(client, locs[key], board, ctx.base_url)
 
     details = await gather_details(ctx.cache, wanted, one, soft=False)
     deferred = set(details.deferred)
-    read = [(key[len(PAGE) :], details.data[key]) for key in wanted if key in details.data]
+    read = [(locs[key], details.data[key]) for key in wanted if key in details.data]
     read = [(loc, data) for loc, data in read if isinstance(data, dict)]
     postings, company = _postings(read, board, now)
     if not postings and not deferred and not state.get("had_postings"):

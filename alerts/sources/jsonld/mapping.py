@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -11,10 +10,10 @@ from alerts.model import BoardRef, EmploymentType, Posting
 
 from ..country import country_code
 from ..normalize import as_dict, as_list, clean_text, split_place, title_text, to_datetime, to_str
+from ..payload import bounded_id
 from ..vocab import SalaryFields, employment_type, salary, work_model
 
 KIND = "jsonld"
-MAX_ID = 200
 # Kept per posting in the source cache; the rest (the description) is dropped.
 FIELDS = (
     "title",
@@ -53,7 +52,7 @@ def external_id(job: dict[str, Any], page_url: str, ordinal: int, alone: bool) -
     """The posting's identifier, else its URL, else its page (the page's
     only posting) or its place on the page."""
     found = _identifier(job) or to_str(job.get("url")) or (page_url if alone else f"{page_url}#{ordinal + 1}")
-    return found if len(found) <= MAX_ID else "sha256:" + hashlib.sha256(found.encode()).hexdigest()
+    return bounded_id(found)
 
 
 def _part(value: Any) -> str | None:

@@ -19,7 +19,7 @@ from alerts.model import BoardRef, Posting, WorkModel
 
 from ..country import country_code
 from ..normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
-from ..payload import malformed
+from ..payload import bounded_id, malformed
 from ..vocab import employment_type, work_model
 
 JOB_URL = "https://{tenant}.{dc}.myworkdayjobs.com/{site}{path}"
@@ -29,7 +29,6 @@ _REPOST = re.compile(r"(.+)-(\d{1,2})")
 _LONG_NUMBER_END = re.compile(r"\d{4,}$")
 _SAFE_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
 _NOT_CITIES = {"remote", "hybrid", "anywhere", "multiple locations"}
-MAX_ID = 200
 MAX_LOCATIONS = 20
 
 
@@ -52,7 +51,7 @@ def requisition_id(row: dict[str, Any]) -> str:
         found = repost[1]
     else:
         found = token or path
-    return found if len(found) <= MAX_ID else "sha256:" + hashlib.sha256(found.encode()).hexdigest()
+    return bounded_id(found)
 
 
 def identify(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
