@@ -14,6 +14,9 @@ from pytest_httpserver import HTTPServer, URIPattern
 from werkzeug import Request, Response
 
 TENANT, DC, SITE = "acme", "wd5", "Careers"
+# Tests that count requests at the server wait long: on a busy machine a
+# read timeout would be retried, and counted twice.
+PATIENT_SECONDS = 60.0
 WORKDAY_BOARD = f"workday:{TENANT}.{DC}/{SITE}"
 CXS = f"/wday/cxs/{TENANT}/{SITE}"
 

@@ -19,7 +19,7 @@ from alerts.sources import FetchContext, Validators, bamboohr
 from alerts.sources.cache import MemoryCache
 from alerts.sources.salary_text import salary_from_text
 
-from reach_support import Under
+from reach_support import PATIENT_SECONDS, Under
 from sources_support import base_url, fetch_error, run_fetch
 
 BOARD = BoardRef("bamboohr", "acme")
@@ -141,7 +141,7 @@ def site(httpserver: HTTPServer, payload: Callable[[str], Any]) -> Site:
 
 def test_details_for_new_and_changed_openings_only(httpserver: HTTPServer, site: Site) -> None:
     cache = MemoryCache()
-    first = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache))
+    first = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache), timeout=PATIENT_SECONDS)
     assert sorted(site.asked) == [
         "/careers/101/detail",
         "/careers/102/detail",
@@ -152,11 +152,11 @@ def test_details_for_new_and_changed_openings_only(httpserver: HTTPServer, site:
     assert first.requests == 5 and first.details == 4
     assert all(p.posted_at == datetime(2026, 9, 16, tzinfo=UTC) for p in first.postings)
     site.asked.clear()
-    steady = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache))
+    steady = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache), timeout=PATIENT_SECONDS)
     assert site.asked == ["list"] and steady.requests == 1 and steady.postings == first.postings
     site.listing["result"][0]["jobOpeningName"] = "Warehouse Team Lead"
     site.asked.clear()
-    run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache))
+    run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache), timeout=PATIENT_SECONDS)
     assert site.asked == ["list", "/careers/101/detail"]
 
 
@@ -190,9 +190,9 @@ def test_an_empty_answer_after_postings_is_an_empty_board(
     httpserver: HTTPServer, site: Site, payload: Callable[[str], Any]
 ) -> None:
     cache = MemoryCache()
-    run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache))
+    run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache), timeout=PATIENT_SECONDS)
     site.listing = payload("bamboohr_list_empty.json")
-    snapshot = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache))
+    snapshot = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache), timeout=PATIENT_SECONDS)
     # Held as suspect by the store, then closed if it stays so: never a failure.
     assert snapshot.postings == [] and snapshot.complete
 

@@ -22,7 +22,7 @@ from alerts.sources.details import BOARD as BOARD_ENTRY
 from alerts.sources.jsonld import _signature
 from alerts.sources.jsonld.sitemap import NotASitemap, read
 
-from reach_support import Under
+from reach_support import PATIENT_SECONDS, Under
 from sources_support import base_url, fetch_error, run_fetch
 
 HOST = "https://careers.acme-robotics.example"
@@ -79,7 +79,7 @@ def site(httpserver: HTTPServer, payload_bytes: Callable[[str], bytes]) -> Site:
 
 
 def fetch(server: HTTPServer, cache: MemoryCache | None):  # type: ignore[no-untyped-def]
-    return run_fetch(BOARD, base_url(server), FetchContext(cache=cache))
+    return run_fetch(BOARD, base_url(server), FetchContext(cache=cache), timeout=PATIENT_SECONDS)
 
 
 def test_first_poll_reads_every_page(httpserver: HTTPServer, site: Site) -> None:

@@ -20,7 +20,7 @@ from alerts.cycle import Cycle
 from alerts.sources import make_client
 from alerts.store import Store
 
-from reach_support import WORKDAY_BOARD, Under, WorkdayTenant, workday_base, workday_row
+from reach_support import PATIENT_SECONDS, WORKDAY_BOARD, Under, WorkdayTenant, workday_base, workday_row
 
 
 class World:
@@ -199,7 +199,7 @@ class Run:
         async def go():  # type: ignore[no-untyped-def]
             store = Store(self.config.database.url)
             try:
-                async with make_client(timeout_seconds=5) as client:
+                async with make_client(timeout_seconds=PATIENT_SECONDS) as client:
                     cycle = Cycle(self.config, store, client)
                     await cycle.prepare()
                     return await cycle.run_once()

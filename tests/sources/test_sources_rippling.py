@@ -17,7 +17,7 @@ from alerts.model import BoardRef
 from alerts.sources import FetchContext, rippling
 from alerts.sources.cache import MemoryCache
 
-from reach_support import Under
+from reach_support import PATIENT_SECONDS, Under
 from sources_support import FAST, base_url, fetch_error, run_fetch
 
 BOARD = BoardRef("rippling", "acme")
@@ -131,7 +131,7 @@ class Board:
 
 
 def fetch(server: HTTPServer, cache: MemoryCache | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
-    return run_fetch(BOARD, base_url(server), FetchContext(cache=cache), **kwargs)
+    return run_fetch(BOARD, base_url(server), FetchContext(cache=cache), timeout=PATIENT_SECONDS, **kwargs)
 
 
 def test_details_for_new_and_changed_jobs_only(httpserver: HTTPServer, payload: Callable[[str], Any]) -> None:
