@@ -107,11 +107,11 @@ def _check_references(config: Config, path: Path) -> None:
         names.add(sub.name)
         if not sub.channels:
             raise ConfigError("name at least one channel", file=str(path), key=f"{key}.channels")
-        for channel in sub.channels:
-            if channel not in config.channels:
+        for wanted in sub.channels:
+            if wanted not in config.channels:
                 defined = ", ".join(sorted(config.channels)) or "none"
                 raise ConfigError(
-                    f"channel {channel!r} is not defined under [channels]; defined: {defined}",
+                    f"channel {wanted!r} is not defined under [channels]; defined: {defined}",
                     file=str(path),
                     key=f"{key}.channels",
                 )

@@ -60,7 +60,7 @@ def ordered(items: Sequence[Delivery]) -> list[Delivery]:
 
 
 def count_kinds(items: Sequence[Delivery]) -> dict[str, int]:
-    seen = Counter(item.event.kind for item in items)
+    seen: Counter[str] = Counter(item.event.kind for item in items)
     counts = {kind: seen.get(kind, 0) for kind in KIND_ORDER}
     counts["total"] = len(items)
     return counts

@@ -90,7 +90,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
                     response = await self._fetch(request)
             except httpx.TransportError as exc:
                 if last or not retryable_error(exc):
-                    exc.tries = attempt  # type: ignore[attr-defined]  (read by request_error)
+                    exc.tries = attempt  # type: ignore[attr-defined]  # read by request_error
                     raise
                 await self._sleep(policy.backoff(attempt, self._rng))
                 continue
