@@ -82,7 +82,7 @@ class Lister:
                 follow_redirects=False,  # the API never redirects a real site
             )
         self.listing.requests += reply.requests
-        return parse_reply(reply, self.board, read_page)  # type: ignore[no-any-return]
+        return parse_reply(reply, self.board, read_page)
 
     async def run(self) -> Listing:
         first = await self.page(0, {})
