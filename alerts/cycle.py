@@ -61,6 +61,13 @@ class CycleReport:
         return ", ".join([text, *filter(None, notes)])
 
 
+def _cost(snapshot: Snapshot) -> str:
+    """What the poll cost the board's host, details apart: a steady poll of a
+    detail-based source should show none."""
+    cost = f"{snapshot.requests} requests"
+    return f"{cost} ({snapshot.details} for details)" if snapshot.details else cost
+
+
 class StoreCache:
     """A board's source cache in the database, for the fetch of that board."""
 
@@ -177,6 +184,8 @@ class Cycle:
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
         result.requests = snapshot.requests
+        for note in snapshot.notes:
+            log.warning("%s: %s", ref.key, note)
         now = self.clock()
         next_poll = pacing.next_poll(interval, self.config.polling.jitter, now)
         if snapshot.not_modified:
@@ -216,7 +225,13 @@ class Cycle:
         if applied.held:
             log.warning("%s: %s; held until the next poll confirms it", ref.key, applied.held)
         else:
-            log.info("%s: %d postings, %d events", ref.key, result.postings, len(result.events))
+            log.info(
+                "%s: %d postings, %d events, %s",
+                ref.key,
+                result.postings,
+                len(result.events),
+                _cost(snapshot),
+            )
         return result
 
     def _named(self, ref: BoardRef, snapshot: Snapshot) -> Snapshot:

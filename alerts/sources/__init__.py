@@ -15,16 +15,20 @@ from alerts.model import BoardRef
 
 from . import (
     ashby,
+    bamboohr,
     bluedoor,
     breezy,
     greenhouse,
+    jsonld,
     lever,
     personio,
     pinpoint,
     recruitee,
+    rippling,
     smartrecruiters,
     teamtailor,
     workable,
+    workday,
 )
 from .base import FetchContext, Snapshot, Source, Validators, board_url
 from .http import Client, RetryPolicy, make_client
@@ -54,6 +58,10 @@ SOURCES: dict[str, Source] = {
     "teamtailor": teamtailor.SOURCE,
     "breezy": breezy.SOURCE,
     "pinpoint": pinpoint.SOURCE,
+    "workday": workday.SOURCE,
+    "bamboohr": bamboohr.SOURCE,
+    "rippling": rippling.SOURCE,
+    "jsonld": jsonld.SOURCE,
     "bluedoor": bluedoor.SOURCE,
 }
 

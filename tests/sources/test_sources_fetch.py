@@ -21,9 +21,9 @@ from sources_support import base_url, fetch_error
 
 
 def test_unknown_kind_is_a_source_error() -> None:
-    err = fetch_error(BoardRef("workday", "acme"), None)
+    err = fetch_error(BoardRef("oracle", "acme"), None)
     assert err.transient is False
-    assert "unknown source kind 'workday'" in str(err) and "greenhouse" in str(err)
+    assert "unknown source kind 'oracle'" in str(err) and "greenhouse" in str(err)
 
 
 def test_make_client_settings() -> None:

@@ -78,6 +78,49 @@ ACCEPTED = [
         "pinpoint:workwithus",
     ),
     ("https://workwithus.pinpointhq.com/postings.json", "pinpoint:workwithus"),
+    # Workday: tenant and data centre from the host, the site from the path
+    ("workday:nvidia.wd5/NVIDIAExternalCareerSite", "workday:nvidia.wd5/NVIDIAExternalCareerSite"),
+    ("workday:NVIDIA.WD5/NVIDIAExternalCareerSite", "workday:nvidia.wd5/NVIDIAExternalCareerSite"),
+    (
+        "https://nvidia.wd5.myworkdayjobs.com/NVIDIAExternalCareerSite",
+        "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    ),
+    (
+        "https://nvidia.wd5.myworkdayjobs.com/en-US/NVIDIAExternalCareerSite",
+        "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    ),
+    (
+        "https://nvidia.wd5.myworkdayjobs.com/en-US/NVIDIAExternalCareerSite/job/US-CA-Santa-Clara/Title_JR2017740-1",
+        "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    ),
+    (
+        "https://salesforce.wd12.myworkdayjobs.com/en-US/External_Career_Site/details/Title_JR268932?jobFamilyGroup=1",
+        "workday:salesforce.wd12/External_Career_Site",
+    ),
+    ("https://Acme.wd103.myworkdayjobs.com/fr/Careers/login", "workday:acme.wd103/Careers"),
+    (
+        "https://nvidia.wd5.myworkdayjobs.com/wday/cxs/nvidia/NVIDIAExternalCareerSite/jobs",
+        "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    ),
+    # BambooHR: the board is the host name
+    ("bamboohr:acme", "bamboohr:acme"),
+    ("https://acme.bamboohr.com/careers", "bamboohr:acme"),
+    ("https://ACME.bamboohr.com/careers/86", "bamboohr:acme"),
+    ("https://acme.bamboohr.com/careers/list", "bamboohr:acme"),
+    ("https://acme.bamboohr.com/jobs/embed2.php", "bamboohr:acme"),
+    # Rippling
+    ("rippling:3rd-street-youth-center-clinic", "rippling:3rd-street-youth-center-clinic"),
+    ("https://ats.rippling.com/acme/jobs", "rippling:acme"),
+    ("https://ats.rippling.com/acme/jobs/0f5b3a1e-1111-4c2d-9e8f-000000000001", "rippling:acme"),
+    ("https://ats.rippling.com/en-GB/acme/jobs", "rippling:acme"),
+    ("https://api.rippling.com/platform/api/ats/v1/board/acme/jobs", "rippling:acme"),
+    ("https://ats.rippling.com/api/v2/board/acme/jobs?page=0", "rippling:acme"),
+    # JSON-LD: the URL itself, written after jsonld:
+    ("jsonld:https://careers.example.com/jobs", "jsonld:https://careers.example.com/jobs"),
+    (
+        "jsonld:https://careers.example.com/sitemap.xml?x=1",
+        "jsonld:https://careers.example.com/sitemap.xml?x=1",
+    ),
 ]
 
 
@@ -93,6 +136,31 @@ REFUSED = [
     "greenhouse:",
     ":stripe",
     "workday:acme",
+    "workday:acme.wd5",
+    "workday:acme.wd5/",
+    "workday:acme.wd5/Careers/extra",
+    "workday:acme.wd5/../../admin",
+    "workday:acme.example.com/Careers",
+    "workday:acme.wd5/Care ers",
+    "https://nvidia.wd5.myworkdayjobs.com/",
+    "https://nvidia.wd5.myworkdayjobs.com/en-US",
+    "https://nvidia.myworkday.com/nvidia/d/home.htmld",
+    "https://nvidia.wd5.myworkdayjobs.com/wday/cxs/other/Site/jobs",
+    "https://wd1.myworkdaysite.com/recruiting/snapchat/snap",
+    "bamboohr:acme/../x",
+    "bamboohr:acme.example",
+    "https://www.bamboohr.com/careers",
+    "https://a.b.bamboohr.com/careers",
+    "rippling:a/b",
+    "https://ats.rippling.com/",
+    "https://ats.rippling.com/api/v2/board/",
+    "jsonld:careers.example.com/jobs",
+    "jsonld:ftp://careers.example.com/jobs",
+    "jsonld:https://",
+    "jsonld:https://user:secret@careers.example.com/jobs",
+    "jsonld:https://careers.example.com/jo bs",
+    "jsonld:https://careers.example.com:99999/jobs",
+    "jsonld:https://careers.example.com/" + "x" * 3000,
     "lever:plaid/extra",
     "https://example.com/careers",
     "https://jobs.ashbyhq.com/",
@@ -145,3 +213,9 @@ def test_every_board_kind_has_an_accepted_form() -> None:
     kinds = {form.split(":", 1)[0] for form in ACCEPTED_FORMS}
     # bluedoor boards are made from a subscription's filters, never written by hand.
     assert kinds == set(SOURCES) - {"bluedoor"}
+
+
+def test_a_malformed_token_names_its_kinds_form() -> None:
+    with pytest.raises(ValueError) as caught:
+        resolve_board("workday:acme")
+    assert "a workday board is written workday:TENANT.wdN/SITE" in str(caught.value)

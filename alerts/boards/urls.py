@@ -1,42 +1,10 @@
-"""Board specs, the words users write in `boards`: `greenhouse:stripe`, a
-careers-page URL (`https://jobs.lever.co/plaid` is `lever:plaid`), or
-"bluedoor" (the bluedoor API asked for a subscription's filters).
-
-Config and sources both use this module, so it imports neither. People copy
-the URL of the page they look at; the tables below know each kind's public
-pages and API URLs. Anything else is refused with the list of forms we
-accept, never guessed at.
-"""
+"""Careers-page and API URLs -> (kind, token): the tables of each kind's
+public pages. Anything not in them is refused by the caller, never guessed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import lru_cache
-from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
-
-from alerts.model import BoardRef
-
-# Every source kind (alerts.sources.SOURCES has one module for each; a test
-# keeps the two in step).
-KINDS: tuple[str, ...] = (
-    "greenhouse",
-    "lever",
-    "lever-eu",
-    "ashby",
-    "smartrecruiters",
-    "workable",
-    "recruitee",
-    "personio",
-    "teamtailor",
-    "breezy",
-    "pinpoint",
-    "bluedoor",
-)
-BLUEDOOR = "bluedoor"
-# Kinds written kind:token in `boards` (a bluedoor board is written "bluedoor").
-TOKEN_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if kind != BLUEDOOR)
-BLUEDOOR_ALL = "all"  # the token of a bluedoor query without filters
-BLUEDOOR_WORKPLACE_TYPES = frozenset({"remote", "hybrid", "onsite"})
+import re
+from urllib.parse import parse_qs
 
 # Hosts whose first path segment is the board: the careers pages.
 _PAGE_HOSTS: dict[str, str] = {
@@ -58,6 +26,7 @@ _API_PREFIXES: dict[str, tuple[str, tuple[str, ...]]] = {
     "api.eu.lever.co": ("lever-eu", ("v0", "postings")),
     "api.ashbyhq.com": ("ashby", ("posting-api", "job-board")),
     "api.smartrecruiters.com": ("smartrecruiters", ("v1", "companies")),
+    "api.rippling.com": ("rippling", ("platform", "api", "ats", "v1", "board")),
 }
 _WORKABLE_API = ("api", "v1", "widget", "accounts")
 # First segments that are pages of the host itself, not a board.
@@ -79,13 +48,22 @@ _BOARD_LABEL_HOSTS: dict[str, tuple[str, frozenset[str]]] = {
         ),
     ),
     ".pinpointhq.com": ("pinpoint", frozenset({"www", "api", "app", "docs", "help", "support", "status"})),
+    ".bamboohr.com": (
+        "bamboohr",
+        frozenset({"www", "api", "app", "help", "static", "marketplace", "partners", "status"}),
+    ),
 }
 # Teamtailor's North-American accounts: `{token}.na.teamtailor.com`.
 _TEAMTAILOR_REGIONS = frozenset({"na"})
 # `{token}.personio.de` is the company's Personio login, not its job page.
 _PERSONIO_LOGIN = (".personio.de", ".personio.com")
+# `{tenant}.wdN.myworkdayjobs.com`: wdN is the data centre (wd1, wd5, wd103, ...).
+_WORKDAY_HOST = re.compile(r"(?P<tenant>[a-z0-9][a-z0-9-]*)\.(?P<dc>wd\d+)\.myworkdayjobs\.com")
+_WORKDAY_NOT_SITES = {"wday", "job", "details", "login", "userhome"}
+_LOCALE = re.compile(r"[a-z]{2}(?:-[A-Z]{2})?")
+_RIPPLING_LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
 
-ACCEPTED_FORMS: tuple[str, ...] = (
+ACCEPTED_URL_FORMS: tuple[str, ...] = (
     "ashby:TOKEN or https://jobs.ashbyhq.com/TOKEN",
     "greenhouse:TOKEN or https://boards.greenhouse.io/TOKEN (or job-boards[.eu].greenhouse.io)",
     "lever:TOKEN or https://jobs.lever.co/TOKEN",
@@ -97,16 +75,15 @@ ACCEPTED_FORMS: tuple[str, ...] = (
     "smartrecruiters:TOKEN or https://jobs.smartrecruiters.com/TOKEN",
     "teamtailor:TOKEN or https://TOKEN.teamtailor.com/jobs (North America: TOKEN.na)",
     "workable:TOKEN or https://apply.workable.com/TOKEN/",
+    "workday:TENANT.wdN/SITE or https://TENANT.wdN.myworkdayjobs.com/[LOCALE/]SITE",
+    "bamboohr:TOKEN or https://TOKEN.bamboohr.com/careers",
+    "rippling:TOKEN or https://ats.rippling.com/TOKEN/jobs",
+    "jsonld:URL (a careers page carrying schema.org JobPosting data, or its XML sitemap)",
 )
 
 
-def _refused(text: str) -> ValueError:
-    return ValueError(
-        f"a board as kind:token or a careers-page URL; {text!r} is neither. Accepted: {'; '.join(ACCEPTED_FORMS)}"
-    )
-
-
-def _from_url(host: str, parts: list[str], query: str) -> tuple[str, str | None] | None:
+def from_url(host: str, parts: list[str], query: str) -> tuple[str, str | None] | None:
+    """(kind, token or None) for a known host, None for an unknown one."""
     if host in _API_PREFIXES:
         kind, prefix = _API_PREFIXES[host]
         rest = parts[len(prefix) :] if tuple(parts[: len(prefix)]) == prefix else []
@@ -126,6 +103,14 @@ def _from_url(host: str, parts: list[str], query: str) -> tuple[str, str | None]
     if host.endswith("-jobs.personio.de"):
         # The host Personio retired in 2021; its boards moved to {token}.jobs.personio.de.
         return "personio", _board_label("personio", host[: -len("-jobs.personio.de")], frozenset())
+    if (found := _WORKDAY_HOST.fullmatch(host)) is not None:
+        return "workday", _workday_site(found["tenant"], found["dc"], parts)
+    if host == "ats.rippling.com":
+        if parts[:3] == ["api", "v2", "board"]:
+            return "rippling", parts[3] if len(parts) > 3 else None
+        if len(parts) > 1 and _RIPPLING_LOCALE.fullmatch(parts[0]):
+            parts = parts[1:]
+        return "rippling", parts[0] if parts and parts[0].lower() not in _NOT_BOARDS else None
     return None
 
 
@@ -139,7 +124,21 @@ def _board_label(kind: str, label: str, reserved: frozenset[str]) -> str | None:
     return name
 
 
-def _personio_login(host: str) -> ValueError | None:
+def _workday_site(tenant: str, dc: str, parts: list[str]) -> str | None:
+    """The site of a Workday careers URL: the first path segment after an
+    optional locale (`/en-US/Site/job/...`), or the site of the CXS API path
+    (`/wday/cxs/TENANT/SITE/jobs`, whose first segment is no site)."""
+    if parts[:2] == ["wday", "cxs"]:
+        # The host and the API path name the same tenant; the spec cannot say otherwise.
+        same = len(parts) > 3 and parts[2].lower() == tenant
+        return f"{tenant}.{dc}/{parts[3]}" if same else None
+    if parts and _LOCALE.fullmatch(parts[0]):
+        parts = parts[1:]
+    return f"{tenant}.{dc}/{parts[0]}" if parts and parts[0].lower() not in _WORKDAY_NOT_SITES else None
+
+
+def personio_login(host: str) -> ValueError | None:
+    """The hint for a company's Personio login URL, which is not its job page."""
     for suffix in _PERSONIO_LOGIN:
         label = host[: -len(suffix)] if host.endswith(suffix) else ""
         if label and "." not in label:
@@ -149,69 +148,3 @@ def _personio_login(host: str) -> ValueError | None:
                 f"not https://{host}: that is the company's Personio login"
             )
     return None
-
-
-def resolve_board(text: str) -> BoardRef:
-    """`kind:token` or a careers-page / API URL as a BoardRef; ValueError
-    listing the accepted forms for anything else."""
-    spec = text.strip()
-    if "://" not in spec:
-        kind, sep, token = spec.partition(":")
-        token = token.strip()
-        if sep and kind.strip() in KINDS and token and "/" not in token:
-            return BoardRef(kind.strip(), token)
-        raise _refused(text)
-    parsed = urlsplit(spec)
-    if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
-        raise _refused(text)
-    parts = [unquote(part) for part in parsed.path.split("/") if part]
-    host = parsed.hostname.lower()
-    found = _from_url(host, parts, parsed.query)
-    if found is None and (login := _personio_login(host)):
-        raise login
-    if found is None or not found[1] or not found[1].strip() or "/" in found[1]:
-        raise _refused(text)
-    return BoardRef(found[0], found[1].strip())
-
-
-def parse_board(spec: str) -> BoardRef:
-    """`kind:token`, or a careers-page URL that resolves to one."""
-    spec = spec.strip()
-    if "://" in spec:
-        return resolve_board(spec)  # its ValueError lists the accepted URL forms
-    kind, sep, token = spec.partition(":")
-    token = token.strip()
-    if not sep or not token or kind not in TOKEN_KINDS or "/" in token:
-        raise ValueError(
-            f"a board written kind:token such as greenhouse:stripe, a careers-page URL, "
-            f'or "bluedoor", not {spec!r}; kinds: {", ".join(TOKEN_KINDS)}'
-        )
-    return BoardRef(kind, token)
-
-
-@lru_cache(maxsize=65536)
-def board_key(spec: str) -> str:
-    """The key of a board spec as written in `boards` ("bluedoor" stays as it is:
-    the subscription's filters make its query). Raises ValueError."""
-    # Cached: thousands of subscriptions name the same few hundred boards.
-    return BLUEDOOR if spec.strip() == BLUEDOOR else parse_board(spec).key
-
-
-def bluedoor_token(company: Iterable[str], department: Iterable[str], work_model: Iterable[str]) -> str:
-    """The canonical query of a subscription's filters: sorted keys, sorted
-    values, a key repeated for each value; "all" when there is no filter.
-
-    A work-model filter is pushed down only when every value is one the API
-    knows: "unknown" (or any other) must widen the query, since the API's
-    `workplace_type` filter would hide exactly the postings it asks for.
-    """
-    pairs = [("company", value) for value in _values(company)]
-    pairs += [("department", value) for value in _values(department)]
-    models = _values(value.lower() for value in work_model)
-    if models and set(models) <= BLUEDOOR_WORKPLACE_TYPES:
-        pairs += [("workplace_type", value) for value in models]
-    return urlencode(pairs, quote_via=quote) or BLUEDOOR_ALL
-
-
-def _values(values: Iterable[str]) -> list[str]:
-    return sorted({value.strip() for value in values if value and value.strip()})
