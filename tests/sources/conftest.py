@@ -62,18 +62,18 @@ def cut_off_server() -> Iterator[str]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
-    listener.settimeout(0.05)  # so the loop notices `stop`
+    address = listener.getsockname()
     stop = threading.Event()
 
     def serve() -> None:
-        while not stop.is_set():
+        while True:
             try:
                 conn, _ = listener.accept()
-            except TimeoutError:
-                continue
             except OSError:
                 return
             with conn:
+                if stop.is_set():  # the wake-up call below
+                    return
                 conn.recv(65536)
                 conn.sendall(
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -82,7 +82,8 @@ def cut_off_server() -> Iterator[str]:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    yield f"http://127.0.0.1:{address[1]}"
     stop.set()
+    socket.create_connection(address, timeout=5).close()  # wakes accept() at once
     thread.join(timeout=5)
     listener.close()
