@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 WorkModel = Literal["remote", "hybrid", "onsite", "unknown"]
 EmploymentType = Literal["full_time", "part_time", "contract", "intern", "temporary", "unknown"]
@@ -70,16 +71,16 @@ def plain_text(text: str) -> str | None:
     return text or None
 
 
-@dataclass(frozen=True, slots=True)
-class SourceText:
+class SourceText(NamedTuple):
     """A text as the source sent it (HTML, say), made plain by `to_plain` only when read.
 
     Most postings of a poll are unchanged; they are recognised by a
-    fingerprint over `raw`, and their HTML is never parsed.
+    fingerprint over `raw`, and their HTML is never parsed. (A named tuple:
+    one is made per posting per poll, and it is the cheapest to make.)
     """
 
     raw: str
-    to_plain: Callable[[str], str | None] = field(default=plain_text, compare=False, repr=False)
+    to_plain: Callable[[str], str | None] = plain_text
 
     def plain(self) -> str | None:
         return self.to_plain(self.raw)
@@ -162,9 +163,15 @@ class Posting:
         stored values (stable for str, float, int, bool, None and UTC
         datetimes) rather than a sorted JSON dump, at a fraction of the cost.
         """
-        # The description as received (its repr), not its plain text: no HTML is parsed here.
-        values = repr(_fingerprinted(self))
-        return hashlib.blake2b(values.encode(), digest_size=16).hexdigest()
+        values = repr(_stored_values(self))
+        digest = hashlib.blake2b(values.encode(), digest_size=16)
+        if self.description_source is not None:
+            # The description as received, not its plain text (no HTML is
+            # parsed here), through a checksum several times cheaper than the
+            # digest: descriptions are most of a board's bytes.
+            raw = self.description_source.raw.encode("utf-8", "surrogatepass")
+            digest.update(b"\x00%d:%d" % (len(raw), zlib.crc32(raw)))
+        return digest.hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for storage: everything but `raw`; the description as plain text."""
@@ -195,7 +202,7 @@ _STORED: tuple[str, ...] = tuple(
     f.name for f in fields(Posting) if f.name not in ("raw", "description_source")
 )
 _STORED_SET = frozenset(_STORED)
-_fingerprinted = operator.attrgetter(*_STORED, "description_source")  # a tuple, in that order
+_stored_values = operator.attrgetter(*_STORED)  # a tuple of them, in that order
 _compared = operator.attrgetter(*(f.name for f in fields(Posting) if f.compare))
 
 

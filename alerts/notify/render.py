@@ -3,24 +3,39 @@
 Template context (the contract for users' own `template = "x.j2"` files):
 
     format    "text" | "markdown" | "html": what the body is written in
-    title     the summary subject, e.g. "2 new, 1 closed: OpenAI, Stripe"
-    counts    {"opened": n, "reopened": n, "updated": n, "closed": n, "total": n}
+    title     the summary subject, e.g. "2 new, 1 reposted, 1 closed: OpenAI, Stripe"
+    counts    {"opened": n, "reopened": n, "updated": n, "closed": n, "total": n,
+              "reposted": n} (reposts are `opened` events: counted in both)
     groups    one per company, alphabetical:
       company   display name (the board key when the source gives none)
       events    opened, reopened, updated, closed; then by title. Each has:
         kind           "opened" | "reopened" | "updated" | "closed"
-        label          "New" | "Reopened" | "Updated" | "Closed"
+        label          "New" | "Reposted" | "Reopened" | "Updated" | "Closed"
         posting        every Posting field but `raw` (title, company,
                        department, team, location, city, region, country,
                        work_model, employment_type, salary_min, salary_max,
                        salary_currency, salary_period, url, apply_url,
                        posted_at, updated_at, source, board, external_id),
-                       plus `salary` (display text or none) and `link`
-                       (url, else apply_url, else none)
+                       plus `salary` (display text or none), `link` (url,
+                       else apply_url, else none) and `description` (the
+                       start of its plain text, at most 300 characters and
+                       "…", or none; SmartRecruiters sends none)
         changes        for `updated`: [{field, label, old, new}] in tracked
                        field order; old/new are display text ("none" if empty)
         subscriptions  names of the subscriptions that matched
         occurred_at    datetime or none
+        first_seen_at  when the posting was first seen (datetime or none)
+        age            "posted 3 days ago" (from the source's posted_at), else
+                       "first seen 2 hours ago", or none when neither is known;
+                       counted to when the message is written
+        repost         none, or for a posting that reposts an earlier one
+                       (same company, title and location; kind "opened",
+                       label "Reposted"): {link (the earlier posting's, or
+                       none), first_seen_at (when the job was first seen,
+                       through its earlier postings), closed_at (datetime, or
+                       none while the earlier one is open), closed ("closed 5
+                       days ago" or "still open"), open_for ("4 months": from
+                       the first sighting to now)}
     more      none, or {"count": n, "link": url or none} when a short message
               (SMS and the like) could not list every event: the last n were
               left out; `link` is the first of those left out

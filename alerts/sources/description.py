@@ -82,8 +82,7 @@ def from_plain(*parts: Any) -> SourceText | None:
 
 
 def _joined(parts: Iterable[Any], to_plain: Callable[[str], str | None]) -> SourceText | None:
-    texts = [part for part in parts if isinstance(part, str) and part.strip()]
-    if not texts:
-        return None
+    texts = [part for part in parts if isinstance(part, str)]
     # Joined with a newline: a space in plain text, a break between HTML parts.
-    return SourceText(texts[0] if len(texts) == 1 else "\n".join(texts), to_plain)
+    text = texts[0] if len(texts) == 1 else "\n".join(texts)
+    return SourceText(text, to_plain) if text and not text.isspace() else None

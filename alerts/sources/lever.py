@@ -6,13 +6,12 @@ Lever runs a separate EU instance with the same API. Its boards are the kind
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from alerts.model import BoardRef, Posting, SourceText
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
-from .description import from_html, from_plain
+from .description import from_plain, html_text
 from .fetch import fetch_single
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, from_epoch_ms, title_text, to_str
@@ -30,14 +29,15 @@ def _description(job: dict[str, Any]) -> SourceText | None:
     """The opening and body (`description`), each list ("What you'll do",
     with its heading) and the closing words (`additional`), all HTML."""
     parts = [job.get("description")]
-    for item in map(as_dict, as_list(job.get("lists"))):
-        heading = item.get("text")
-        parts += [
-            f"<h3>{html.escape(heading)}</h3>" if isinstance(heading, str) else None,
-            item.get("content"),
-        ]
+    for item in as_list(job.get("lists")):
+        if isinstance(item, dict):
+            # A heading is plain text, which reads the same as HTML.
+            parts += ("<h3>", item.get("text"), "</h3>", item.get("content"))
     parts.append(job.get("additional"))
-    return from_html(*parts) or from_plain(job.get("descriptionPlain"), job.get("additionalPlain"))
+    markup = "".join([part for part in parts if isinstance(part, str)])
+    if markup.strip():
+        return SourceText(markup, html_text)
+    return from_plain(job.get("descriptionPlain"), job.get("additionalPlain"))
 
 
 def _posting(job: dict[str, Any], board: BoardRef, index: int, kind: str) -> Posting:
