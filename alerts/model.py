@@ -86,7 +86,7 @@ class SourceText(NamedTuple):
         return self.to_plain(self.raw)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Posting:
     source: str
     board_token: str
@@ -115,19 +115,12 @@ class Posting:
     # The job's identity on its own ATS board ("ashby:<id>") when this source
     # is an aggregator that knows it (bluedoor's provider + provider_job_key).
     same_as: str | None = None
-    # The description as the source sent it; `description` is its plain text
-    # (the form stored and compared). Never tracked for `updated` events.
+    # The description as the source sent it; `description` is its plain text,
+    # the form stored. Left out of `==` (reconcile compares descriptions
+    # itself) and never tracked for `updated` events.
     description_source: SourceText | None = field(default=None, compare=False, repr=False)
     # The source's record as received; never compared, never stored.
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Posting):
-            return NotImplemented
-        return _compared(self) == _compared(other) and self.description == other.description
-
-    def __hash__(self) -> int:
-        return hash(_compared(self))
 
     @cached_property
     def description(self) -> str | None:
@@ -203,7 +196,6 @@ _STORED: tuple[str, ...] = tuple(
 )
 _STORED_SET = frozenset(_STORED)
 _stored_values = operator.attrgetter(*_STORED)  # a tuple of them, in that order
-_compared = operator.attrgetter(*(f.name for f in fields(Posting) if f.compare))
 
 
 def format_salary(

@@ -114,17 +114,20 @@ def posting_context(posting: Posting, body_format: str, service: str | None) -> 
     A copy of a cached one: a pass sends the same posting to many channels,
     and escaping every field again for each costs more than rendering.
     """
-    return dict(_posting_context(posting, body_format, service))
+    # The description is a key of its own: postings compare equal without it.
+    return dict(_posting_context(posting, posting.description, body_format, service))
 
 
 @lru_cache(maxsize=POSTING_CACHE_SIZE)
-def _posting_context(posting: Posting, body_format: str, service: str | None) -> dict[str, Any]:
+def _posting_context(
+    posting: Posting, description: str | None, body_format: str, service: str | None
+) -> dict[str, Any]:
     escape = text_escaper(body_format, service)
     data = {name: _value(getattr(posting, name), escape, name) for name in _POSTING_FIELDS}
     for name in _URL_FIELDS:
         data[name] = safe_link(getattr(posting, name), service)
     data["salary"] = _value(posting.salary, escape)
-    data["description"] = _value(_excerpt(posting.description), escape)
+    data["description"] = _value(_excerpt(description), escape)
     # The one link a message shows: the posting page, else the apply form.
     data["link"] = data["url"] or data["apply_url"]
     return data
