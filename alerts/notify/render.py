@@ -58,6 +58,7 @@ body.short.txt.j2 (one line per event, for SMS-sized services).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -122,12 +123,14 @@ def render_body(
     service: str | None = None,
     short: bool = False,
     more: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> str:
-    """The body for these items; `more` tells the template how many were left out."""
+    """The body for these items; `more` tells the template how many were left out,
+    `now` when it is written (each posting's age; default: the clock)."""
     if body_format not in FORMATS:
         raise ValueError(f"unknown body format {body_format!r}; expected one of {FORMATS}")
     service = service.lower() if service else None
-    context = build_context(items, body_format, service)
+    context = build_context(items, body_format, service, now)
     context["more"] = more
     if template is None:
         name = built_in_template(body_format, service, short=short)
@@ -145,9 +148,12 @@ def render_message(
     service: str | None = None,
     short: bool = False,
     more: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> Message:
     """One message carrying every item for one channel target."""
-    body = render_body(items, body_format, template=template, service=service, short=short, more=more)
+    body = render_body(
+        items, body_format, template=template, service=service, short=short, more=more, now=now
+    )
     service = service.lower() if service else None
     return Message(title=escape_title(subject(items), service), body=body, body_format=body_format)
 
