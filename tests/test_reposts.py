@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -181,3 +182,39 @@ def test_reposts_hide_drops_the_repost_for_that_subscription_only(world) -> None
     w.cycle(days=1, jobs=[job("new"), job("other", 1), job("fresh", title="Data Scientist")])
     assert [m.split("\n")[0] for m in w.take("quiet")] == ["1 new: acme"]
     assert [m.split("\n")[0] for m in w.take("hook")] == ["1 new: acme"]
+
+
+def test_the_migration_gives_stored_postings_their_repost_keys(database_url: str) -> None:
+    from alerts.model import Posting
+    from alerts.store.engine import make_engine, upgrade
+    from alerts.store.reposts import repost_key
+    from alerts.store.tables import boards, postings
+
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine, "0007")
+        posting = Posting("lever", "acme", "old", "Android Engineer", location="London")
+        data = {k: v for k, v in posting.to_dict().items() if k != "description"}  # as 0007 stored it
+        with engine.begin() as conn:
+            board_id = conn.execute(
+                sa.insert(boards).values(key="lever:acme", source="lever", token="acme", created_at=T0)
+            ).inserted_primary_key[0]
+            row = {
+                "board_id": board_id,
+                "state": "closed",
+                "content_hash": "x",
+                "first_seen_at": T0,
+                "changed_at": T0,
+            }
+            conn.execute(sa.insert(postings).values(external_id="old", data=data, **row))
+            conn.execute(sa.insert(postings).values(external_id="bad", data={"title": 3}, **row))
+        upgrade(engine)
+        with engine.connect() as conn:
+            keys = dict(conn.execute(sa.select(postings.c.external_id, postings.c.repost_key)).all())
+    finally:
+        engine.dispose()
+    assert keys == {"old": repost_key(posting), "bad": None}
+    assert (
+        repost_key(Posting("lever-eu", "acme", "new", "android  engineer!", location="london")) == keys["old"]
+    )
+    assert repost_key(Posting("lever", "acme", "new", "Android Engineer", location="Paris")) != keys["old"]

@@ -100,19 +100,11 @@ def find_reposts(
 
 
 def annotated(
-    conn: sa.Connection,
-    events: list[Event],
-    seen: dict[str, datetime],
-    ids: dict[str, int],
-    reposts: dict[str, Repost],
-    now: datetime,
+    events: list[Event], seen: dict[str, datetime], reposts: dict[str, Repost], now: datetime
 ) -> list[Event]:
-    """The events with when each posting was first seen (`seen`: those the
-    poll read back; `ids`: the board's row ids) and what each repost reposts."""
-    unknown = [ids[e.external_id] for e in events if e.kind != "opened" and e.external_id not in seen]
-    for chunk in chunked(unknown):  # closed by their source without being read back
-        query = sa.select(postings.c.external_id, postings.c.first_seen_at).where(postings.c.id.in_(chunk))
-        seen = {**seen, **dict(conn.execute(query).tuples().all())}
+    """The events with when each posting was first seen (`seen`: read back by
+    the poll, as is every posting an event other than `opened` is about) and
+    what each repost reposts."""
     return [
         replace(
             e,

@@ -136,7 +136,7 @@ class SnapshotQueries(Queries):
                 outcome.changed[key] = stored[key]
                 outcome.fresh.add(key)
             reposts = {} if outcome.baseline else find_reposts(conn, outcome.events, now, repost_window)
-            outcome.events = annotated(conn, outcome.events, seen, ids, reposts, now)
+            outcome.events = annotated(outcome.events, seen, reposts, now)
             self._write_postings(conn, row.id, outcome, ids, prints, now, reposts)
             written = self._write_events(conn, row.id, outcome, route, now)
             done: dict[str, object] = {
