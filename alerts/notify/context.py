@@ -161,11 +161,16 @@ def ago(moment: datetime, now: datetime) -> str:
 
 
 def age(event: Event, now: datetime) -> str | None:
-    """ "posted 3 days ago" from the source's date, else "first seen 2 hours ago"."""
+    """ "posted 3 days ago" from the source's date, else "first seen 2 hours ago".
+
+    None for a new posting without a date (first seen by this very event:
+    its label says as much) and where neither is known.
+    """
     if event.posting.posted_at is not None:
         return f"posted {ago(event.posting.posted_at, now)}"
-    first_seen = event.first_seen_at or (event.occurred_at if event.kind == "opened" else None)
-    return f"first seen {ago(first_seen, now)}" if first_seen is not None else None
+    if event.kind == "opened" or event.first_seen_at is None:
+        return None
+    return f"first seen {ago(event.first_seen_at, now)}"
 
 
 def repost_context(event: Event, now: datetime, service: str | None) -> dict[str, Any] | None:

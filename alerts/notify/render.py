@@ -26,8 +26,9 @@ Template context (the contract for users' own `template = "x.j2"` files):
         occurred_at    datetime or none
         first_seen_at  when the posting was first seen (datetime or none)
         age            "posted 3 days ago" (from the source's posted_at), else
-                       "first seen 2 hours ago", or none when neither is known;
-                       counted to when the message is written
+                       "first seen 2 hours ago"; none when neither is known and
+                       for a new posting without a date (first seen by the
+                       event itself); counted to when the message is written
         repost         none, or for a posting that reposts an earlier one
                        (same company, title and location; kind "opened",
                        label "Reposted"): {link (the earlier posting's, or

@@ -60,11 +60,14 @@ def test_posted_age_from_the_source_date_in_every_format(make_item, body_format,
 def test_first_seen_when_the_source_gives_no_date(make_item, body_format, service) -> None:
     ghost = aged(make_item, "updated", title="Ghost job", changes=None)
     ghost = replace(ghost, event=replace(ghost.event, first_seen_at=NOW - timedelta(days=130)))
-    new = aged(make_item, "opened", title="Fresh job")  # opened: first seen when it happened
+    reopened = aged(make_item, "reopened", title="Back again")
+    reopened = replace(reopened, event=replace(reopened.event, first_seen_at=NOW - timedelta(days=1)))
+    # New and without a date: first seen by this very event, as "New" says.
+    new = aged(make_item, "opened", title="Fresh job")
+    new = replace(new, event=replace(new.event, first_seen_at=new.event.occurred_at))
     unknown = aged(make_item, "closed", title="Closed job")  # neither known: no age at all
-    body = render_message([ghost, new, unknown], body_format, service=service, now=NOW).body
-    assert "first seen 4 months ago" in body
-    assert "first seen 1 hour ago" in body
+    body = render_message([ghost, reopened, new, unknown], body_format, service=service, now=NOW).body
+    assert "first seen 4 months ago" in body and "first seen 1 day ago" in body
     assert body.count("first seen") == 2 and "posted " not in body
 
 
