@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -15,19 +14,10 @@ from werkzeug import Response
 
 from alerts.cli import main
 
+from support import alerts
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "sources" / "data"
-
-
-def alerts(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "alerts", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=env,
-    )
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -59,7 +49,7 @@ def test_validate_the_example(tmp_path):
 
 def test_config_from_environment_variable(tmp_path):
     shutil.copy(ROOT / "config.example.toml", tmp_path / "mine.toml")
-    env = {**__import__("os").environ, "ALERTS_CONFIG": str(tmp_path / "mine.toml")}
+    env = {**os.environ, "ALERTS_CONFIG": str(tmp_path / "mine.toml")}
     result = alerts("validate", env=env)
     assert result.returncode == 0 and "mine.toml: ok" in result.stdout
 

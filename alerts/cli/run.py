@@ -17,7 +17,7 @@ from alerts.cli.common import common, load
 @click.option(
     "--http",
     metavar="HOST:PORT",
-    help="Serve /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
+    help="Serve the web page, feeds, /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
 )
 @common
 def run(config_path: str, once: bool, http: str | None) -> None:
@@ -29,7 +29,7 @@ def run(config_path: str, once: bool, http: str | None) -> None:
     try:
         from alerts.cycle import Cycle
         from alerts.errors import ConfigError
-        from alerts.service.health import parse_listen
+        from alerts.service.web.http import parse_listen
         from alerts.sources import make_client
         from alerts.store import ProcessLock, Store
 

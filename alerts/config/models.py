@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from alerts.boards import BLUEDOOR, bluedoor_token, board_key
 from alerts.config.types import Currency, Duration, Phrases, StrList, as_list, cron_trigger
@@ -68,6 +76,25 @@ class AlertsConfig(_Strict):
         return value
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
+    return value
+
+
+class DisplayConfig(_Strict):
+    """How the command line and the web page show things."""
+
+    # Times in `status`, `history`, `jobs` and on the web page.
+    timezone: Annotated[str, AfterValidator(_known_zone)] = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
 class SourceConfig(_Strict):
     base_url: str | None = None
     api_key: str | None = None
@@ -97,11 +124,7 @@ class ChannelConfig(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
-        return value
+        return _known_zone(value)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -234,6 +257,7 @@ class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     polling: PollingConfig = PollingConfig()
     alerts: AlertsConfig = AlertsConfig()
+    display: DisplayConfig = DisplayConfig()
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     channels: dict[str, ChannelConfig] = Field(default_factory=dict)
     subscriptions: list[Subscription] = Field(default_factory=list)
