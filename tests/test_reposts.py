@@ -27,9 +27,11 @@ RECORDED = json.loads((DATA / "lever_spotify.json").read_text())
 TITLE = RECORDED[0]["text"]  # "Android Engineer - Experience", London
 
 
-def job(job_id: str, which: int = 0, title: str | None = None) -> dict[str, Any]:
+def job(job_id: str, which: int = 0, title: str | None = None, dated: bool = True) -> dict[str, Any]:
     record = copy.deepcopy(RECORDED[which])
     record["id"] = job_id
+    if not dated:  # no date from the source: ages count from the first sighting
+        del record["createdAt"]
     record["text"] = title or record["text"]
     record["hostedUrl"] = f"https://jobs.lever.co/acme/{job_id}"
     record["applyUrl"] = f"https://jobs.lever.co/acme/{job_id}/apply"
@@ -218,3 +220,25 @@ def test_the_migration_gives_stored_postings_their_repost_keys(database_url: str
         repost_key(Posting("lever-eu", "acme", "new", "android  engineer!", location="london")) == keys["old"]
     )
     assert repost_key(Posting("lever", "acme", "new", "Android Engineer", location="Paris")) != keys["old"]
+
+
+def test_stored_events_and_open_postings_keep_what_the_filters_need(world) -> None:
+    """History, feeds and `alerts jobs` decide by the same filters: a hidden
+    repost stays hidden there, and posted_within counts from the first sighting."""
+    from alerts.service.matches import matched_events, open_matches
+
+    w = world(
+        '[[subscriptions]]\nname = "hidden"\nboards = ["lever:acme"]\nchannels = ["quiet"]\nreposts = "hide"\n'
+        '[[subscriptions]]\nname = "recent"\nboards = ["lever:acme"]\nchannels = ["quiet"]\nposted_within = "36h"'
+    )
+    w.cycle(days=0, jobs=[job("old", dated=False), job("other", 1, dated=False)])
+    w.cycle(days=1, jobs=[job("other", 1, dated=False)])
+    w.cycle(days=1, jobs=[job("new", dated=False), job("other", 1, dated=False)])
+    events = {e.kind: (e, names) for e, names in matched_events(w.config, w.store)}
+    repost, names = events["opened"]
+    assert repost.reposts is not None and repost.reposts.external_id == "old"
+    assert "hidden" not in names and "announce" in names
+    closed, names = events["closed"]
+    assert closed.first_seen_at == T0 and "recent" in names  # closed a day after it was first seen
+    recent = {m.open.external_id for m in open_matches(w.config, w.store, subscription="recent", now=w.now)}
+    assert recent == {"new"}  # "other" was first seen two days ago: too long
