@@ -191,6 +191,12 @@ def test_history_lists_events_newest_first(tmp_path, httpserver):
         ("https://boards.greenhouse.io/stripe", "greenhouse:stripe"),
         ("https://jobs.eu.lever.co/acme/", "lever-eu:acme"),
         ("lever:plaid", "lever:plaid"),
+        ("https://acme.jobs.personio.de/job/123", "personio:acme"),
+        ("https://acme.jobs.personio.com", "personio:acme"),
+        ("https://acme.teamtailor.com/jobs", "teamtailor:acme"),
+        ("https://rooted.na.teamtailor.com/jobs", "teamtailor:rooted.na"),
+        ("https://acme.breezy.hr/p/a1b2c3d4e5f6-account-manager", "breezy:acme"),
+        ("https://acme.pinpointhq.com/en/postings/11111111-2222-4333-8444-555555555555", "pinpoint:acme"),
     ],
 )
 def test_boards_resolve(url, spec):
@@ -203,6 +209,12 @@ def test_boards_resolve_lists_the_accepted_forms():
     assert result.returncode == 1 and result.stdout == ""
     assert "'https://example.com/jobs' is neither" in result.stderr
     assert "https://jobs.lever.co/TOKEN" in result.stderr
+
+
+def test_boards_resolve_a_personio_login_names_the_job_page():
+    result = alerts("boards", "resolve", "https://acme.personio.de/")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "https://acme.jobs.personio.de (personio:acme)" in result.stderr
 
 
 def test_careers_urls_in_config_resolve_or_name_the_key(tmp_path):

@@ -1,4 +1,4 @@
-"""`alerts status`, `alerts history`, `alerts boards resolve`."""
+"""`alerts status`, `alerts history`, `alerts boards resolve`, `alerts boards find`."""
 
 from __future__ import annotations
 
@@ -111,3 +111,80 @@ def boards_resolve(url: str) -> None:
     except ValueError as exc:
         click.echo(f"error: expected {exc}", err=True)
         raise SystemExit(1) from None
+
+
+# Exit codes of `boards find`: like grep, 1 when nothing is found; 3, as
+# for `run --once`, when no check got an answer at all (network down).
+FOUND, NOT_FOUND, NO_ANSWER = 0, 1, 3
+
+
+@boards.command("find")
+@click.argument("name")
+@common
+def boards_find(config_path: str, name: str) -> None:
+    """Find a company's boards by its name.
+
+    Tries the likely board names of NAME ("Acme Corp, Inc." is tried as acme,
+    acmecorp, acme-corp) on every job site whose boards are named that way,
+    one request at a time per site, and prints each board that exists with
+    its open postings and the company it names, ready to paste into
+    `boards`. Each kind's [sources.KIND] base_url from the config is used
+    when the file exists.
+
+    Exit status: 0 found, 1 none found, 3 no site answered.
+    """
+    import asyncio
+
+    from alerts.cli.tables import table
+    from alerts.sources import RetryPolicy, make_client
+    from alerts.sources.find import Search, find_boards, slug_candidates
+
+    if not slug_candidates(name):
+        raise ConfigError(f"no board name can be made from {name!r}; give the company's name in letters")
+    base_urls = _base_urls(config_path)
+
+    async def go() -> Search:
+        async with make_client(timeout_seconds=10, per_host_limit=1, retry=RetryPolicy(attempts=1)) as client:
+            return await find_boards(client, name, base_urls)
+
+    search = asyncio.run(go())
+    for problem in search.problems:
+        click.echo(f"warning: {problem}", err=True)
+    tried = ", ".join(slug.text for slug in search.slugs)
+    if not search.found:
+        click.echo(
+            f"no board found for {name!r} (tried {tried} on {len(search.kinds)} job sites). "
+            "If you know its careers page, `alerts boards resolve URL` reads it."
+        )
+        raise SystemExit(NO_ANSWER if search.answered == 0 else NOT_FOUND)
+    rows = [
+        [
+            found.board.key,
+            f"{found.postings}+" if found.more else str(found.postings),
+            (found.name or "(the site does not say)")
+            + ("; only the first word matched" if found.namesake else ""),
+        ]
+        for found in search.found
+    ]
+    for line in table(["BOARD", "OPEN", "COMPANY"], rows):
+        click.echo(line)
+    specs = ", ".join(f'"{found.board.key}"' for found in search.found)
+    click.echo(f"\nCheck that each is the company you mean, then add to a subscription:\nboards = [{specs}]")
+    raise SystemExit(FOUND)
+
+
+def _base_urls(config_path: str) -> dict[str, str | None]:
+    """Each kind's base_url from the config, when there is a config file (a
+    user may look for boards before writing one)."""
+    from pathlib import Path
+
+    from alerts.config import load_config
+
+    if (
+        not Path(config_path).exists()
+        and click.get_current_context().get_parameter_source("config_path")
+        is click.core.ParameterSource.DEFAULT
+    ):
+        return {}
+    config = load_config(config_path)
+    return {kind: settings.base_url for kind, settings in config.sources.items()}

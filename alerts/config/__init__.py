@@ -4,6 +4,7 @@ from alerts.config.load import CONFIG_ENV, DATABASE_ENV, DEFAULT_CONFIG_PATH, lo
 from alerts.config.models import (
     DEFAULT_DATABASE_URL,
     AlertsConfig,
+    BoardConfig,
     ChannelConfig,
     Config,
     DatabaseConfig,
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "DIGEST_ALIASES",
     "AlertsConfig",
+    "BoardConfig",
     "ChannelConfig",
     "Config",
     "DatabaseConfig",

@@ -100,6 +100,21 @@ class SourceConfig(_Strict):
     api_key: str | None = None
 
 
+class BoardConfig(_Strict):
+    """`[boards."lever:plaid"]`: settings of one board, keyed by its spec."""
+
+    # The company of every posting of the board, whatever the source says
+    # (Lever and Ashby say nothing, so their postings show the token).
+    name: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("a company name, not a blank string")
+        return value.strip() if value is not None else None
+
+
 _QUIET_HOURS = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 
 
@@ -259,6 +274,8 @@ class Config(_Strict):
     alerts: AlertsConfig = AlertsConfig()
     display: DisplayConfig = DisplayConfig()
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    # Written [boards."kind:token"]; not `boards`, which is the method below.
+    board_settings: dict[str, BoardConfig] = Field(default_factory=dict, alias="boards")
     channels: dict[str, ChannelConfig] = Field(default_factory=dict)
     subscriptions: list[Subscription] = Field(default_factory=list)
     # Where the config came from: used to resolve relative paths and name the file in errors.
@@ -287,6 +304,15 @@ class Config(_Strict):
         """The shortest interval any subscription on the board asks for."""
         wanted = [sub.interval for sub in self.subscriptions_on(key) if sub.interval]
         return min(wanted, default=self.polling.interval)
+
+    @cached_property
+    def _board_names(self) -> dict[str, str]:
+        # Keys are checked when the file is loaded (alerts.config.load).
+        return {board_key(spec): s.name for spec, s in self.board_settings.items() if s.name}
+
+    def board_name(self, key: str) -> str | None:
+        """The company name the config gives this board, if any."""
+        return self._board_names.get(key)
 
     def base_url(self, source: str) -> str | None:
         settings = self.sources.get(source)
