@@ -81,6 +81,20 @@ def from_plain(*parts: Any) -> SourceText | None:
     return _joined(parts, plain_text)
 
 
+def from_sections(body: Any, sections: Iterable[tuple[Any, Any]] = (), *tail: Any) -> SourceText | None:
+    """HTML in parts: a body, then each section's HTML under its plain-text
+    heading ("What you'll do"), then the rest (closing words). One string,
+    copied once per poll: cheaper to recognise than many."""
+    parts = [body]
+    for heading, content in sections:
+        if isinstance(content, str):
+            # A heading is plain text, which reads the same as HTML.
+            parts += ("<h3>", heading, "</h3>", content)
+    parts.extend(tail)
+    markup = "".join([part for part in parts if isinstance(part, str)])
+    return SourceText(markup, html_text) if markup and not markup.isspace() else None
+
+
 def _joined(parts: Iterable[Any], to_plain: Callable[[str], str | None]) -> SourceText | None:
     texts = [part for part in parts if isinstance(part, str)]
     # Joined with a newline: a space in plain text, a break between HTML parts.

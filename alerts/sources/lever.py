@@ -11,7 +11,7 @@ from typing import Any
 from alerts.model import BoardRef, Posting, SourceText
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
-from .description import from_plain, html_text
+from .description import from_plain, from_sections
 from .fetch import fetch_single
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, from_epoch_ms, title_text, to_str
@@ -28,16 +28,10 @@ PATH = "/postings/{token}?mode=json"
 def _description(job: dict[str, Any]) -> SourceText | None:
     """The opening and body (`description`), each list ("What you'll do",
     with its heading) and the closing words (`additional`), all HTML."""
-    parts = [job.get("description")]
-    for item in as_list(job.get("lists")):
-        if isinstance(item, dict):
-            # A heading is plain text, which reads the same as HTML.
-            parts += ("<h3>", item.get("text"), "</h3>", item.get("content"))
-    parts.append(job.get("additional"))
-    markup = "".join([part for part in parts if isinstance(part, str)])
-    if markup.strip():
-        return SourceText(markup, html_text)
-    return from_plain(job.get("descriptionPlain"), job.get("additionalPlain"))
+    lists = [(item.get("text"), item.get("content")) for item in map(as_dict, as_list(job.get("lists")))]
+    return from_sections(job.get("description"), lists, job.get("additional")) or from_plain(
+        job.get("descriptionPlain"), job.get("additionalPlain")
+    )
 
 
 def _posting(job: dict[str, Any], board: BoardRef, index: int, kind: str) -> Posting:

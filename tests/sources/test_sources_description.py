@@ -15,6 +15,10 @@ from alerts.model import DESCRIPTION_MAX_CHARS, BoardRef, Posting, SourceText
 from alerts.sources import ashby, bluedoor, greenhouse, lever, recruitee, smartrecruiters, workable
 from alerts.sources.description import HTML_MAX_CHARS, html_text
 
+from kinds.breezy import CASE as breezy_case
+from kinds.personio import CASE as personio_case
+from kinds.pinpoint import CASE as pinpoint_case
+from kinds.teamtailor import CASE as teamtailor_case
 from sources_support import set_fields
 
 
@@ -72,6 +76,49 @@ def test_recorded_descriptions_are_plain_text(
     assert first.startswith(starts), first[:200]
     for words in contains:
         assert words in first, words
+
+
+@pytest.mark.parametrize(
+    ("case", "starts", "contains"),
+    [
+        # Pinpoint: the description, then each section under its own heading.
+        (
+            pinpoint_case,
+            "Hi 👋 I'm Ellis, COO at Pinpoint.",
+            ["What you'll do Sales legal (35%) Own commercial contracting", "What you'll bring 4+ years"],
+        ),
+        # Personio: each <jobDescription>'s name, then its HTML value.
+        (personio_case, "Your mission At AVIAN, our mission is clear", []),
+    ],
+    ids=["pinpoint", "personio"],
+)
+def test_recorded_descriptions_of_the_newer_kinds(case: Any, starts: str, contains: list[str]) -> None:
+    postings = case.read(case.recorded_body(), case.board)
+    assert postings and all(p.description for p in postings)
+    for posting in postings:
+        clean(posting.description)
+    first = postings[0].description
+    assert first.startswith(starts), first[:200]
+    for words in contains:
+        assert words in first, words
+
+
+def test_teamtailor_takes_the_feed_item_content_else_the_job_posting_description() -> None:
+    recorded = json.loads(teamtailor_case.recorded_body())
+    assert all(
+        p.description is None
+        for p in teamtailor_case.read(json.dumps(recorded).encode(), teamtailor_case.board)
+    )
+    first, second = recorded["items"][:2]
+    first["content_html"] = "<p>Sell &amp; grow</p><ul><li>Madrid</li></ul>"
+    second["_jobposting"]["description"] = "<p>From the JobPosting</p>"
+    one, two, *_ = teamtailor_case.read(json.dumps(recorded).encode(), teamtailor_case.board)
+    assert (one.description, two.description) == ("Sell & grow Madrid", "From the JobPosting")
+
+
+def test_breezy_lists_carry_no_description() -> None:
+    postings = breezy_case.read(breezy_case.recorded_body(), breezy_case.board)
+    assert postings and all(p.description is None for p in postings)
 
 
 def test_smartrecruiters_lists_carry_no_description(payload: Callable[[str], Any]) -> None:
