@@ -11,6 +11,7 @@ paragraphs never run together, whitespace collapsed, the length bounded.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from typing import Any
@@ -29,6 +30,9 @@ _BREAKS = frozenset(
 )
 # Elements whose content is not text anyone reads.
 _HIDDEN = frozenset({"script", "style", "template", "noscript", "head", "title"})
+# What the parser holds back at the end when the markup stops inside a tag
+# or a comment (cut at HTML_MAX_CHARS, or sent cut off): no text.
+_UNFINISHED = re.compile(r"<[a-zA-Z/!?]")
 
 
 class _Text(HTMLParser):
@@ -58,6 +62,8 @@ def html_text(markup: str) -> str | None:
     """HTML -> normalised plain text (None when there is no text)."""
     parser = _Text()
     parser.feed(markup[:HTML_MAX_CHARS])
+    if _UNFINISHED.match(parser.rawdata):
+        parser.rawdata = ""  # else close() would keep "<p style='..." as text
     parser.close()
     return plain_text("".join(parser.parts))
 
@@ -67,6 +73,14 @@ def escaped_html_text(markup: str) -> str | None:
     return html_text(html.unescape(markup[:HTML_MAX_CHARS]))
 
 
+def markup_text(text: str) -> str | None:
+    """HTML, HTML escaped once more, or plain text, as JSON-LD descriptions
+    come: escaped when it holds an escaped tag and no tag of its own."""
+    if "<" not in text and "&lt;" in text:
+        return escaped_html_text(text)
+    return html_text(text)
+
+
 def from_html(*parts: Any) -> SourceText | None:
     """The description from one or more HTML fields (non-strings skipped)."""
     return _joined(parts, html_text)
@@ -74,6 +88,10 @@ def from_html(*parts: Any) -> SourceText | None:
 
 def from_escaped_html(value: Any) -> SourceText | None:
     return _joined((value,), escaped_html_text)
+
+
+def from_markup(value: Any) -> SourceText | None:
+    return _joined((value,), markup_text)
 
 
 def from_plain(*parts: Any) -> SourceText | None:
@@ -93,6 +111,14 @@ def from_sections(body: Any, sections: Iterable[tuple[Any, Any]] = (), *tail: An
     parts.extend(tail)
     markup = "".join([part for part in parts if isinstance(part, str)])
     return SourceText(markup, html_text) if markup and not markup.isspace() else None
+
+
+def plain_of_html(*parts: Any) -> str | None:
+    """The plain text of HTML parts, parsed now: what a source keeps of a
+    detail in its cache (fetched only when new or changed), so a steady
+    poll rebuilds the description with `from_plain` and parses nothing."""
+    source = from_html(*parts)
+    return source.plain() if source is not None else None
 
 
 def _joined(parts: Iterable[Any], to_plain: Callable[[str], str | None]) -> SourceText | None:

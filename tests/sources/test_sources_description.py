@@ -7,13 +7,30 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from alerts.model import DESCRIPTION_MAX_CHARS, BoardRef, Posting, SourceText
-from alerts.sources import ashby, bluedoor, greenhouse, lever, recruitee, smartrecruiters, workable
-from alerts.sources.description import HTML_MAX_CHARS, html_text
+from alerts.model import DESCRIPTION_MAX_CHARS, BoardRef, Posting, SourceText, plain_text
+from alerts.sources import (
+    ashby,
+    bamboohr,
+    bluedoor,
+    greenhouse,
+    jsonld,
+    lever,
+    recruitee,
+    rippling,
+    smartrecruiters,
+    workable,
+)
+from alerts.sources.description import HTML_MAX_CHARS, html_text, markup_text
+from alerts.sources.jsonld.mapping import PLAIN, for_cache, trim
+from alerts.sources.jsonld.mapping import to_posting as jsonld_posting
+from alerts.sources.jsonld.reader import read_page
+from alerts.sources.workday.postings import read_detail as workday_detail
+from alerts.sources.workday.postings import to_posting as workday_posting
 
 from kinds.breezy import CASE as breezy_case
 from kinds.personio import CASE as personio_case
@@ -116,6 +133,112 @@ def test_teamtailor_takes_the_feed_item_content_else_the_job_posting_description
     assert (one.description, two.description) == ("Sell & grow Madrid", "From the JobPosting")
 
 
+WORKDAY, WORKDAY_SITE = BoardRef("workday", "example.wd5/Careers"), ("example", "wd5", "Careers")
+
+
+def _workday(payload: Callable[[str], Any], fixture: str) -> tuple[dict[str, Any], Posting]:
+    detail = workday_detail(payload(fixture), WORKDAY)
+    row = payload("workday_list_edge_cases.json")["jobPostings"][0]
+    return detail, workday_posting("JR2017740", row, detail, WORKDAY, WORKDAY_SITE, None, datetime.now(UTC))
+
+
+def _bamboohr(payload: Callable[[str], Any], fixture: str) -> tuple[dict[str, Any], Posting]:
+    board = BoardRef("bamboohr", "acme")
+    detail = bamboohr.read_cached(payload(fixture), board)
+    job = {**payload("bamboohr_list.json")["result"][0], "id": "86"}
+    return detail, bamboohr.to_posting(job, detail, board)
+
+
+def _rippling(payload: Callable[[str], Any], fixture: str) -> tuple[dict[str, Any], Posting]:
+    board = BoardRef("rippling", "acme")
+    detail = rippling.read_detail(payload(fixture), board)
+    job = {"id": "75ad50c6-778f-42ee-9c63-70d1cd687202", "rows": payload("rippling_list.json")[:1]}
+    return detail, rippling.to_posting(job, detail, board)
+
+
+@pytest.mark.parametrize(
+    ("build", "fixture", "text"),
+    [
+        # Workday: jobPostingInfo.jobDescription (hand-made details, in the real shape).
+        (
+            _workday,
+            "workday_detail_flex_us.json",
+            "Build distributed systems. The base salary range is 152,000 USD - 287,500 USD.",
+        ),
+        (_workday, "workday_detail_hybrid_gb.json", "Analyse data."),
+        # BambooHR: result.jobOpening.description (recorded: bold spans, lines of "*").
+        (
+            _bamboohr,
+            "bamboohr_detail.json",
+            "MUST RESIDE IN ILLINOIS *Field-based work environment with work conducted from a home office",
+        ),
+        (_bamboohr, "bamboohr_detail_full.json", "Help our finance team."),
+        # Rippling: description.company, then description.role. The recording
+        # keeps 300 characters of each, cut inside a tag: no "</b" or
+        # "<p style=..." shows as text.
+        (_rippling, "rippling_detail.json", "Build the systems that expand human capability The Role"),
+        (_rippling, "rippling_v2_detail.json", "About Acme. Run the platform."),
+    ],
+    ids=["workday-flex", "workday-hybrid", "bamboohr", "bamboohr-full", "rippling", "rippling-v2"],
+)
+def test_descriptions_from_details_are_cached_as_plain_text(
+    payload: Callable[[str], Any], build: Any, fixture: str, text: str
+) -> None:
+    detail, posting = build(payload, fixture)
+    assert posting.description is not None and posting.description.startswith(text), posting.description
+    clean(posting.description)
+    # The detail is cached (as JSON) with the text already plain, so a poll
+    # that takes it from the cache parses no HTML: the source text is the plain text.
+    assert json.loads(json.dumps(detail)) == detail
+    assert detail["description"] == posting.description
+    assert posting.description_source is not None and posting.description_source.raw == posting.description
+
+
+def _recorded_page(name: str, payload_bytes: Callable[[str], bytes]) -> str:
+    if name.endswith(".html"):
+        return payload_bytes(name).decode()
+    entry = json.loads(payload_bytes("jsonld_pages.json"))["pages"][name]  # a live page's ld+json blocks
+    return f"<html><head>{entry['page']}</head></html>"
+
+
+@pytest.mark.parametrize(
+    ("page", "starts", "has"),
+    [
+        ("jsonld_wellfound.html", "Company Overview Deepgram is the leading platform", ""),
+        ("jsonld_jobvite.html", "Are you motivated to participate in a dynamic", ""),
+        # HTML escaped once more, its entities twice ("&amp;nbsp;", "&amp;rsquo;").
+        ("trakstar", "GDI is looking for Garage Sweepers for the Volusia Mall", "our customer’s businesses"),
+        ("meta", "Meta's Fundamental AI Research (FAIR) organization is seeking", ""),  # plain text
+        (
+            "jazzhr",
+            "Bathroom Remodeling Subcontractor Crews Wanted Blissful Baths",
+            "We Offer: ✅ Consistent",
+        ),
+        ("jsonld_graph_page.html", "Build our data platform.", ""),  # hand-made, escaped
+        ("jsonld_messy_page.html", "line one line two", ""),  # text with a line break
+    ],
+)
+def test_recorded_jsonld_descriptions(
+    payload_bytes: Callable[[str], bytes], page: str, starts: str, has: str
+) -> None:
+    text = _recorded_page(page, payload_bytes)
+    url = "https://careers.example.com/jobs/1"
+    posting = next(p for p in jsonld.parse(text, BoardRef("jsonld", url)) if p.description)
+    assert posting.description.startswith(starts) and has in posting.description, posting.description[:200]
+    clean(posting.description)
+    # A page read every poll keeps the description as sent, parsed only when read...
+    job = next(job for job in read_page(text).jobs if job.get("description"))
+    assert posting.description_source == SourceText(job["description"], markup_text)
+    # ...a sitemap's page, read only when new or changed, is cached with it plain.
+    cached = for_cache(trim(job, {}))
+    assert cached[PLAIN] == posting.description and "description" not in cached
+    again = jsonld_posting(
+        json.loads(json.dumps(cached)), "k", url, BoardRef("jsonld", url), None, datetime.now(UTC)
+    )
+    assert again.description == posting.description and again.description_source is not None
+    assert again.description_source.to_plain is plain_text
+
+
 def test_breezy_lists_carry_no_description() -> None:
     postings = breezy_case.read(breezy_case.recorded_body(), breezy_case.board)
     assert postings and all(p.description is None for p in postings)
@@ -157,10 +280,29 @@ def test_bluedoor_description_when_the_record_carries_it(payload: Callable[[str]
         ("salary < 100k & bonus", "salary < 100k & bonus"),  # plain text stays as it is
         ("<p></p><br>", None),
         ("", None),
+        # Markup cut off inside a tag or a comment: the unfinished part is no text.
+        ("<p>cut</p><p style='font-family:\"Basel", "cut"),
+        ("<b>cut</b", "cut"),
+        ("cut <!-- a comm", "cut"),
+        ("a < b and c <", "a < b and c <"),
     ],
 )
 def test_html_text(markup: str, text: str | None) -> None:
     assert html_text(markup) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("<p>R&amp;D</p>", "R&D"),
+        ("&lt;p&gt;R&amp;amp;D&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;", "R&D Two"),  # escaped once more
+        ("<p>Write &lt;div&gt; tags</p>", "Write <div> tags"),  # tags of its own: not escaped
+        ("salary &lt; 100k", "salary < 100k"),
+        ("Plain text,\n\non two lines", "Plain text, on two lines"),
+    ],
+)
+def test_markup_text_for_json_ld(text: str, plain: str) -> None:
+    assert markup_text(text) == plain
 
 
 def test_descriptions_are_bounded() -> None:
