@@ -211,6 +211,7 @@ class Cycle:
             last_modified=snapshot.validators.last_modified,
             owner=owner,
             next_poll_at=next_poll,
+            repost_window=self.config.alerts.repost_window,
         )
         try:
             applied = await asyncio.to_thread(apply)

@@ -78,8 +78,13 @@ def _settle_gc() -> None:
 @click.command()
 @common
 def validate(config_path: str) -> None:
-    """Check the config file, its channels and templates; print a summary."""
+    """Check the config file, its channels and templates; print what each
+    subscription filters on, then a summary."""
+    from alerts.cli.summary import subscription_lines
+
     config = load(config_path)
+    for line in subscription_lines(config):
+        click.echo(line)
     click.echo(
         f"{config_path}: ok: {len(config.boards())} boards, "
         f"{len(config.subscriptions)} subscriptions, {len(config.channels)} channels"

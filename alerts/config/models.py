@@ -20,10 +20,12 @@ from pydantic import (
 )
 
 from alerts.boards import BLUEDOOR, bluedoor_token, board_key
-from alerts.config.types import Duration, StrList, as_list, cron_trigger
+from alerts.config.types import Currency, Duration, Phrases, StrList, as_list, cron_trigger
 from alerts.model import EMPLOYMENT_TYPES, EVENT_KINDS, WORK_MODELS, BoardRef
 
 DEFAULT_DATABASE_URL = "sqlite:///alerts.db"
+MAX_REPOST_WINDOW = timedelta(days=365)
+MAX_POSTED_WITHIN = timedelta(days=3650)
 
 
 class _Strict(BaseModel):
@@ -62,6 +64,16 @@ class AlertsConfig(_Strict):
     # row, and again when it recovers.
     ops_channel: str | None = None
     failure_threshold: int = Field(3, ge=1)
+    # A posting with a new id but the same company, title and location as one
+    # closed (or still open) this recently is announced as a repost. "0s": off.
+    repost_window: Duration = timedelta(days=30)
+
+    @field_validator("repost_window")
+    @classmethod
+    def _bounded_window(cls, value: timedelta) -> timedelta:
+        if value > MAX_REPOST_WINDOW:
+            raise ValueError(f"a window of at most {MAX_REPOST_WINDOW.days}d (or 0s for none)")
+        return value
 
 
 def _known_zone(value: str) -> str:
@@ -181,6 +193,13 @@ def _title_filter(value: Any) -> Any:
     return value
 
 
+class KeywordFilter(_Strict):
+    """Words or phrases looked for in the title and the description."""
+
+    include: Phrases = Field(default_factory=list)
+    exclude: Phrases = Field(default_factory=list)
+
+
 class Subscription(_Strict):
     name: str
     boards: StrList
@@ -195,11 +214,38 @@ class Subscription(_Strict):
     channels: StrList = Field(default_factory=list)
     interval: Duration | None = None
     include_existing: bool = False
+    # Salaries compare on a yearly basis; a posting without one passes
+    # unless salary_required (see filters.py).
+    salary_min: float | None = None
+    salary_currency: Currency | None = None
+    salary_required: bool = False
+    keywords: Annotated[KeywordFilter, BeforeValidator(_title_filter)] = Field(default_factory=KeywordFilter)
+    posted_within: Duration | None = None
+    reposts: Literal["announce", "hide"] = "announce"
 
     @field_validator("work_model", "employment_type", "events", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return [v.lower() if isinstance(v, str) else v for v in as_list(value)]
+
+    @field_validator("reposts", mode="before")
+    @classmethod
+    def _lower_word(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("salary_min", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e12:
+            raise ValueError("a yearly amount of zero or more, such as 120000")
+        return value
+
+    @field_validator("posted_within")
+    @classmethod
+    def _age(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and not timedelta(0) < value <= MAX_POSTED_WITHIN:
+            raise ValueError(f'an age such as "14d", more than 0s and at most {MAX_POSTED_WITHIN.days}d')
+        return value
 
     @field_validator("boards")
     @classmethod

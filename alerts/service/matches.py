@@ -82,7 +82,12 @@ def open_matches(
             continue
         if wanted is not None and not wanted.search((row.posting.company or "").casefold()):
             continue
-        names = tuple(s.name for s in subs if row.board_key in s.boards and matches_posting(s, row.posting))
+        names = tuple(
+            s.name
+            for s in subs
+            if row.board_key in s.boards
+            and matches_posting(s, row.posting, now=now, first_seen=row.first_seen_at)
+        )
         if names:
             found.append(Match(row, names))
     found.sort(key=lambda m: (m.since, m.open.board_key, m.open.external_id), reverse=True)
@@ -124,7 +129,16 @@ def matched_events(
 
 def _as_event(event: StoredEvent) -> Event:
     kind = cast(EventKind, event.kind)
-    return Event(kind, event.board_key, event.external_id, event.posting, event.changes, event.occurred_at)
+    return Event(
+        kind,
+        event.board_key,
+        event.external_id,
+        event.posting,
+        event.changes,
+        event.occurred_at,
+        first_seen_at=event.first_seen_at,
+        reposts=event.reposts,
+    )
 
 
 def open_counts(config: Config, store: Store, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -133,6 +147,7 @@ def open_counts(config: Config, store: Store, keys: Iterable[str]) -> dict[str, 
     for row in store.views.open_postings(counts):
         count = counts[row.board_key]
         count[1] += 1
-        if any(matches_posting(sub, row.posting) for sub in config.subscriptions_on(row.board_key)):
+        subs = config.subscriptions_on(row.board_key)
+        if any(matches_posting(sub, row.posting, first_seen=row.first_seen_at) for sub in subs):
             count[0] += 1
     return {key: (matching, total) for key, (matching, total) in counts.items()}

@@ -1,9 +1,9 @@
 """BambooHR careers pages: `bamboohr:SLUG`.
 
 `GET {base}/careers/list` is the whole board in one answer; each opening's
-detail (`/careers/{id}/detail`) adds its posting date, pay and, for office
-jobs, the country. Details are fetched only for openings that are new or
-whose list entry changed. An unknown slug is redirected away from
+detail (`/careers/{id}/detail`) adds its posting date, pay, description
+and, for office jobs, the country. Details are fetched only for openings
+that are new or whose list entry changed. An unknown slug is redirected away from
 `/careers` (to BambooHR's site, a login page, "account expired"), so the
 list is asked for with redirects off.
 """
@@ -20,6 +20,7 @@ from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
 from .country import country_code
+from .description import from_plain, plain_of_html
 from .details import gather_details, settle
 from .failures import Explain
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
@@ -52,10 +53,16 @@ def read_list(payload: Any, board: BoardRef) -> list[dict[str, Any]]:
     return jobs
 
 
-def read_detail(payload: Any, board: BoardRef) -> dict[str, Any]:
+def _opening(payload: Any, board: BoardRef) -> dict[str, Any]:
     opening = as_dict(as_dict(payload).get("result")).get("jobOpening")
     if not isinstance(opening, dict):
         raise malformed(board, "the opening's detail has no 'result.jobOpening'")
+    return opening
+
+
+def read_detail(payload: Any, board: BoardRef) -> dict[str, Any]:
+    """What the detail adds to the list: date, country, pay."""
+    opening = _opening(payload, board)
     place = as_dict(opening.get("location"))
     country = country_code(place.get("addressCountry")) or country_code(
         as_dict(opening.get("atsLocation")).get("country")
@@ -64,6 +71,15 @@ def read_detail(payload: Any, board: BoardRef) -> dict[str, Any]:
         "posted": to_str(opening.get("datePosted")),
         "country": country,
         "salary": list(salary_from_text(opening.get("compensation"), country)),
+    }
+
+
+def read_cached(payload: Any, board: BoardRef) -> dict[str, Any]:
+    """The detail as the source cache keeps it: `read_detail`'s fields and
+    the description as plain text (no HTML kept; a steady poll parses none)."""
+    return {
+        **read_detail(payload, board),
+        "description": plain_of_html(_opening(payload, board).get("description")),
     }
 
 
@@ -101,6 +117,7 @@ def to_posting(job: dict[str, Any], detail: dict[str, Any] | None, board: BoardR
         salary_period=period,
         url=JOB_URL.format(token=quote(board.token, safe=""), id=quote(job["id"], safe="")),
         posted_at=to_datetime(detail.get("posted")),
+        description_source=from_plain(detail.get("description")),
         raw=job,
     )
 
@@ -129,7 +146,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     async def one(key: str) -> tuple[Any, int]:
         path = f"/careers/{quote(key[len(JOB) :], safe='')}/detail"
         got = await client.get(base + path, board, follow_redirects=False)
-        return parse_reply(got, board, read_detail), got.requests
+        return parse_reply(got, board, read_cached), got.requests
 
     details = await gather_details(ctx.cache, {JOB + key: signature(job) for key, job in jobs.items()}, one)
     if not jobs and not details.board.get("had_postings"):

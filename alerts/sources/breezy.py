@@ -3,7 +3,8 @@
 
 A name Breezy does not know is redirected to its marketing site, so the
 list is fetched with redirects off. Salaries are display strings
-("£35,000 – £42,000 / year"); countries come as ISO codes.
+("£35,000 – £42,000 / year"); countries come as ISO codes. The list carries
+no description: a subscription's `keywords` match the title alone here.
 """
 
 from __future__ import annotations

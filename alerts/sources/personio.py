@@ -17,6 +17,7 @@ from urllib.parse import quote
 from alerts.model import BoardRef, EmploymentType, Posting
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .description import from_sections
 from .failures import unknown_board
 from .fetch import fetch_single
 from .http import Client
@@ -114,6 +115,14 @@ def _posting(position: ET.Element, board: BoardRef, index: int) -> Posting:
         salary_period=period,
         url=JOB_URL.format(token=quote(board.token, safe=""), id=quote(external_id, safe="")),
         posted_at=to_datetime(text_of(position, "createdAt")),
+        # Each <jobDescription>: a heading (<name>) and its HTML (<value>).
+        description_source=from_sections(
+            None,
+            [
+                (text_of(part, "name"), text_of(part, "value"))
+                for part in position.iterfind("jobDescriptions/jobDescription")
+            ],
+        ),
         raw=as_record(position),
     )
 

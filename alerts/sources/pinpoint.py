@@ -13,6 +13,7 @@ from typing import Any
 from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .description import from_sections
 from .failures import unknown_board
 from .fetch import fetch_single
 from .http import Client
@@ -23,6 +24,7 @@ from .vocab import employment_type, salary, work_model
 KIND = "pinpoint"
 DEFAULT_BASE_URL = "https://{token}.pinpointhq.com"
 PATH = "/postings.json"
+_SECTIONS = ("key_responsibilities", "skills_knowledge_expertise", "benefits")
 
 
 def _place(location: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -65,6 +67,11 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         salary_currency=currency,
         salary_period=period,
         url=to_str(job.get("url")),
+        # HTML: the description, then its sections under their own headings.
+        description_source=from_sections(
+            job.get("description"),
+            [(job.get(f"{name}_header"), job.get(name)) for name in _SECTIONS],
+        ),
         raw=job,
     )
 

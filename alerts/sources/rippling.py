@@ -3,8 +3,9 @@
 The v1 list (`GET {base}/{slug}/jobs`) has one row per job and place; rows
 of one job share its `uuid`. Pointed at the v2 API (`{"items": [...]}`,
 paged), the list also carries each place's country and workplace type. The
-detail (`{base}/{slug}/jobs/{uuid}`) adds the company, employment type, pay
-and posting date, and is fetched only for jobs new or changed in the list.
+detail (`{base}/{slug}/jobs/{uuid}`) adds the company, employment type,
+pay, posting date and description, and is fetched only for jobs new or
+changed in the list.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from alerts.model import BoardRef, EmploymentType, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
 from .country import country_code
+from .description import from_plain, plain_of_html
 from .details import gather_details, settle
 from .failures import Explain
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
@@ -82,7 +84,16 @@ def read_detail(payload: Any, board: BoardRef) -> dict[str, Any]:
         "employment": clean_text(kind.get("id")) or clean_text(kind.get("label")),
         "code": to_str(kind.get("label")),
         "salary": _salary(as_list(payload.get("payRangeDetails"))),
+        "description": _description(payload.get("description")),
     }
+
+
+def _description(value: Any) -> str | None:
+    """`description{company, role}` (HTML): the company's part, then the
+    role's, as plain text for the cache (a bare string taken as it is)."""
+    if isinstance(value, dict):
+        return plain_of_html(value.get("company"), value.get("role"))
+    return plain_of_html(value)
 
 
 def _salary(ranges: list[Any]) -> list[Any]:
@@ -167,6 +178,7 @@ def to_posting(job: dict[str, Any], detail: dict[str, Any] | None, board: BoardR
         salary_period=period,
         url=to_str(first.get("url")),
         posted_at=to_datetime(detail.get("posted")),
+        description_source=from_plain(detail.get("description")),
         raw=first,
     )
 

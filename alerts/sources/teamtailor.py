@@ -18,6 +18,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
+from .description import from_html, from_plain
 from .failures import Explain, display_url, unknown_board
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
@@ -81,6 +82,10 @@ def _posting(item: dict[str, Any], board: BoardRef, index: int, company: str | N
         salary_period=period,
         url=to_str(item.get("url")),
         posted_at=to_datetime(item.get("date_published")) or to_datetime(job.get("datePosted")),
+        # JSON Feed's content_html (or content_text), else the JobPosting's own.
+        description_source=from_html(item.get("content_html"))
+        or from_plain(item.get("content_text"))
+        or from_html(job.get("description")),
         raw=item,
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from alerts.model import Posting
+from alerts.model import Posting, Repost
 from alerts.store.db import Queries, chunked
 from alerts.store.tables import boards, deliveries, events, postings
 
@@ -45,6 +45,8 @@ class StoredEvent:
     occurred_at: datetime
     # (channel, delivery status) per outbox row, when asked for.
     deliveries: tuple[tuple[str, str], ...] = ()
+    first_seen_at: datetime | None = None  # the posting's, when the event was stored
+    reposts: Repost | None = None  # what an `opened` posting reposts
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,24 @@ _EVENT_COLUMNS = (
     events.c.posting,
     events.c.changes,
     events.c.occurred_at,
+    events.c.first_seen_at,
+    events.c.reposts,
 )
 
 
 def _event(row: Any, sent: Sequence[tuple[str, str]] = ()) -> StoredEvent:
-    event_id, key, external_id, kind, posting, changes, occurred_at = row
+    event_id, key, external_id, kind, posting, changes, occurred_at, first_seen, reposts = row
     return StoredEvent(
-        event_id, key, external_id, kind, Posting.from_dict(posting), changes, occurred_at, tuple(sent)
+        event_id,
+        key,
+        external_id,
+        kind,
+        Posting.from_dict(posting),
+        changes,
+        occurred_at,
+        tuple(sent),
+        first_seen,
+        Repost.from_dict(reposts) if reposts else None,
     )
 
 

@@ -46,7 +46,7 @@ def _entry(event: StoredEvent, names: tuple[str, ...], base: str, config: Config
     posting = event.posting
     row = event_row(event, config.display.zone)
     company = posting.company or event.board_key
-    label = KIND_LABELS.get(event.kind, event.kind)
+    label = "Reposted" if event.reposts is not None else KIND_LABELS.get(event.kind, event.kind)
     key = (
         f"event:{event.board_key}:{event.external_id}:{event.kind}:{event.occurred_at.isoformat()}:{event.id}"
     )

@@ -35,7 +35,7 @@ from ..fetch import conditional_headers, not_modified, validators_of
 from ..http import Client, Reply
 from ..normalize import to_datetime
 from . import sitemap as sitemaps
-from .mapping import KIND, closes_at, external_id, to_posting, trim
+from .mapping import KIND, closes_at, external_id, for_cache, to_posting, trim
 from .reader import read_page
 
 DEFAULT_BASE_URL = "{url}"
@@ -118,8 +118,8 @@ async def _read_page(client: Client, url: str, board: BoardRef, base: str | None
             return {"jobs": []}, 1
         raise
     page = read_page(page_text(reply))
-    data = {"jobs": [trim(job, page.nodes) for job in page.jobs], "company": page.site_name or page.title}
-    return data, reply.requests
+    jobs = [for_cache(trim(job, page.nodes)) for job in page.jobs]
+    return {"jobs": jobs, "company": page.site_name or page.title}, reply.requests
 
 
 async def _sitemap_pages(

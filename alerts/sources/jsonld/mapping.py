@@ -6,15 +6,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from alerts.model import BoardRef, EmploymentType, Posting
+from alerts.model import BoardRef, EmploymentType, Posting, SourceText
 
 from ..country import country_code
+from ..description import from_markup, from_plain, markup_text
 from ..normalize import as_dict, as_list, clean_text, split_place, title_text, to_datetime, to_str
 from ..payload import bounded_id
 from ..vocab import SalaryFields, employment_type, salary, work_model
 
 KIND = "jsonld"
-# Kept per posting in the source cache; the rest (the description) is dropped.
+# Kept per posting (in the source cache too), with the description; the
+# rest is dropped.
 FIELDS = (
     "title",
     "identifier",
@@ -29,16 +31,37 @@ FIELDS = (
     "url",
 )
 _PLACEHOLDERS = {"unavailable", "n/a", "na", "none", "null", "-"}
+# A cached posting's description, made plain text when its page was read:
+# the cache holds no HTML, and a steady poll parses none.
+PLAIN = "descriptionText"
 
 
 def trim(job: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The fields we map, with a hiring organization given by reference
     (`{"@id": ...}` into the page's @graph) replaced by the object it names."""
     kept = {key: job[key] for key in FIELDS if key in job}
+    if isinstance(job.get("description"), str):  # HTML, escaped HTML or text: read when needed
+        kept["description"] = job["description"]
     org = kept.get("hiringOrganization")
     if isinstance(org, dict) and not org.get("name") and isinstance(org.get("@id"), str):
         kept["hiringOrganization"] = {"name": as_dict(nodes.get(org["@id"])).get("name")}
     return kept
+
+
+def for_cache(job: dict[str, Any]) -> dict[str, Any]:
+    """A trimmed posting as a sitemap page's cache entry keeps it: the
+    description as plain text (`PLAIN`)."""
+    kept = {key: value for key, value in job.items() if key != "description"}
+    text = markup_text(job["description"]) if isinstance(job.get("description"), str) else None
+    if text:
+        kept[PLAIN] = text
+    return kept
+
+
+def _description(job: dict[str, Any]) -> SourceText | None:
+    if PLAIN in job:
+        return from_plain(job[PLAIN])
+    return from_markup(job.get("description"))
 
 
 def _identifier(job: dict[str, Any]) -> str | None:
@@ -174,5 +197,6 @@ def to_posting(
         posted_at=to_datetime(job.get("datePosted")),
         # A posting past its closing date is closed, whatever the page still shows.
         active=until is None or until >= now,
+        description_source=_description(job),
         raw=job,
     )

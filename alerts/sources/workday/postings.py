@@ -2,8 +2,8 @@
 
 The list row has the title, sometimes `remoteType` and `timeType`, and a
 `locationsText` that may be a count ("3 Locations"). The detail adds the
-posting date, the country (ISO code), every location, the company name and
-whether the posting still takes applications.
+posting date, the country (ISO code), every location, the company name,
+whether the posting still takes applications, and the description.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from urllib.parse import quote
 from alerts.model import BoardRef, Posting, WorkModel
 
 from ..country import country_code
+from ..description import from_plain, plain_of_html
 from ..normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
 from ..payload import bounded_id, malformed
 from ..vocab import employment_type, work_model
@@ -106,6 +107,8 @@ def read_detail(payload: Any, board: BoardRef) -> dict[str, Any]:
         "time": clean_text(info.get("timeType")),
         "company": clean_text(as_dict(payload.get("hiringOrganization")).get("name")),
         "open": info.get("canApply") is not False and info.get("posted") is not False,
+        # Plain text: the cache holds no HTML, and a steady poll parses none.
+        "description": plain_of_html(info.get("jobDescription")),
     }
 
 
@@ -187,5 +190,6 @@ def to_posting(
         url=url,
         posted_at=to_datetime(detail.get("posted")),
         active=open_now,
+        description_source=from_plain(detail.get("description")),
         raw=row,
     )
