@@ -55,6 +55,26 @@ def closed_port() -> int:
         return port
 
 
+def _read_request(conn: socket.socket) -> None:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        body += chunk
+
+
 @pytest.fixture
 def cut_off_server() -> Iterator[str]:
     """A server that promises 1000 bytes of JSON, sends 12 and hangs up,
@@ -74,7 +94,9 @@ def cut_off_server() -> Iterator[str]:
             with conn:
                 if stop.is_set():  # the wake-up call below
                     return
-                conn.recv(65536)
+                # The whole request (a POST's body too): closing on unread
+                # data would reset the connection instead of cutting it short.
+                _read_request(conn)
                 conn.sendall(
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     b"Content-Length: 1000\r\n\r\n" + b'{"jobs": [{"'
