@@ -11,7 +11,6 @@ import socket
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from alerts import pacing
 from alerts.config import Config
@@ -21,7 +20,8 @@ from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
 from alerts.sources.cache import Entry
-from alerts.store import FetchState, LeaseLost, Store
+from alerts.store import FetchState, LeaseLost, Router, Store
+from alerts.store.unchanged import Unchanged
 
 log = logging.getLogger("alerts")
 
@@ -129,7 +129,7 @@ class Cycle:
         refs = list(refs)
         states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key for ref in refs])
         limit = asyncio.Semaphore(self.config.polling.concurrency)
-        unchanged: list[tuple[BoardRef, datetime, datetime]] = []
+        unchanged: list[Unchanged] = []
 
         async def one(ref: BoardRef) -> BoardResult:
             async with limit:
@@ -139,19 +139,40 @@ class Cycle:
 
         results = list(await asyncio.gather(*(one(ref) for ref in refs)))
         if unchanged:
+            by_key = {result.board.key: result for result in results}
             try:
-                await asyncio.to_thread(self.store.boards.record_not_modified_many, unchanged)
-            except Exception:
-                # Only the boards' poll times are lost: they are polled again sooner.
+                closed = await asyncio.to_thread(self._record_unchanged, unchanged, self.owner)
+            except Exception as exc:
+                # Nothing of theirs is written: they are polled again, as after a failure.
                 log.exception("%d unchanged boards: could not record their poll", len(unchanged))
+                for ref, _, _ in unchanged:
+                    by_key[ref.key].error = SourceError(ref.key, f"304 not stored: {type(exc).__name__}")
+            else:
+                for key, events in closed.items():
+                    by_key[key].events = events
         return results
+
+    def _record_unchanged(
+        self, unchanged: list[Unchanged], owner: str | None = None
+    ) -> dict[str, list[Event]]:
+        """304s in one transaction: healthy boards, a miss for what their last snapshot lacked."""
+        return self.store.unchanged.record_many(
+            unchanged,
+            close_after_misses=self.config.polling.close_after_misses,
+            route=self._router,
+            owner=owner,
+        )
+
+    def _router(self, key: str) -> Router:
+        subs = self.config.subscriptions_on(key)
+        return lambda event, baseline: route(subs, event, key, baseline=baseline)
 
     async def poll_board(
         self,
         ref: BoardRef,
         owner: str | None = None,
         state: FetchState | None = None,
-        unchanged: list[tuple[BoardRef, datetime, datetime]] | None = None,
+        unchanged: list[Unchanged] | None = None,
     ) -> BoardResult:
         """Fetch one board and reconcile it; a failure only records itself.
 
@@ -181,21 +202,25 @@ class Cycle:
         next_poll = pacing.next_poll(interval, self.config.polling.jitter, now)
         if snapshot.not_modified:
             result.not_modified = True
-            if unchanged is None:
-                await asyncio.to_thread(self.store.boards.record_not_modified_many, [(ref, now, next_poll)])
-            else:
-                unchanged.append((ref, now, next_poll))
             log.info("%s: not modified", ref.key)
+            if unchanged is not None:
+                unchanged.append((ref, now, next_poll))
+                return result
+            record = functools.partial(self._record_unchanged, [(ref, now, next_poll)], owner)
+            try:
+                result.events = (await asyncio.to_thread(record)).get(ref.key, [])
+            except Exception as exc:
+                log.exception("%s: the 304 could not be stored; the board is polled again", ref.key)
+                result.error = SourceError(ref.key, f"304 not stored: {type(exc).__name__}")
             return result
         result.postings = len(snapshot.postings)
-        subs = self.config.subscriptions_on(ref.key)
         apply = functools.partial(
             self.store.snapshots.apply,
             ref,
             snapshot.postings,
             close_after_misses=self.config.polling.close_after_misses,
             now=now,
-            route=lambda event, baseline: route(subs, event, ref.key, baseline=baseline),
+            route=self._router(ref.key),
             complete=snapshot.complete,
             etag=snapshot.validators.etag,
             last_modified=snapshot.validators.last_modified,

@@ -244,3 +244,32 @@ def test_source_cache_keeps_entries_per_board(database_url):
     assert store.cache.get(other.key, ["a"]) == {"a": ("sig-9", None)}  # another board's entries stay
     assert store.cache.get("greenhouse:unknown", ["a"]) == {}
     store.close()
+
+
+def test_a_304_counts_a_miss_for_what_the_last_snapshot_lacked(store):
+    """Issue 10, item 1, at the store: a 304 is the last snapshot again."""
+    other = BoardRef("greenhouse", "other")
+    store.boards.sync_boards([other], NOW)
+    apply(store, [job("1"), job("2"), job("3")])
+    store.snapshots.apply(other, [job("9")], close_after_misses=3, now=NOW, route=to_channel)
+    store.snapshots.apply(BOARD, [job("1")], close_after_misses=3, now=NOW, route=to_channel)  # miss 1 of 3
+
+    def not_modified(minutes, **kwargs):
+        later = NOW + timedelta(minutes=minutes)
+        batch = [(BOARD, later, None), (other, later, None)]
+        return store.unchanged.record_many(
+            batch, close_after_misses=3, route=lambda key: to_channel, **kwargs
+        )
+
+    assert not_modified(15) == {}  # miss 2 of 3 for "2" and "3"
+    with store.engine.connect() as conn:
+        misses = {key: n for key, n in conn.execute(sa.select(postings.c.external_id, postings.c.misses))}
+    assert misses == {"1": 0, "2": 2, "3": 2, "9": 0}
+    # A board this process no longer holds counts nothing.
+    assert not_modified(30, owner="someone else") == {}
+    closed = not_modified(45)
+    assert sorted(e.external_id for e in closed[BOARD.key]) == ["2", "3"]
+    assert {e.kind for e in closed[BOARD.key]} == {"closed"} and closed[BOARD.key][0].id is not None
+    assert board_of(store).open_postings == 1
+    assert [q.event.external_id for q in queued(store, "c", None)] == ["2", "3"]
+    assert not_modified(60) == {}  # closed once

@@ -75,24 +75,6 @@ class BoardQueries(Queries):
                 .returning(boards.c.consecutive_failures)
             ).scalar_one()
 
-    def record_not_modified_many(self, unchanged: list[tuple[BoardRef, datetime, datetime | None]]) -> None:
-        """Many 304s in one statement: a cycle over unchanged boards writes once, not per board."""
-        rows = [
-            {"board_key": board.key, **healthy_marks(now), "next_poll_at": next_poll_at}
-            for board, now, next_poll_at in unchanged
-        ]
-        # A 304 without a next poll time keeps the stored one.
-        keep = sa.func.coalesce(
-            sa.bindparam("next_poll_at", type_=boards.c.next_poll_at.type), boards.c.next_poll_at
-        )
-        stmt = (
-            sa.update(boards)
-            .where(boards.c.key == sa.bindparam("board_key"))
-            .values(bound(_HEALTHY_NAMES) | {"next_poll_at": keep})
-        )
-        with self.db.tx() as conn:
-            conn.execute(stmt, rows)
-
     def board_rows(self) -> list[sa.Row]:
         counts = (
             sa.select(postings.c.board_id, sa.func.count().label("open_postings"))
@@ -134,7 +116,7 @@ def healthy_marks(now: datetime) -> dict[str, object]:
     }
 
 
-_HEALTHY_NAMES = tuple(healthy_marks(datetime.min))
+HEALTHY_NAMES = tuple(healthy_marks(datetime.min))
 
 
 def bound(names: Iterable[str]) -> dict[str, sa.BindParameter]:

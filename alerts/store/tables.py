@@ -89,6 +89,20 @@ postings = sa.Table(
     sa.Index("ix_postings_board_snapshot", "board_id", "external_id", "state", "misses", "fingerprint"),
 )
 
+# Open postings absent from their board's last complete snapshot (misses > 0):
+# few at any time. A 304 counts a miss for each of them, found through this
+# partial index, so a cycle of unchanged boards costs nothing per posting.
+# Queries that want the index repeat this condition as it is (literals, not
+# bound values), so that both databases see that it applies.
+MISSING = sa.and_(postings.c.state == sa.literal_column("'open'"), postings.c.misses > sa.literal_column("0"))
+sa.Index(
+    "ix_postings_missing",
+    postings.c.board_id,
+    postings.c.misses,
+    sqlite_where=MISSING,
+    postgresql_where=MISSING,
+)
+
 events = sa.Table(
     "events",
     metadata,

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from alerts.boards import bluedoor_token
 from alerts.config import Subscription
 from alerts.filters import matches_posting
 from alerts.model import BoardRef, Posting
@@ -86,7 +87,7 @@ def _bluedoor(record: dict[str, Any]) -> dict[str, Any]:
 
 
 Parse = Callable[[Any, BoardRef], list[Posting]]
-BLUEDOOR = BoardRef("bluedoor", bluedoor.bluedoor_token(["OpenAI"], [], []))
+BLUEDOOR = BoardRef("bluedoor", bluedoor_token(["OpenAI"], [], []))
 
 # kind, its parse, its recorded payload, the edit to London, the board
 SOURCES: list[tuple[str, Parse, str, Callable[[Any], Any], BoardRef]] = [
