@@ -11,6 +11,7 @@ import socket
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from alerts import pacing
 from alerts.config import Config
@@ -43,6 +44,8 @@ class BoardResult:
 class CycleReport:
     boards: list[BoardResult] = field(default_factory=list)
     deliveries: list[DeliveryResult] = field(default_factory=list)
+    # Failing boards left to wait out their back-off: when each is tried next.
+    waiting: dict[str, datetime] = field(default_factory=dict)
 
     def summary(self) -> str:
         failed = [b for b in self.boards if b.error]
@@ -55,6 +58,7 @@ class CycleReport:
         unchanged = sum(1 for b in self.boards if b.not_modified)
         notes = [
             f"{unchanged} not modified" if unchanged else "",
+            f"{len(self.waiting)} failing boards waiting out their back-off" if self.waiting else "",
             f"{held} held as suspect" if held else "",
             f"{undelivered} channels failing" if undelivered else "",
         ]
@@ -98,31 +102,46 @@ class Cycle:
         await asyncio.to_thread(self.store.upgrade)
         await asyncio.to_thread(self.store.boards.sync_boards, self.config.boards().values(), self.clock())
 
-    async def run_once(self) -> CycleReport:
+    async def run_once(self, *, every_board: bool = False) -> CycleReport:
         """Poll every board now, reconcile, then deliver every pending message.
 
-        Boards another process is polling right now (PostgreSQL, several
-        services) are left to it.
+        A failing board waits out its back-off (its next try is stored, and
+        `alerts status` shows it) unless `every_board`. Boards another
+        process is polling right now (PostgreSQL, several services) are left
+        to it.
         """
         report = CycleReport()
         boards = self.config.boards()
+        now = self.clock()
         claimed = await asyncio.to_thread(
-            self.store.leases.claim_boards,
-            self.owner,
-            boards,
-            self.clock(),
-            self.config.polling.lease,
-            limit=len(boards),
-            due_only=False,
+            functools.partial(
+                self.store.leases.claim_boards,
+                self.owner,
+                boards,
+                now,
+                self.config.polling.lease,
+                limit=len(boards),
+                due_only=False,
+                honour_backoff=not every_board,
+            )
         )
-        for key in sorted(set(boards) - set(claimed)):
-            log.info("%s: another process is polling it now; skipped", key)
+        skipped = sorted(set(boards) - set(claimed))
+        if skipped:
+            report.waiting = await asyncio.to_thread(self.store.boards.backing_off, skipped, now)
+        for key in skipped:
+            if key in report.waiting:
+                log.info(
+                    "%s: failing; next try %s (run --once --all polls it now)",
+                    key,
+                    f"{report.waiting[key]:%Y-%m-%d %H:%M} UTC",
+                )
+            else:
+                log.info("%s: another process is polling it now; skipped", key)
         try:
             report.boards = await self.poll([boards[key] for key in claimed])
         finally:
             await asyncio.to_thread(self.store.leases.release_all, self.owner)
         report.deliveries = await self.deliver(ignore_backoff=True)
-        log.info("cycle: %s", report.summary())
         return report
 
     async def poll(self, refs: Iterable[BoardRef]) -> list[BoardResult]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from alerts.cli.common import common, load
+from alerts.cli.common import common, load, say
 from alerts.errors import ConfigError
 
 
@@ -118,7 +118,7 @@ def test_notify(config_path: str, channel: str) -> None:
             failed += 1
             click.echo(f"{channel}: {_shown(url)}: FAILED: {problems[0]}", err=True)
         else:
-            click.echo(f"{channel}: {_shown(url)}: sent ({len(parts)} message{'s' * (len(parts) > 1)})")
+            say(f"{channel}: {_shown(url)}: sent ({len(parts)} message{'s' * (len(parts) > 1)})")
     if failed:
         raise SystemExit(1)
 
@@ -147,4 +147,4 @@ def retry(config_path: str, channel: str | None, dead: bool, unconfirmed: bool) 
     finally:
         store.close()
     what = "delivery" if count == 1 else "deliveries"
-    click.echo(f"requeued {count} {what}; they go out at the next delivery pass (alerts run, or run --once)")
+    say(f"requeued {count} {what}; they go out at the next delivery pass (alerts run, or run --once)")

@@ -1,6 +1,13 @@
 """The config: TOML in, a validated, frozen Config out (types, models, load, errors)."""
 
-from alerts.config.load import CONFIG_ENV, DATABASE_ENV, DEFAULT_CONFIG_PATH, load_config, parse_config
+from alerts.config.load import (
+    CONFIG_ENV,
+    DATABASE_ENV,
+    DEFAULT_CONFIG_PATH,
+    load_config,
+    parse_config,
+    warnings_of,
+)
 from alerts.config.models import (
     DEFAULT_DATABASE_URL,
     AlertsConfig,
@@ -34,4 +41,5 @@ __all__ = [
     "load_config",
     "parse_config",
     "parse_duration",
+    "warnings_of",
 ]

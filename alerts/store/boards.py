@@ -75,6 +75,17 @@ class BoardQueries(Queries):
                 .returning(boards.c.consecutive_failures)
             ).scalar_one()
 
+    def backing_off(self, keys: Iterable[str], now: datetime) -> dict[str, datetime]:
+        """Failing boards among these that wait out their back-off: when each is tried next."""
+        found: dict[str, datetime] = {}
+        query = sa.select(boards.c.key, boards.c.next_poll_at).where(
+            boards.c.consecutive_failures > 0, boards.c.next_poll_at > now
+        )
+        with self.db.engine.connect() as conn:
+            for chunk in chunked(list(keys)):
+                found.update((key, at) for key, at in conn.execute(query.where(boards.c.key.in_(chunk))))
+        return found
+
     def board_rows(self) -> list[sa.Row]:
         counts = (
             sa.select(postings.c.board_id, sa.func.count().label("open_postings"))
