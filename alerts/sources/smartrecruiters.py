@@ -13,8 +13,8 @@ from urllib.parse import quote
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting, WorkModel
 
-from .base import FetchContext, Snapshot, Source, base_of, board_url
-from .fetch import parse_reply
+from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
+from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
 from .normalize import as_dict, clean_text, place_text, title_text, to_datetime, to_str
 from .payload import job_id, jobs_in, malformed
@@ -98,13 +98,23 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
 
     An unknown company answers 200 with `totalFound: 0`, like an empty board;
     the cycle treats a board that suddenly drops to zero as suspect.
+
+    Conditional requests only where one page is the whole board: the
+    validators of page 1 are kept only when page 1 held every posting, so
+    they are only ever sent for such a board, and a 304 then says the
+    whole board (its `totalFound` included) is as it was. A board of
+    several pages keeps none: page 1 unchanged says nothing of the others.
     """
     base = board_url(base_of(ctx, DEFAULT_BASE_URL), PATH, board.token)
     postings: dict[str, Posting] = {}
     offset = requests = 0
-    for _ in range(MAX_PAGES):
-        reply = await client.get(f"{base}?limit={PAGE_SIZE}&offset={offset}", board)
+    for number in range(MAX_PAGES):
+        url = f"{base}?limit={PAGE_SIZE}&offset={offset}"
+        headers = conditional_headers(ctx.validators) if number == 0 else {}
+        reply = await client.get(url, board, headers=headers)
         requests += reply.requests
+        if number == 0 and reply.response.status_code == 304:
+            return not_modified(reply, url, board, ctx, bool(headers))
         total, page = parse_reply(reply, board, _page)
         for posting in page:
             # A posting published mid-paging shifts later pages by one, so
@@ -112,7 +122,8 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
             postings.setdefault(posting.external_id, posting)
         offset += len(page)
         if offset >= total:
-            return Snapshot(list(postings.values()), requests=requests)
+            whole = validators_of(reply) if number == 0 else Validators()
+            return Snapshot(list(postings.values()), validators=whole, requests=requests)
         if not page:
             message = (
                 f"page at offset {offset} is empty but totalFound is {total}; the board changed while paging"
