@@ -21,7 +21,7 @@ from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
 from alerts.sources.cache import Entry
-from alerts.store import FetchState, LeaseLost, Router, Store
+from alerts.store import FetchState, LeaseLost, Ops, Router, Store
 from alerts.store.unchanged import Unchanged
 
 log = logging.getLogger("alerts")
@@ -180,7 +180,12 @@ class Cycle:
             close_after_misses=self.config.polling.close_after_misses,
             route=self._router,
             owner=owner,
+            ops=self._ops(),
         )
+
+    def _ops(self) -> Ops | None:
+        alerts = self.config.alerts
+        return Ops(alerts.ops_channel, alerts.failure_threshold) if alerts.ops_channel else None
 
     def _router(self, key: str) -> Router:
         subs = self.config.subscriptions_on(key)
@@ -213,7 +218,7 @@ class Cycle:
             now = self.clock()
             result.failures = failures = state.consecutive_failures + 1
             delay = pacing.after_failure(interval, failures, exc.retry_after)
-            await asyncio.to_thread(self.store.boards.record_failure, ref, exc, now, now + delay)
+            await asyncio.to_thread(self.store.boards.record_failure, ref, exc, now, now + delay, self._ops())
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
         result.requests = snapshot.requests
@@ -245,6 +250,7 @@ class Cycle:
             last_modified=snapshot.validators.last_modified,
             owner=owner,
             next_poll_at=next_poll,
+            ops=self._ops(),
         )
         try:
             applied = await asyncio.to_thread(apply)

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
-from alerts.store import Store
+from alerts.store import Ops, Store
 from alerts.store.tables import metadata, postings
 
 from store_support import (
@@ -273,3 +273,36 @@ def test_a_304_counts_a_miss_for_what_the_last_snapshot_lacked(store):
     assert board_of(store).open_postings == 1
     assert [q.event.external_id for q in queued(store, "c", None)] == ["2", "3"]
     assert not_modified(60) == {}  # closed once
+
+
+def test_ops_notices_are_decided_from_the_stored_failures(store):
+    """Issue 10, item 3, at the store: "failing" queued once at the threshold,
+    "recovered" once at the next success (a 200 or a 304), each an outbox row."""
+    ops = Ops("ops", 2)
+    error = SourceError(BOARD.key, "board not found", status=404)
+    apply(store, [job("1")])
+
+    def told():
+        return [(q.event.kind, q.event.failures) for q in queued(store, "ops", None)]
+
+    for minutes in (1, 2, 3):
+        store.boards.record_failure(BOARD, error, NOW + timedelta(minutes=minutes), ops=ops)
+    assert told() == [("failing", 2)]
+    [row] = queued(store, "ops", None)
+    assert row.event.board_key == BOARD.key and "HTTP 404" in row.event.error and row.subscriptions == ()
+    store.snapshots.apply(BOARD, [job("1")], close_after_misses=2, now=NOW, route=to_channel, ops=ops)
+    assert told() == [("failing", 2), ("recovered", 3)]
+    apply(store, [job("1")], ops=ops)
+    assert len(told()) == 2
+
+    # Failing again, then answering with a 304.
+    for minutes in (4, 5):
+        store.boards.record_failure(BOARD, error, NOW + timedelta(minutes=minutes), ops=ops)
+    store.unchanged.record_many([(BOARD, NOW, None)], close_after_misses=2, ops=ops)
+    store.unchanged.record_many([(BOARD, NOW, None)], close_after_misses=2, ops=ops)
+    assert told()[2:] == [("failing", 2), ("recovered", 2)]
+    # Without an ops channel nobody is told, and no old failure is remembered.
+    store.boards.record_failure(BOARD, error, NOW, ops=None)
+    store.boards.record_failure(BOARD, error, NOW, ops=None)
+    apply(store, [job("1")], ops=ops)
+    assert len(told()) == 4

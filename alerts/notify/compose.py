@@ -19,10 +19,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from alerts.model import Delivery, Message
+from alerts.model import Delivery, Message, Notice
 from alerts.notify.context import escape_title, ordered, subject
 from alerts.notify.email import EMAIL_SERVICES
 from alerts.notify.escape import safe_link
+from alerts.notify.notices import notice_message
 from alerts.notify.render import render_body
 from alerts.notify.send import capacity, native_format, service_of
 
@@ -78,6 +79,19 @@ class Part:
 
 
 def compose(items: Sequence[Delivery], target: Target, *, template: Path | None = None) -> list[Part]:
+    """The messages for these rows: each notice (ops) on its own, then the job changes."""
+    notices = [_notice(item, target) for item in items if isinstance(item.event, Notice)]
+    jobs = [item for item in items if not isinstance(item.event, Notice)]
+    return notices + _compose_jobs(jobs, target, template)
+
+
+def _notice(item: Delivery, target: Target) -> Part:
+    assert isinstance(item.event, Notice)
+    part = Part(notice_message(item.event, target.service), (item.id,))
+    return part if _fits(part, target) else _truncated(part, target)
+
+
+def _compose_jobs(items: Sequence[Delivery], target: Target, template: Path | None) -> list[Part]:
     if not items:
         return []
     items = ordered(items)

@@ -24,6 +24,7 @@ from alerts.store.channels import ChannelQueries, ChannelState
 from alerts.store.db import Database
 from alerts.store.engine import ProcessLock
 from alerts.store.leases import LeaseQueries
+from alerts.store.notices import Ops
 from alerts.store.outbox import OutboxQueries
 from alerts.store.sending import SendQueries, SentPart
 from alerts.store.snapshots import LeaseLost, Router, SnapshotQueries, WrittenSnapshot
@@ -33,6 +34,7 @@ __all__ = [
     "ChannelState",
     "FetchState",
     "LeaseLost",
+    "Ops",
     "ProcessLock",
     "Router",
     "SentPart",

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.store.db import Queries, chunked
+from alerts.store.notices import Ops, note_failure
 from alerts.store.tables import boards, events, postings
 
 
@@ -56,9 +57,16 @@ class BoardQueries(Queries):
         return states
 
     def record_failure(
-        self, board: BoardRef, error: SourceError, now: datetime, next_poll_at: datetime | None = None
+        self,
+        board: BoardRef,
+        error: SourceError,
+        now: datetime,
+        next_poll_at: datetime | None = None,
+        ops: Ops | None = None,
     ) -> int:
-        """Note the failure (and when to try again); returns the consecutive failure count."""
+        """Note the failure (and when to try again), queueing the ops channel's
+        notice when the board just became failing; returns the consecutive
+        failure count."""
         values: dict[str, object] = {
             "last_polled_at": now,
             "last_error": error.message,
@@ -68,12 +76,14 @@ class BoardQueries(Queries):
         if next_poll_at is not None:
             values["next_poll_at"] = next_poll_at
         with self.db.tx() as conn:
-            return conn.execute(
+            board_id, failures, noticed_at = conn.execute(
                 sa.update(boards)
                 .where(boards.c.key == board.key)
                 .values(**values)
-                .returning(boards.c.consecutive_failures)
-            ).scalar_one()
+                .returning(boards.c.id, boards.c.consecutive_failures, boards.c.failure_noticed_at)
+            ).one()
+            note_failure(conn, board_id, failures, noticed_at, str(error), ops, now)
+            return failures
 
     def backing_off(self, keys: Iterable[str], now: datetime) -> dict[str, datetime]:
         """Failing boards among these that wait out their back-off: when each is tried next."""

@@ -15,12 +15,18 @@ from alerts.reconcile import Outcome, StoredPosting, reconcile, suspect_reason
 from alerts.store.announce import Announcer, Router
 from alerts.store.boards import bound, healthy_marks
 from alerts.store.db import Database, Queries, chunked
+from alerts.store.notices import Ops, recovered
 from alerts.store.tables import boards, postings
 
 # Statements built once: building one per board costs as much as running it.
-_BOARD = sa.select(boards.c.id, boards.c.baselined, boards.c.suspect_since, boards.c.lease_owner).where(
-    boards.c.key == sa.bindparam("key")
-)
+_BOARD = sa.select(
+    boards.c.id,
+    boards.c.baselined,
+    boards.c.suspect_since,
+    boards.c.lease_owner,
+    boards.c.consecutive_failures,
+    boards.c.failure_noticed_at,
+).where(boards.c.key == sa.bindparam("key"))
 _BOARD_FOR_UPDATE = _BOARD.with_for_update()
 _BOARD_POSTINGS = sa.select(
     postings.c.id, postings.c.external_id, postings.c.state, postings.c.misses, postings.c.fingerprint
@@ -72,6 +78,7 @@ class SnapshotQueries(Queries):
         last_modified: str | None = None,
         owner: str | None = None,
         next_poll_at: datetime | None = None,
+        ops: Ops | None = None,
     ) -> WrittenSnapshot:
         """Reconcile a snapshot and write state, events and outbox rows at once.
 
@@ -124,6 +131,8 @@ class SnapshotQueries(Queries):
                 done["next_poll_at"] = next_poll_at
             values = {**healthy_marks(now), **done}
             conn.execute(_board_update(tuple(values)), {"board_id": row.id, **values})
+            if row.failure_noticed_at is not None:
+                recovered(conn, [(row.id, row.consecutive_failures)], ops, now)
         return WrittenSnapshot(events=written)
 
     def _load_postings(

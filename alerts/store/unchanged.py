@@ -19,6 +19,7 @@ from alerts.model import BoardRef, Event, Posting
 from alerts.store.announce import Announcer, Router
 from alerts.store.boards import HEALTHY_NAMES, bound, healthy_marks
 from alerts.store.db import Database, Queries, chunked
+from alerts.store.notices import Ops, recovered
 from alerts.store.tables import MISSING, boards, postings
 
 # (board, when it answered 304, its next poll or None to keep the stored one)
@@ -52,12 +53,14 @@ class UnchangedQueries(Queries):
         close_after_misses: int,
         route: Callable[[str], Router] | None = None,
         owner: str | None = None,
+        ops: Ops | None = None,
     ) -> dict[str, list[Event]]:
         """Record many 304s in one transaction; returns the `closed` events by board key.
 
         `route(board_key)` routes that board's events; `owner`, when given,
         counts misses only on boards this process still holds (a board
-        taken over by another process is that process's to count).
+        taken over by another process is that process's to count). A board
+        the ops channel was told is failing is recovered: `ops` is told.
         """
         if not unchanged:
             return {}
@@ -76,7 +79,10 @@ class UnchangedQueries(Queries):
             for board, polled, next_poll_at in unchanged
         ]
         with self.db.tx() as conn:
+            noticed = self._noticed(conn, sorted(when))
             conn.execute(healthy, rows)
+            if noticed:
+                recovered(conn, noticed, ops, max(when.values()))
             missing = self._missing(conn, sorted(when), owner)
             if not missing:
                 return {}
@@ -94,6 +100,16 @@ class UnchangedQueries(Queries):
                 ],
             )
             return self._close(conn, closing, when, route or (lambda key: _nobody))
+
+    def _noticed(self, conn: sa.Connection, keys: list[str]) -> list[tuple[int, int]]:
+        """(id, failures) of these boards the ops channel was told are failing."""
+        found: list[tuple[int, int]] = []
+        query = sa.select(boards.c.id, boards.c.consecutive_failures).where(
+            boards.c.failure_noticed_at.is_not(None)
+        )
+        for chunk in chunked(keys):
+            found.extend((board_id, n) for board_id, n in conn.execute(query.where(boards.c.key.in_(chunk))))
+        return found
 
     def _missing(self, conn: sa.Connection, keys: list[str], owner: str | None) -> list[sa.Row]:
         """The open postings these boards' last snapshots lacked."""
