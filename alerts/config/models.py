@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from alerts.boards import BLUEDOOR, bluedoor_token, board_key
 from alerts.config.types import Duration, StrList, as_list, cron_trigger
+from alerts.countries import filter_codes
 from alerts.model import EMPLOYMENT_TYPES, EVENT_KINDS, WORK_MODELS, BoardRef
 
 DEFAULT_DATABASE_URL = "sqlite:///alerts.db"
@@ -151,6 +152,8 @@ class Subscription(_Strict):
     team: StrList = Field(default_factory=list)
     work_model: list[Literal[WORK_MODELS]] = Field(default_factory=list)  # type: ignore[valid-type]
     location: StrList = Field(default_factory=list)
+    # ISO codes, names ("United Kingdom", "UK") or regions ("Europe", "EMEA").
+    country: StrList = Field(default_factory=list)
     employment_type: list[Literal[EMPLOYMENT_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
     title: Annotated[TitleFilter, BeforeValidator(_title_filter)] = Field(default_factory=TitleFilter)
     events: list[Literal[EVENT_KINDS]] = Field(default_factory=lambda: list(EVENT_KINDS))  # type: ignore[valid-type]
@@ -162,6 +165,17 @@ class Subscription(_Strict):
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return [v.lower() if isinstance(v, str) else v for v in as_list(value)]
+
+    @field_validator("country")
+    @classmethod
+    def _known_countries(cls, value: list[str]) -> list[str]:
+        for word in value:
+            if not filter_codes(word):
+                raise ValueError(
+                    "a country as a code or a name (GB, United Kingdom, UK) or a region "
+                    f"(Europe, EU, EMEA, APAC, LATAM, DACH, Nordics...), not {word!r}"
+                )
+        return value
 
     @field_validator("boards")
     @classmethod

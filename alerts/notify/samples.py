@@ -27,7 +27,7 @@ def seed_posting() -> Posting:
         location="San Francisco",
         city="San Francisco",
         region="CA",
-        country="United States",
+        country="US",
         work_model="hybrid",
         employment_type="full_time",
         url=SEED_JOB_URL,

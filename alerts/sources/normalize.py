@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from alerts.countries import country_code
+
 
 def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
@@ -114,6 +116,17 @@ def from_epoch_ms(value: Any) -> datetime | None:
         return datetime.fromtimestamp(value / 1000, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def to_country(*values: Any) -> str | None:
+    """The ISO 3166-1 alpha-2 code of the first value that names one country
+    ("GB", "gb", "GBR", "United Kingdom", "UK"); None for none of them
+    ("Europe", "Remote", missing). The display text stays in `location`."""
+    for value in values:
+        code = country_code(to_str(value))
+        if code:
+            return code
+    return None
 
 
 def split_place(text: Any) -> tuple[str | None, str | None, str | None]:

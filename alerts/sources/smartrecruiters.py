@@ -16,7 +16,7 @@ from alerts.model import BoardRef, Posting, WorkModel
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
-from .normalize import as_dict, clean_text, place_text, title_text, to_datetime, to_str
+from .normalize import as_dict, clean_text, place_text, title_text, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in, malformed
 from .vocab import employment_type, work_model
 
@@ -47,7 +47,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
     company = as_dict(job.get("company"))
     location = as_dict(job.get("location"))
     city, region = clean_text(location.get("city")), clean_text(location.get("region"))
-    # Countries come as lowercase ISO codes ("ca"); Lever's are uppercase.
+    # Countries come as lowercase ISO codes ("ca"), shown uppercase as Lever's are.
     country = (clean_text(location.get("country")) or "").upper() or None
     employment = as_dict(job.get("typeOfEmployment"))
     identifier = to_str(company.get("identifier")) or board.token
@@ -62,7 +62,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         location=clean_text(location.get("fullLocation")) or place_text(city, region, country),
         city=city,
         region=region,
-        country=country,
+        country=to_country(country),
         work_model=_work_model(location),
         # The label ("Full-time") is the richer word; the id ("permanent") backs it up.
         employment_type=_employment(employment),

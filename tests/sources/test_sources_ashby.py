@@ -27,7 +27,7 @@ RECORDED = [
         department="Product",
         team="Engineering",
         location="Europe",
-        country="European Union",
+        country=None,  # "European Union": several countries, none of them (issue 10)
         work_model="remote",
         employment_type="full_time",
         url="https://jobs.ashbyhq.com/linear/d3bc1ced-3ce4-4086-a050-555055dbb1ff",
@@ -43,7 +43,7 @@ RECORDED = [
         department="Product",
         team="Engineering",
         location="North America",
-        country="United States",
+        country="US",
         work_model="remote",
         employment_type="full_time",
         url="https://jobs.ashbyhq.com/linear/cd5ae036-0223-427a-b038-ba16ef9dcb32",
@@ -148,7 +148,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
                 }
             }
         ),
-        dict(city="New York City", region="NY", country="USA"),
+        dict(city="New York City", region="NY", country="US"),
     ),
     ("workplaceType OnSite", set_fields(workplaceType="OnSite", isRemote=False), dict(work_model="onsite")),
     # workplaceType wins: isRemote has been seen true on hybrid jobs.

@@ -29,7 +29,7 @@ RECORDED = [
         location="Utrecht, Utrecht, Netherlands",
         city="Utrecht",
         region="Utrecht",
-        country="Netherlands",
+        country="NL",
         work_model="hybrid",
         employment_type="full_time",  # fulltime_permanent
         salary_min=3750.0,  # "3750"
@@ -51,7 +51,7 @@ RECORDED = [
         location="Utrecht, Utrecht, Netherlands",
         city="Utrecht",
         region="Utrecht",
-        country="Netherlands",
+        country="NL",
         work_model="hybrid",
         employment_type="full_time",
         salary_min=115000.0,
@@ -164,7 +164,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     (
         "place from locations when the top level has none",
         set_fields(location=None, city=None, state_name=None, country=None),
-        dict(location="Utrecht, Netherlands", city="Utrecht", region="Utrecht", country="Netherlands"),
+        dict(location="Utrecht, Netherlands", city="Utrecht", region="Utrecht", country="NL"),
     ),
     (
         "created_at when unpublished",

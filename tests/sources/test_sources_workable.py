@@ -29,7 +29,7 @@ RECORDED = [
         location="Austin, Texas, United States",
         city="Austin",
         region="Texas",
-        country="United States",
+        country="US",
         # telecommuting false says "not remote", not "on site".
         work_model="unknown",
         employment_type="full_time",
@@ -99,7 +99,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
                 },
             ],
         ),
-        dict(location="Berlin, Germany", city="Berlin", region="Berlin", country="Germany"),
+        dict(location="Berlin, Germany", city="Berlin", region="Berlin", country="DE"),
     ),
     (
         "shortlink when url is missing",
@@ -125,7 +125,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
             title="Diseñador/a – Ciudad de México",
             city="Ciudad de México",
             region=None,
-            country="México",
+            country="MX",
             location="Ciudad de México, México",
         ),
     ),
