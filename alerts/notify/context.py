@@ -22,9 +22,9 @@ from alerts.notify.escape import (
     safe_link,
     text_escaper,
 )
+from alerts.notify.stories import Story, stories
 
 KIND_ORDER: tuple[str, ...] = ("opened", "reopened", "updated", "closed")
-KIND_LABELS = {"opened": "New", "reopened": "Reopened", "updated": "Updated", "closed": "Closed"}
 # How each kind reads in the subject line: "2 new, 1 reopened, ...".
 KIND_WORDS = {"opened": "new", "reopened": "reopened", "updated": "updated", "closed": "closed"}
 SUBJECT_MAX_COMPANIES = 3
@@ -40,29 +40,11 @@ POSTING_CACHE_SIZE = 4096
 _ENUMS = {"work_model": frozenset(WORK_MODELS), "employment_type": frozenset(EMPLOYMENT_TYPES)}
 
 
-def company_of(item: Delivery) -> str:
-    # Boards without a company name still need a heading of their own.
-    posting = item.event.posting
-    return one_line(posting.company or "") or posting.board_token
-
-
-def ordered(items: Sequence[Delivery]) -> list[Delivery]:
-    def key(item: Delivery) -> tuple[str, int, str, str]:
-        event = item.event
-        return (
-            company_of(item).casefold(),
-            KIND_ORDER.index(event.kind),
-            event.posting.title.casefold(),
-            event.external_id,
-        )
-
-    return sorted(items, key=key)
-
-
-def count_kinds(items: Sequence[Delivery]) -> dict[str, int]:
-    seen = Counter(item.event.kind for item in items)
+def count_kinds(found: Sequence[Story]) -> dict[str, int]:
+    """Stories by the kind they end as; `total` counts stories (postings)."""
+    seen = Counter(story.kind for story in found)
     counts = {kind: seen.get(kind, 0) for kind in KIND_ORDER}
-    counts["total"] = len(items)
+    counts["total"] = len(found)
     return counts
 
 
@@ -70,9 +52,10 @@ def subject(items: Sequence[Delivery]) -> str:
     """Plain summary line, e.g. "2 new, 1 closed: OpenAI, Stripe"."""
     if not items:
         return "No job changes"
-    counts = count_kinds(items)
+    found = stories(items)
+    counts = count_kinds(found)
     parts = [f"{counts[kind]} {KIND_WORDS[kind]}" for kind in KIND_ORDER if counts[kind]]
-    companies = sorted({company_of(item) for item in items}, key=str.casefold)
+    companies = sorted({story.company for story in found}, key=str.casefold)
     names = ", ".join(companies[:SUBJECT_MAX_COMPANIES])
     if len(companies) > SUBJECT_MAX_COMPANIES:
         names += f" +{len(companies) - SUBJECT_MAX_COMPANIES} more"
@@ -114,6 +97,8 @@ def _posting_context(posting: Posting, body_format: str, service: str | None) ->
     data["salary"] = _value(posting.salary, escape)
     # The one link a message shows: the posting page, else the apply form.
     data["link"] = data["url"] or data["apply_url"]
+    # The field's name before it became board_token: users' templates keep working.
+    data["board"] = data["board_token"]
     return data
 
 
@@ -141,25 +126,27 @@ def changes_context(changes: dict[str, list[Any]], escape: Escaper) -> list[dict
 
 def build_context(items: Sequence[Delivery], body_format: str, service: str | None) -> dict[str, Any]:
     escape = text_escaper(body_format, service)
+    found = stories(items)
     groups: list[dict[str, Any]] = []
-    for item in ordered(items):
-        company = escape(company_of(item))
+    for story in found:
+        company = escape(story.company)
         if not groups or groups[-1]["company"] != company:
             groups.append({"company": company, "events": []})
-        event = item.event
         groups[-1]["events"].append(
             {
-                "kind": event.kind,
-                "label": KIND_LABELS[event.kind],
-                "posting": posting_context(event.posting, body_format, service),
-                "changes": changes_context(event.changes, escape),
-                "subscriptions": [escape(name) for name in item.subscriptions],
-                "occurred_at": event.occurred_at,
+                "kind": story.kind,
+                "label": story.label,
+                "kinds": [event.kind for event in story.events],
+                "posting": posting_context(story.posting, body_format, service),
+                "changes": changes_context(story.changes, escape),
+                "subscriptions": [escape(name) for name in story.subscriptions],
+                "occurred_at": story.occurred_at,
+                "first_occurred_at": story.events[0].occurred_at,
             }
         )
     return {
         "groups": groups,
-        "counts": count_kinds(items),
+        "counts": count_kinds(found),
         "title": escape(subject(items)),
         "format": body_format,
     }

@@ -4,23 +4,35 @@ Template context (the contract for users' own `template = "x.j2"` files):
 
     format    "text" | "markdown" | "html": what the body is written in
     title     the summary subject, e.g. "2 new, 1 closed: OpenAI, Stripe"
-    counts    {"opened": n, "reopened": n, "updated": n, "closed": n, "total": n}
-    groups    one per company, alphabetical:
+    counts    {"opened": n, "reopened": n, "updated": n, "closed": n, "total": n}:
+              postings by the kind their story ends as; total = postings
+    groups    one per company, in the order its first story began:
       company   display name (the board key when the source gives none)
-      events    opened, reopened, updated, closed; then by title. Each has:
-        kind           "opened" | "reopened" | "updated" | "closed"
-        label          "New" | "Reopened" | "Updated" | "Closed"
+      events    one entry per posting: its events in this message merged
+                into one story, in time order. Each has:
+        kind           "opened" | "reopened" | "updated" | "closed": how the
+                       story ends (closed-then-reopened is "reopened";
+                       opened-then-closed is "closed")
+        label          "New" | "Reopened" | "Updated" | "Closed", or for a
+                       story whose end hides its start "Opened and closed" |
+                       "Reopened and closed"
+        kinds          the kinds merged, oldest first (["opened", "closed"])
         posting        every Posting field but `raw` (title, company,
-                       department, team, location, city, region, country,
+                       department, team, location, city, region, country
+                       (an ISO 3166-1 alpha-2 code such as "GB", or none),
                        work_model, employment_type, salary_min, salary_max,
                        salary_currency, salary_period, url, apply_url,
-                       posted_at, updated_at, source, board, external_id),
-                       plus `salary` (display text or none) and `link`
-                       (url, else apply_url, else none)
-        changes        for `updated`: [{field, label, old, new}] in tracked
-                       field order; old/new are display text ("none" if empty)
-        subscriptions  names of the subscriptions that matched
-        occurred_at    datetime or none
+                       posted_at, updated_at, source, board_token (also as
+                       `board`), external_id), as after the story's last event, plus
+                       `salary` (display text or none) and `link` (url, else
+                       apply_url, else none)
+        changes        [{field, label, old, new}] in tracked field order:
+                       each field's first old and last new value across the
+                       story (fields that came back are left out; none for a
+                       new posting); old/new are display text ("none" if empty)
+        subscriptions  names of the subscriptions that matched any of them
+        occurred_at    when the last event happened: datetime or none
+        first_occurred_at  when the first one did
     more      none, or {"count": n, "link": url or none} when a short message
               (SMS and the like) could not list every event: the last n were
               left out; `link` is the first of those left out
