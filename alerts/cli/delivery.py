@@ -91,6 +91,7 @@ def test_notify(config_path: str, channel: str) -> None:
     The sample goes through the channel's real template and URL; the outbox
     is not touched. Exits 1 when any of the channel's URLs did not take it.
     """
+    from alerts.delivery.channel_run import send_timeouts
     from alerts.model import Message
     from alerts.notify import sample_items
     from alerts.notify.compose import compose, target_for
@@ -107,7 +108,7 @@ def test_notify(config_path: str, channel: str) -> None:
         problems = []
         for part in parts:
             message = Message(f"Test: {part.message.title}", part.message.body, part.message.body_format)
-            outcome = send(url, message, tag=f"ch-{channel}", text=part.text)
+            outcome = send(url, message, tag=f"ch-{channel}", text=part.text, **send_timeouts(settings))
             if outcome.status == "failed":
                 problems.append(f"it refused or could not be reached: {outcome.detail}")
                 break

@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from alerts.boards import BLUEDOOR, bluedoor_token, board_key
 from alerts.config.types import Duration, StrList, as_list, cron_trigger
@@ -62,6 +70,18 @@ class SourceConfig(_Strict):
     api_key: str | None = None
 
 
+# Bounds of a channel's `timeout` and `connect_timeout`.
+SEND_WAIT_BOUNDS = {
+    "timeout": (timedelta(seconds=1), timedelta(minutes=10)),
+    "connect_timeout": (timedelta(seconds=1), timedelta(minutes=5)),
+}
+
+
+def _shown(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"
+
+
 _QUIET_HOURS = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 
 
@@ -82,6 +102,21 @@ class ChannelConfig(_Strict):
     # by default retry_for decides.
     max_attempts: int = Field(20, ge=1)
     retry_for: Duration = timedelta(days=2)
+    # How long a send waits for the service's answer once connected (email:
+    # each reply), and for the connection. Unset: Apprise's rto/cto in the
+    # URL if given, else 30s and 10s. A message that went out in full and got
+    # no answer in time counts as sent, unconfirmed; a refused connection, a
+    # DNS failure or a connect timeout is a failure, retried.
+    timeout: Duration | None = None
+    connect_timeout: Duration | None = None
+
+    @field_validator("timeout", "connect_timeout")
+    @classmethod
+    def _bounded_wait(cls, value: timedelta | None, info: ValidationInfo) -> timedelta | None:
+        low, high = SEND_WAIT_BOUNDS[info.field_name or ""]
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"a duration from {_shown(low)} to {_shown(high)}")
+        return value
 
     @field_validator("timezone")
     @classmethod
