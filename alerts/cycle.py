@@ -36,8 +36,6 @@ class BoardResult:
     not_modified: bool = False
     held: str | None = None  # why a sudden drop was held as suspect
     requests: int = 0
-    failures: int = 0  # consecutive failures after this poll (0 on success)
-    failures_before: int = 0
 
 
 @dataclass
@@ -203,20 +201,19 @@ class Cycle:
         `owner` is the lease holder's name: the snapshot is only written while
         this process still holds the board. `state` saves a query when the
         caller read it already. A 304 is appended to `unchanged`, when given,
-        for the caller to record with the others in one statement.
+        for the caller to record with the others in one transaction.
         """
         result = BoardResult(ref)
         if state is None:
             states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key])
             state = states[ref.key]
-        result.failures_before = state.consecutive_failures
         interval = self.config.board_interval(ref.key)
         try:
             snapshot = await fetch_board(self.client, ref, self._context(ref, state))
         except SourceError as exc:
             result.error = exc
             now = self.clock()
-            result.failures = failures = state.consecutive_failures + 1
+            failures = state.consecutive_failures + 1
             delay = pacing.after_failure(interval, failures, exc.retry_after)
             await asyncio.to_thread(self.store.boards.record_failure, ref, exc, now, now + delay, self._ops())
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
