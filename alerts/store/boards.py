@@ -82,7 +82,8 @@ class BoardQueries(Queries):
                 .values(**values)
                 .returning(boards.c.id, boards.c.consecutive_failures, boards.c.failure_noticed_at)
             ).one()
-            note_failure(conn, board_id, failures, noticed_at, str(error), ops, now)
+            reason = str(error).removeprefix(f"{board.key}: ")  # the notice names the board itself
+            note_failure(conn, board_id, failures, noticed_at, reason, ops, now)
             return failures
 
     def backing_off(self, keys: Iterable[str], now: datetime) -> dict[str, datetime]:
