@@ -26,6 +26,10 @@ KINDS: tuple[str, ...] = (
     "smartrecruiters",
     "workable",
     "recruitee",
+    "personio",
+    "teamtailor",
+    "breezy",
+    "pinpoint",
     "bluedoor",
 )
 BLUEDOOR = "bluedoor"
@@ -58,17 +62,40 @@ _API_PREFIXES: dict[str, tuple[str, tuple[str, ...]]] = {
 _WORKABLE_API = ("api", "v1", "widget", "accounts")
 # First segments that are pages of the host itself, not a board.
 _NOT_BOARDS = {"embed", "j", "api", "v1", "oauth", "login", "careers", "jobs"}
-# `{token}.recruitee.com`, except the company's own hosts.
-_RECRUITEE = ".recruitee.com"
-_RECRUITEE_HOSTS = {"www", "api", "app", "blog", "docs", "help", "support", "status", "careers"}
+# Hosts whose first label is the board (`{token}.recruitee.com`): the kind,
+# and the labels that are the provider's own sites, not a company's.
+_BOARD_LABEL_HOSTS: dict[str, tuple[str, frozenset[str]]] = {
+    ".recruitee.com": (
+        "recruitee",
+        frozenset({"www", "api", "app", "blog", "docs", "help", "support", "status", "careers"}),
+    ),
+    ".jobs.personio.de": ("personio", frozenset({"www", "api", "app"})),
+    ".jobs.personio.com": ("personio", frozenset({"www", "api", "app"})),
+    ".teamtailor.com": ("teamtailor", frozenset({"www", "app", "api", "docs", "support"})),
+    ".breezy.hr": (
+        "breezy",
+        frozenset(
+            {"www", "api", "app", "developer", "marketing", "assets-cdn", "attachments-cdn", "gallery-cdn"}
+        ),
+    ),
+    ".pinpointhq.com": ("pinpoint", frozenset({"www", "api", "app", "docs", "help", "support", "status"})),
+}
+# Teamtailor's North-American accounts: `{token}.na.teamtailor.com`.
+_TEAMTAILOR_REGIONS = frozenset({"na"})
+# `{token}.personio.de` is the company's Personio login, not its job page.
+_PERSONIO_LOGIN = (".personio.de", ".personio.com")
 
 ACCEPTED_FORMS: tuple[str, ...] = (
     "ashby:TOKEN or https://jobs.ashbyhq.com/TOKEN",
     "greenhouse:TOKEN or https://boards.greenhouse.io/TOKEN (or job-boards[.eu].greenhouse.io)",
     "lever:TOKEN or https://jobs.lever.co/TOKEN",
+    "breezy:TOKEN or https://TOKEN.breezy.hr/",
     "lever-eu:TOKEN or https://jobs.eu.lever.co/TOKEN",
+    "personio:TOKEN or https://TOKEN.jobs.personio.de/ (or .com)",
+    "pinpoint:TOKEN or https://TOKEN.pinpointhq.com/",
     "recruitee:TOKEN or https://TOKEN.recruitee.com/",
     "smartrecruiters:TOKEN or https://jobs.smartrecruiters.com/TOKEN",
+    "teamtailor:TOKEN or https://TOKEN.teamtailor.com/jobs (North America: TOKEN.na)",
     "workable:TOKEN or https://apply.workable.com/TOKEN/",
 )
 
@@ -93,10 +120,34 @@ def _from_url(host: str, parts: list[str], query: str) -> tuple[str, str | None]
             # The embeddable board: /embed/job_board?for=stripe
             return kind, next(iter(parse_qs(query).get("for", [])), None)
         return kind, parts[0] if parts and parts[0].lower() not in _NOT_BOARDS else None
-    if host.endswith(_RECRUITEE):
-        label = host[: -len(_RECRUITEE)]
-        ok = label and "." not in label and label not in _RECRUITEE_HOSTS
-        return "recruitee", label if ok else None
+    for suffix, (kind, reserved) in _BOARD_LABEL_HOSTS.items():
+        if host.endswith(suffix):
+            return kind, _board_label(kind, host[: -len(suffix)], reserved)
+    if host.endswith("-jobs.personio.de"):
+        # The host Personio retired in 2021; its boards moved to {token}.jobs.personio.de.
+        return "personio", _board_label("personio", host[: -len("-jobs.personio.de")], frozenset())
+    return None
+
+
+def _board_label(kind: str, label: str, reserved: frozenset[str]) -> str | None:
+    name, _, region = label.partition(".")
+    if not name or name in reserved or "." in region:
+        return None
+    if region:
+        # Only Teamtailor puts a region between the board and its host.
+        return label if kind == "teamtailor" and region in _TEAMTAILOR_REGIONS else None
+    return name
+
+
+def _personio_login(host: str) -> ValueError | None:
+    for suffix in _PERSONIO_LOGIN:
+        label = host[: -len(suffix)] if host.endswith(suffix) else ""
+        if label and "." not in label:
+            # Worded to follow "expected", as every refusal here is.
+            return ValueError(
+                f"the job page https://{label}.jobs.personio.de (personio:{label}), "
+                f"not https://{host}: that is the company's Personio login"
+            )
     return None
 
 
@@ -114,7 +165,10 @@ def resolve_board(text: str) -> BoardRef:
     if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
         raise _refused(text)
     parts = [unquote(part) for part in parsed.path.split("/") if part]
-    found = _from_url(parsed.hostname.lower(), parts, parsed.query)
+    host = parsed.hostname.lower()
+    found = _from_url(host, parts, parsed.query)
+    if found is None and (login := _personio_login(host)):
+        raise login
     if found is None or not found[1] or not found[1].strip() or "/" in found[1]:
         raise _refused(text)
     return BoardRef(found[0], found[1].strip())

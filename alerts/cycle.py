@@ -10,7 +10,7 @@ import secrets
 import socket
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from alerts import pacing
@@ -19,7 +19,7 @@ from alerts.delivery.deliverer import Clock, Deliverer, DeliveryResult, utcnow
 from alerts.errors import SourceError
 from alerts.filters import route
 from alerts.model import BoardRef, Event
-from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
+from alerts.sources import SOURCES, Client, FetchContext, Snapshot, Validators, fetch_board
 from alerts.sources.cache import Entry
 from alerts.store import FetchState, LeaseLost, Ops, Router, Store
 from alerts.store.unchanged import Unchanged
@@ -234,6 +234,7 @@ class Cycle:
                 log.exception("%s: the 304 could not be stored; the board is polled again", ref.key)
                 result.error = SourceError(ref.key, f"304 not stored: {type(exc).__name__}")
             return result
+        snapshot = self._named(ref, snapshot)
         result.postings = len(snapshot.postings)
         apply = functools.partial(
             self.store.snapshots.apply,
@@ -264,6 +265,15 @@ class Cycle:
         else:
             log.info("%s: %d postings, %d events", ref.key, result.postings, len(result.events))
         return result
+
+    def _named(self, ref: BoardRef, snapshot: Snapshot) -> Snapshot:
+        """The config's `[boards."kind:token"] name`, as the company of every
+        posting of the board: the one place it is applied."""
+        name = self.config.board_name(ref.key)
+        if name is None:
+            return snapshot
+        named = [p if p.company == name else replace(p, company=name) for p in snapshot.postings]
+        return replace(snapshot, postings=named)
 
     def _context(self, ref: BoardRef, state: FetchState) -> FetchContext:
         settings = self.config.sources.get(ref.source)

@@ -6,12 +6,12 @@ and its events in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from alerts.model import Event, Posting, diff_tracked
+from alerts.model import Event, EventKind, Posting, diff_tracked
 
 State = Literal["open", "closed"]
 
@@ -79,10 +79,8 @@ def reconcile(
     out = Outcome(baseline=baseline)
     seen: set[str] = set()
 
-    def emit(kind: str, posting: Posting, changes: dict | None = None) -> None:
-        out.events.append(
-            Event(kind, posting.board_key, posting.external_id, posting, changes or {}, now)  # type: ignore[arg-type]
-        )
+    def emit(kind: EventKind, posting: Posting, changes: dict[str, list[Any]] | None = None) -> None:
+        out.events.append(Event(kind, posting.board_key, posting.external_id, posting, changes or {}, now))
 
     for posting in snapshot:
         key = posting.external_id
@@ -96,6 +94,7 @@ def reconcile(
             out.changed[key] = StoredPosting(posting)
             emit("opened", posting)
         elif old.state == "closed":
+            assert old.posting is not None, "the store loads every closed posting the snapshot holds"
             out.changed[key] = StoredPosting(posting)
             emit("reopened", posting, diff_tracked(old.posting, posting))
         elif old.posting is None:  # unchanged, as the store already knows
@@ -122,7 +121,10 @@ def reconcile(
     return out
 
 
-def _inactive(out: Outcome, key: str, old: StoredPosting | None, posting: Posting, emit) -> None:  # type: ignore[no-untyped-def]
+Emit = Callable[[EventKind, Posting], None]
+
+
+def _inactive(out: Outcome, key: str, old: StoredPosting | None, posting: Posting, emit: Emit) -> None:
     """The source says the posting is closed: close it now, no misses needed."""
     if old is not None and old.state == "open":
         emit("closed", posting)

@@ -2,8 +2,8 @@
 
 It checks that the harness and the product still fit together (the server,
 the config it writes, `alerts run --once`, the SQL hook, the floor and the
-reconcile worker), not how fast anything is. Run with
-`pytest bench/smoke_test.py`, or wire it into the test suite's paths.
+reconcile worker), not how fast anything is. Marked slow: `pytest -m slow`
+runs it (CI does), a plain `pytest` leaves it out.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_smoke_run_prints_the_tables(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(REPO / "bench" / "run.py"), "--smoke", "--workdir", str(tmp_path)],

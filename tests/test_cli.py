@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -15,19 +14,10 @@ from werkzeug import Response
 
 from alerts.cli import main
 
+from support import alerts
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "sources" / "data"
-
-
-def alerts(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "alerts", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=env,
-    )
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -59,7 +49,7 @@ def test_validate_the_example(tmp_path):
 
 def test_config_from_environment_variable(tmp_path):
     shutil.copy(ROOT / "config.example.toml", tmp_path / "mine.toml")
-    env = {**__import__("os").environ, "ALERTS_CONFIG": str(tmp_path / "mine.toml")}
+    env = {**os.environ, "ALERTS_CONFIG": str(tmp_path / "mine.toml")}
     result = alerts("validate", env=env)
     assert result.returncode == 0 and "mine.toml: ok" in result.stdout
 
@@ -202,6 +192,12 @@ def test_history_lists_events_newest_first(tmp_path, httpserver):
         ("https://boards.greenhouse.io/stripe", "greenhouse:stripe"),
         ("https://jobs.eu.lever.co/acme/", "lever-eu:acme"),
         ("lever:plaid", "lever:plaid"),
+        ("https://acme.jobs.personio.de/job/123", "personio:acme"),
+        ("https://acme.jobs.personio.com", "personio:acme"),
+        ("https://acme.teamtailor.com/jobs", "teamtailor:acme"),
+        ("https://rooted.na.teamtailor.com/jobs", "teamtailor:rooted.na"),
+        ("https://acme.breezy.hr/p/a1b2c3d4e5f6-account-manager", "breezy:acme"),
+        ("https://acme.pinpointhq.com/en/postings/11111111-2222-4333-8444-555555555555", "pinpoint:acme"),
     ],
 )
 def test_boards_resolve(url, spec):
@@ -214,6 +210,12 @@ def test_boards_resolve_lists_the_accepted_forms():
     assert result.returncode == 1 and result.stdout == ""
     assert "'https://example.com/jobs' is neither" in result.stderr
     assert "https://jobs.lever.co/TOKEN" in result.stderr
+
+
+def test_boards_resolve_a_personio_login_names_the_job_page():
+    result = alerts("boards", "resolve", "https://acme.personio.de/")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "https://acme.jobs.personio.de (personio:acme)" in result.stderr
 
 
 def test_careers_urls_in_config_resolve_or_name_the_key(tmp_path):

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
-from support import free_port
+from support import Hook, alerts, free_port
 
 DATA = Path(__file__).parent / "sources" / "data"
 
@@ -55,33 +53,13 @@ class Boards:
             self.server.expect_request(path).respond_with_response(response)
 
 
-class Hook:
-    """A webhook receiver for Apprise's json://, which can be told to fail."""
-
-    def __init__(self) -> None:
-        self.server = HTTPServer(host="127.0.0.1", port=free_port())
-        self.received: list[dict[str, Any]] = []
-        self.failing = False
-        self.server.expect_request("/hook").respond_with_handler(self._handle)
-
-    def _handle(self, request: Request) -> Response:
-        if self.failing:
-            return Response("down for maintenance", status=500)
-        self.received.append(json.loads(request.data))
-        return Response("{}", content_type="application/json")
-
-    def take(self) -> list[str]:
-        bodies = [f"{m['title']}\n{m['message']}" for m in self.received]
-        self.received.clear()
-        return bodies
-
-
 @pytest.fixture
 def hook():
-    hook = Hook()
-    hook.server.start()
-    yield hook
-    hook.server.stop()
+    # A server of its own: the boards' server is cleared between rounds.
+    server = HTTPServer(host="127.0.0.1", port=free_port())
+    server.start()
+    yield Hook(server)
+    server.stop()
 
 
 @pytest.fixture
@@ -124,16 +102,9 @@ channels = ["hook"]
 
 
 def run_once(config: Path, *extra: str, code: int = 0) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "ALERTS_DATABASE_URL"}
-    boards_result = subprocess.run(
-        [sys.executable, "-m", "alerts", "run", "--once", "--config", str(config), *extra],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert boards_result.returncode == code, boards_result.stderr
-    return boards_result
+    result = alerts("run", "--once", "--config", str(config), *extra)
+    assert result.returncode == code, result.stderr
+    return result
 
 
 def test_scenario(world):
@@ -163,7 +134,7 @@ def test_scenario(world):
     old_title = lever_job["text"]
     lever_job["text"] = "Senior Android Engineer - Experience"
     boards.serve()
-    hook.failing = True
+    hook.down = True
     run_once(config)
     assert hook.take() == []
     (mail,) = sink.messages
@@ -175,7 +146,7 @@ def test_scenario(world):
     #    back and receives the queued update, exactly once, with both titles.
     removed = boards.payloads["ashby"]["jobs"].pop(0)
     boards.serve()
-    hook.failing = False
+    hook.down = False
     run_once(config)
     (message,) = hook.take()
     assert old_title in message and "Senior Android Engineer - Experience" in message

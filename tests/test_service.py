@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -17,7 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from support import Process, free_port, wait_until
+from support import Process, alerts, free_port, wait_until
 
 BOARDS = 20
 
@@ -197,12 +195,7 @@ def test_a_second_process_on_one_sqlite_file_is_refused(tmp_path, httpserver, pr
     first = Process(config)
     processes.append(first)
     wait_until(lambda: first.has("running as"), "start", processes)
-    second = subprocess.run(
-        [sys.executable, "-m", "alerts", "run", "--once", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    second = alerts("run", "--once", "--config", str(config), timeout=60)
     assert second.returncode == 1
     assert f"another alerts process is already running on {db}" in second.stderr
     assert first.stop() == 0

@@ -8,11 +8,14 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from alerts.errors import AlertsError
+
+if TYPE_CHECKING:
+    from alerts.config import Config
 
 log = logging.getLogger("alerts")
 
@@ -92,7 +95,7 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def load(config_path: str):  # type: ignore[no-untyped-def]
+def load(config_path: str) -> Config:
     from alerts.config import load_config
     from alerts.notify.checks import check_config
 

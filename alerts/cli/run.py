@@ -31,7 +31,7 @@ EXIT_EVERY_BOARD_FAILED = 3
 @click.option(
     "--http",
     metavar="HOST:PORT",
-    help="Serve /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
+    help="Serve the web page, feeds, /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
 )
 @common
 def run(config_path: str, once: bool, every_board: bool, http: str | None) -> None:
@@ -43,7 +43,7 @@ def run(config_path: str, once: bool, every_board: bool, http: str | None) -> No
     try:
         from alerts.cycle import Cycle
         from alerts.errors import ConfigError
-        from alerts.service.health import parse_listen
+        from alerts.service.web.http import parse_listen
         from alerts.sources import make_client
         from alerts.store import ProcessLock, Store
 
@@ -94,10 +94,10 @@ def _warn(config: Config) -> None:
 def _settle_gc() -> None:
     """Start-up's objects (modules, the config) live as long as the process:
     the cyclic collector paused while they were made (a 10,000-subscription
-    config loads twice as fast), and now they are moved out of its sight, so
-    its passes during a poll scan only what the poll made (7% of a cycle).
+    config loads much faster), and now they are moved out of its sight, so
+    its passes during a poll scan only what the poll made.
     No collection first: start-up leaves little garbage, and a full pass
-    over a large config costs 0.1 s."""
+    over a large config is slow."""
     gc.freeze()
     gc.enable()
 

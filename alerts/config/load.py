@@ -14,7 +14,7 @@ from typing import Any
 import tomli
 from pydantic import ValidationError
 
-from alerts.boards import BLUEDOOR
+from alerts.boards import BLUEDOOR, board_key
 from alerts.config.errors import config_error, key_path
 from alerts.config.models import Config, DatabaseConfig
 from alerts.errors import ConfigError
@@ -81,7 +81,27 @@ def _substitute_env(value: Any, key: tuple[str | int, ...]) -> Any:
     return _ENV_REF.sub(lookup, value)
 
 
+def _check_board_settings(config: Config, path: Path) -> None:
+    seen: dict[str, str] = {}
+    for spec in config.board_settings:
+        key = f'boards."{spec}"'
+        try:
+            board = board_key(spec)
+        except ValueError as exc:
+            raise ConfigError(f"expected {exc}", file=str(path), key=key) from None
+        if board.split(":", 1)[0] == BLUEDOOR:
+            raise ConfigError(
+                "a bluedoor board takes each posting's company from the API; name boards of job sites only",
+                file=str(path),
+                key=key,
+            )
+        if board in seen:
+            raise ConfigError(f'the same board as boards."{seen[board]}" ({board})', file=str(path), key=key)
+        seen[board] = spec
+
+
 def _check_references(config: Config, path: Path) -> None:
+    _check_board_settings(config, path)
     for name, channel in config.channels.items():
         key = f"channels.{name}"
         if not _NAME.match(name):
@@ -109,11 +129,11 @@ def _check_references(config: Config, path: Path) -> None:
         names.add(sub.name)
         if not sub.channels:
             raise ConfigError("name at least one channel", file=str(path), key=f"{key}.channels")
-        for channel in sub.channels:
-            if channel not in config.channels:
+        for wanted in sub.channels:
+            if wanted not in config.channels:
                 defined = ", ".join(sorted(config.channels)) or "none"
                 raise ConfigError(
-                    f"channel {channel!r} is not defined under [channels]; defined: {defined}",
+                    f"channel {wanted!r} is not defined under [channels]; defined: {defined}",
                     file=str(path),
                     key=f"{key}.channels",
                 )

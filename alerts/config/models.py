@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -65,6 +66,25 @@ class AlertsConfig(_Strict):
     failure_threshold: int = Field(3, ge=1)
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
+    return value
+
+
+class DisplayConfig(_Strict):
+    """How the command line and the web page show things."""
+
+    # Times in `status`, `history`, `jobs` and on the web page.
+    timezone: Annotated[str, AfterValidator(_known_zone)] = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
 class SourceConfig(_Strict):
     base_url: str | None = None
     api_key: str | None = None
@@ -80,6 +100,21 @@ SEND_WAIT_BOUNDS = {
 def _shown(span: timedelta) -> str:
     seconds = int(span.total_seconds())
     return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"
+
+
+class BoardConfig(_Strict):
+    """`[boards."lever:plaid"]`: settings of one board, keyed by its spec."""
+
+    # The company of every posting of the board, whatever the source says
+    # (Lever and Ashby say nothing, so their postings show the token).
+    name: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("a company name, not a blank string")
+        return value.strip() if value is not None else None
 
 
 _QUIET_HOURS = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
@@ -121,11 +156,7 @@ class ChannelConfig(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
-        return value
+        return _known_zone(value)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -237,7 +268,10 @@ class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     polling: PollingConfig = PollingConfig()
     alerts: AlertsConfig = AlertsConfig()
+    display: DisplayConfig = DisplayConfig()
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    # Written [boards."kind:token"]; not `boards`, which is the method below.
+    board_settings: dict[str, BoardConfig] = Field(default_factory=dict, alias="boards")
     channels: dict[str, ChannelConfig] = Field(default_factory=dict)
     subscriptions: list[Subscription] = Field(default_factory=list)
     # Where the config came from: used to resolve relative paths and name the file in errors.
@@ -266,6 +300,15 @@ class Config(_Strict):
         """The shortest interval any subscription on the board asks for."""
         wanted = [sub.interval for sub in self.subscriptions_on(key) if sub.interval]
         return min(wanted, default=self.polling.interval)
+
+    @cached_property
+    def _board_names(self) -> dict[str, str]:
+        # Keys are checked when the file is loaded (alerts.config.load).
+        return {board_key(spec): s.name for spec, s in self.board_settings.items() if s.name}
+
+    def board_name(self, key: str) -> str | None:
+        """The company name the config gives this board, if any."""
+        return self._board_names.get(key)
 
     def base_url(self, source: str) -> str | None:
         settings = self.sources.get(source)

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 
 from alerts.config import Config
 from alerts.delivery.channel_run import Batch, ChannelRun, DeliveryResult, retry_delay, target_id
-from alerts.delivery.schedule import fired_since, quiet_until
+from alerts.delivery.schedule import Digest, digest_state, quiet_until
 from alerts.delivery.waves import Waves, lease_name
 from alerts.notify.send import SendResult, send
 from alerts.store import Store
@@ -80,7 +80,7 @@ class Deliverer:
             waiting = set(self.store.outbox.pending_channels())
             # An empty period sends nothing but still ends, so an event arriving
             # later waits for the next firing instead of going out at once.
-            empty = [name for name, due in fired.items() if due is not False and name not in waiting]
+            empty = [name for name, state in fired.items() if state.ends_period and name not in waiting]
             if empty:
                 self.store.channels.set_last_digests(empty, now)
             only = sorted(waiting & set(channels))
@@ -97,14 +97,13 @@ class Deliverer:
         finally:
             self.store.leases.release_many(self.owner, map(lease_name, held))
 
-    def _fired(self, config: Config, digests: list[str], now: datetime) -> dict[str, bool | None]:
-        """Per digest channel: has its schedule fired since its period began
-        (None: first sight, the schedule starts now)?"""
+    def _fired(self, config: Config, digests: list[str], now: datetime) -> dict[str, Digest]:
+        """Per digest channel: has its schedule fired since its period began?"""
         if not digests:
             return {}
         last = self.store.channels.last_digests()
         return {
-            name: fired_since(last[name], c.digest, c.timezone, now) if name in last else None
+            name: digest_state(last.get(name), c.digest, c.timezone, now)
             for name in digests
             if (c := config.channels[name]).digest
         }
@@ -114,7 +113,7 @@ class Deliverer:
         config: Config,
         names: list[str],
         now: datetime,
-        fired: dict[str, bool | None],
+        fired: dict[str, Digest],
         ignore_backoff: bool,
     ) -> list[DeliveryResult]:
         targets = {name: {target_id(url): url for url in config.channels[name].targets} for name in names}
@@ -135,9 +134,8 @@ class Deliverer:
             if until is not None:
                 results[name].held = f"quiet hours until {until:%Y-%m-%d %H:%M} UTC"
                 continue
-            due = fired[name] if channel.digest else True
-            new[name] = bool(due)
-            if channel.digest and due is not False:
+            new[name] = fired[name].sends_new if channel.digest else True
+            if channel.digest and fired[name].ends_period:
                 closing.append(name)
         queued = self.store.outbox.queued_many(new, None if ignore_backoff else now)
         runs = []

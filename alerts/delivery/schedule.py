@@ -7,6 +7,7 @@ digest time), so they hold across restarts and across processes.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 from alerts.config import ChannelConfig, cron_trigger
@@ -17,6 +18,28 @@ def next_fire(expr: str, tz: str, after: datetime) -> datetime:
     fire = cron_trigger(expr, tz).get_next_fire_time(None, after + timedelta(seconds=1))
     assert fire is not None  # a crontab always fires again
     return fire.astimezone(timezone.utc)
+
+
+class Digest(Enum):
+    """Where a digest channel's period stands at a delivery pass."""
+
+    DUE = "due"  # the schedule fired since the period began: send, and close the period
+    WAITING = "waiting"  # not yet: only retries of failed rows go out
+    FIRST_SIGHT = "first sight"  # never seen: the period starts now, nothing is sent
+
+    @property
+    def sends_new(self) -> bool:
+        return self is Digest.DUE
+
+    @property
+    def ends_period(self) -> bool:
+        return self is not Digest.WAITING
+
+
+def digest_state(last: datetime | None, expr: str, tz: str, now: datetime) -> Digest:
+    if last is None:
+        return Digest.FIRST_SIGHT
+    return Digest.DUE if fired_since(last, expr, tz, now) else Digest.WAITING
 
 
 def fired_since(last: datetime, expr: str, tz: str, now: datetime) -> bool:

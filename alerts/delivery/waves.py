@@ -3,8 +3,7 @@
 Channels send side by side in threads (Apprise is synchronous), each
 channel one part at a time and each URL's parts in order. The bookkeeping
 is per wave, not per part: one statement renews the leases of the channels
-about to send (a channel whose lease was lost stops there, as it did when
-each part re-claimed it) and of those whose lease is getting old, one marks
+about to send (a channel whose lease was lost stops there) and of those whose lease is getting old, one marks
 the wave's parts "sending" just before they go out, and one transaction
 records what they did. Only parts
 going out right now are marked, so a crash leaves at most the parts in

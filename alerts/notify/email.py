@@ -1,8 +1,8 @@
 """Our own plain-text part for HTML email.
 
 Apprise 2.2 builds an HTML email as multipart/alternative whose text part is
-`convert_between(HTML, TEXT, body)` (apprise/plugins/email/base.py,
-NotifyEmail.prepare_emails). That converter keeps the words of a link but
+`convert_between(HTML, TEXT, body)` (in NotifyEmail.prepare_emails of
+Apprise's email plugin). That converter keeps the words of a link but
 drops its address, so a reader of the text part could not open any posting.
 There is no parameter for a text body of our own, so the module's
 `convert_between` is wrapped once: for an HTML body registered here, the

@@ -132,7 +132,7 @@ def _wrap_http() -> None:
             raise
 
     urllib3.connection.HTTPConnection.request = written_request  # type: ignore[method-assign]
-    requests.Session.send = watched_send  # type: ignore[method-assign]
+    requests.Session.send = watched_send  # type: ignore[method-assign, assignment]
 
 
 def _wrap_smtp() -> None:
@@ -162,5 +162,5 @@ def _wrap_smtp() -> None:
             raise
 
     smtplib.SMTP.connect = timed_connect  # type: ignore[method-assign]
-    smtplib.SMTP.send = watched_send  # type: ignore[method-assign]
+    smtplib.SMTP.send = watched_send  # type: ignore[method-assign, assignment]
     smtplib.SMTP.getreply = watched_getreply  # type: ignore[method-assign]

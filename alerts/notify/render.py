@@ -101,7 +101,7 @@ def _settings(body_format: str) -> dict[str, Any]:
 @cache
 def _environment(body_format: str) -> Environment:
     """For the built-in templates: ours, so no sandbox (it costs a check on
-    every attribute and call, a tenth of a delivery pass's time)."""
+    every attribute and call)."""
     return Environment(**_settings(body_format))
 
 

@@ -1,8 +1,7 @@
 """Apprise at the edge: one delivery, one fresh Apprise object, one outcome.
 
-This is the one place that does not raise for a failed delivery (STYLE.md,
-principle 4): Apprise reports per service in an AppriseResult, and that is
-turned into a SendResult the outbox can record.
+Everywhere else a failure raises; here Apprise reports per service in an
+AppriseResult, and that is turned into a SendResult the outbox can record.
 """
 
 from __future__ import annotations

@@ -49,6 +49,9 @@ class Snapshot:
     # A 304: nothing changed, `postings` is empty and reconcile must be skipped.
     not_modified: bool = False
     requests: int = 1  # HTTP requests made, retries and pages included
+    # What the source calls the company (Teamtailor's feed title, Breezy's
+    # company.name), when it says; `alerts boards find` shows it.
+    board_name: str | None = None
 
 
 Fetch = Callable[[Client, BoardRef, FetchContext], Awaitable[Snapshot]]

@@ -1,4 +1,4 @@
-"""The bluedoor Job Postings API (shared/bluedoor-api.md).
+"""The bluedoor Job Postings API.
 
 Every assumption about the list endpoint lives here, so that one module
 changes if the real API differs: the path and its filter names, `status`,

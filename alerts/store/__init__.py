@@ -11,6 +11,7 @@ Methods are synchronous; the async cycle calls them through a worker thread.
     store.sends      what happened to sends: sending, sent, failed, dead (sending.py)
     store.channels   per-channel state, `alerts status` and `alerts retry` (channels.py)
     store.cache      what sources keep between polls of a board (cache.py)
+    store.views      read-only views: open postings, events, a posting's life (views.py)
 """
 
 from __future__ import annotations
@@ -29,16 +30,21 @@ from alerts.store.outbox import OutboxQueries
 from alerts.store.sending import SendQueries, SentPart
 from alerts.store.snapshots import LeaseLost, Router, SnapshotQueries, WrittenSnapshot
 from alerts.store.unchanged import UnchangedQueries
+from alerts.store.views import OpenPosting, OpenSpan, PostingLife, StoredEvent, ViewQueries
 
 __all__ = [
     "ChannelState",
     "FetchState",
     "LeaseLost",
     "Ops",
+    "OpenPosting",
+    "OpenSpan",
+    "PostingLife",
     "ProcessLock",
     "Router",
     "SentPart",
     "Store",
+    "StoredEvent",
     "WrittenSnapshot",
 ]
 
@@ -55,6 +61,7 @@ class Store:
         self.sends = SendQueries(self.db)
         self.channels = ChannelQueries(self.db)
         self.cache = CacheQueries(self.db)
+        self.views = ViewQueries(self.db)
 
     @property
     def engine(self) -> sa.Engine:

@@ -37,7 +37,7 @@ class ChannelQueries(Queries):
         """`alerts retry`: failed rows (and dead or unconfirmed ones when asked)
         become due now with a fresh attempt count. Returns how many."""
         statuses = ["failed", *(["dead"] if dead else [])]
-        where = deliveries.c.status.in_(statuses)
+        where: sa.ColumnElement[bool] = deliveries.c.status.in_(statuses)
         if unconfirmed:
             where = sa.or_(where, deliveries.c.unconfirmed_targets.is_not(None))
         if only is not None:

@@ -40,7 +40,7 @@ class OutboxQueries(Queries):
 
     def open_items(self, channel: str | None = None) -> list[Delivery]:
         """Every row not yet sent nor dead (for `alerts preview`)."""
-        where = deliveries.c.status.in_(OPEN)
+        where: sa.ColumnElement[bool] = deliveries.c.status.in_(OPEN)
         if channel is not None:
             where = sa.and_(where, deliveries.c.channel == channel)
         return self._queued(where)

@@ -124,7 +124,12 @@ class SnapshotQueries(Queries):
             written = self.announcer.write(
                 conn, row.id, outcome.events, route, now, baseline=outcome.baseline
             )
-            done = {"baselined": True, "suspect_since": None, "etag": etag, "last_modified": last_modified}
+            done: dict[str, object] = {
+                "baselined": True,
+                "suspect_since": None,
+                "etag": etag,
+                "last_modified": last_modified,
+            }
             if complete:
                 done["last_full_at"] = now
             if next_poll_at is not None:
@@ -198,9 +203,14 @@ class SnapshotQueries(Queries):
         prints: dict[str, str],
         now: datetime,
     ) -> None:
-        seen, missed = [], []
+        seen: list[tuple[str, StoredPosting, Posting]] = []
+        missed: list[tuple[str, StoredPosting]] = []
         for key, row in outcome.changed.items():
-            (seen if key in outcome.fresh else missed).append((key, row))
+            if key in outcome.fresh:
+                assert row.posting is not None, "a row from this snapshot carries its posting"
+                seen.append((key, row, row.posting))
+            else:
+                missed.append((key, row))
         if seen:
             conn.execute(
                 self._upsert_postings,
@@ -210,14 +220,14 @@ class SnapshotQueries(Queries):
                         "external_id": key,
                         "state": row.state,
                         "misses": row.misses,
-                        "content_hash": row.posting.content_hash,
-                        "fingerprint": prints.get(key) or row.posting.fingerprint,
-                        "data": row.posting.to_dict(),
+                        "content_hash": posting.content_hash,
+                        "fingerprint": prints.get(key) or posting.fingerprint,
+                        "data": posting.to_dict(),
                         "first_seen_at": now,
                         "changed_at": now,
                         "closed_at": now if row.state == "closed" else None,
                     }
-                    for key, row in seen
+                    for key, row, posting in seen
                 ],
             )
         if missed:

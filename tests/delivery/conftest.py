@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from delivery_support import SMTP_FROM, SMTP_TO, Hook, World
+from delivery_support import SMTP_FROM, SMTP_TO, World
+from support import Hook
 
 
 def _worlds(tmp_path: Path, url: str) -> Iterator[Callable[[str], World]]:

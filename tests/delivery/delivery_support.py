@@ -4,16 +4,10 @@ its outbox, a config written as a user would, local webhook and SMTP sinks."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from alerts.config import Config, parse_config
 from alerts.delivery.deliverer import Deliverer
@@ -109,38 +103,3 @@ class World:
 
     def counts(self) -> dict[tuple[str, str], int]:
         return delivery_counts(self.store)
-
-
-class Hook:
-    """A webhook receiver for Apprise's json://; refuses `failing` more requests with a 500."""
-
-    def __init__(self, server: HTTPServer, path: str = "/hook"):
-        self.server = server
-        self.path = path
-        self.received: list[dict[str, Any]] = []
-        self.failing = 0
-        self.hits = 0
-        server.expect_request(path, method="POST").respond_with_handler(self._handle)
-
-    @property
-    def url(self) -> str:
-        return f"json://127.0.0.1:{self.server.port}{self.path}"
-
-    def _handle(self, request: Request) -> Response:
-        self.hits += 1
-        if self.failing:
-            self.failing -= 1
-            return Response("down for maintenance", status=500)
-        self.received.append(json.loads(request.data))
-        return Response("{}", content_type="application/json")
-
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def alerts(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "ALERTS_DATABASE_URL"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "alerts", *args], capture_output=True, text=True, timeout=120, env=env
-    )

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 from alerts.cli.report_delivery import delivery_lines
 
-from delivery_support import alerts, job
+from delivery_support import job
+from support import alerts
 
 
 def test_preview_without_waiting_events_shows_samples_in_each_channels_format(sqlite_world, mailbox):

@@ -11,7 +11,7 @@ import pytest
 from alerts.config import parse_config
 from alerts.errors import ConfigError
 
-from delivery_support import alerts
+from support import alerts
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIPTION = '\n[[subscriptions]]\nname = "s"\nboards = ["lever:plaid"]\nchannels = ["me"]\n'

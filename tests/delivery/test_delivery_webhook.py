@@ -17,8 +17,9 @@ from alerts.cli.report_delivery import delivery_lines
 from alerts.delivery.channel_run import retry_delay
 from alerts.notify.send import send
 
-from delivery_support import Hook, job
+from delivery_support import job
 from store_support import claim
+from support import Hook
 
 
 def hook_channel(hook: Hook, extra: str = "") -> str:

@@ -53,6 +53,31 @@ ACCEPTED = [
     ),
     ("https://careers.smartrecruiters.com/Ubisoft2", "smartrecruiters:Ubisoft2"),
     ("https://api.smartrecruiters.com/v1/companies/Ubisoft2/postings", "smartrecruiters:Ubisoft2"),
+    # Personio: the board is the host name, on .de or .com
+    ("personio:acme", "personio:acme"),
+    ("https://acme.jobs.personio.de", "personio:acme"),
+    ("https://Acme.jobs.personio.com/", "personio:acme"),
+    ("https://acme.jobs.personio.de/job/3100001?language=de&display=en", "personio:acme"),
+    ("https://acme.jobs.personio.de/xml", "personio:acme"),
+    ("https://acme-jobs.personio.de/", "personio:acme"),  # the host retired in 2021
+    # Teamtailor, North-American accounts included
+    ("https://acme.teamtailor.com/jobs", "teamtailor:acme"),
+    ("https://career.teamtailor.com", "teamtailor:career"),
+    ("https://acme.teamtailor.com/jobs/7167985-account-executive", "teamtailor:acme"),
+    ("https://rooted.na.teamtailor.com/jobs", "teamtailor:rooted.na"),
+    ("https://acme.teamtailor.com/jobs.json", "teamtailor:acme"),
+    ("teamtailor:rooted.na", "teamtailor:rooted.na"),
+    # Breezy HR
+    ("https://acme.breezy.hr", "breezy:acme"),
+    ("https://acme.breezy.hr/p/a1b2c3d4e5f6-account-manager/apply", "breezy:acme"),
+    ("https://acme.breezy.hr/json", "breezy:acme"),
+    # Pinpoint
+    ("https://workwithus.pinpointhq.com", "pinpoint:workwithus"),
+    (
+        "https://workwithus.pinpointhq.com/en/postings/ce6c9e5c-a2d3-42b0-a01e-9edeae315b04",
+        "pinpoint:workwithus",
+    ),
+    ("https://workwithus.pinpointhq.com/postings.json", "pinpoint:workwithus"),
 ]
 
 
@@ -79,6 +104,14 @@ REFUSED = [
     "https://www.recruitee.com/",
     "https://a.b.recruitee.com/",
     "https://jobs.lever.co/a%2Fb",
+    "https://www.jobs.personio.de/",
+    "https://app.teamtailor.com/companies",
+    "https://acme.eu.teamtailor.com/jobs",  # only North America is known to have its own host
+    "https://a.b.na.teamtailor.com/",
+    "https://www.breezy.hr/",
+    "https://attachments-cdn.breezy.hr/x.pdf",
+    "https://app.pinpointhq.com/",
+    "https://help.pinpointhq.com/",
     "ftp://jobs.lever.co/plaid",
     "https://",
     "",
@@ -95,6 +128,17 @@ def test_refused_with_the_accepted_forms(text: str) -> None:
     for form in ACCEPTED_FORMS:
         assert form in message
     assert "https://jobs.lever.co/TOKEN" in message and "https://TOKEN.recruitee.com/" in message
+
+
+@pytest.mark.parametrize("url", ["https://acme.personio.de/", "https://acme.personio.com/login"])
+def test_a_personio_login_points_at_the_job_page(url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        resolve_board(url)
+    message = str(caught.value)
+    assert message.startswith(
+        "the job page https://acme.jobs.personio.de (personio:acme), not https://acme.personio."
+    )
+    assert "Personio login" in message
 
 
 def test_every_board_kind_has_an_accepted_form() -> None:

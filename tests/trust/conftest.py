@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from trust_support import Hook
+from trust_support import StandaloneHook
 
 
 @pytest.fixture(scope="session")
@@ -16,13 +16,13 @@ def httpserver_listen_address() -> tuple[str, int]:
 
 
 @pytest.fixture
-def make_hook() -> Iterator[Callable[..., Hook]]:
+def make_hook() -> Iterator[Callable[..., StandaloneHook]]:
     """Webhook receivers, each on its own port, stopped at the end of the test.
     `make_hook(started=False)` names a port with nothing listening yet."""
-    made: list[Hook] = []
+    made: list[StandaloneHook] = []
 
-    def make(*, started: bool = True, **kwargs: Any) -> Hook:
-        hook = Hook(**kwargs)
+    def make(*, started: bool = True, **kwargs: Any) -> StandaloneHook:
+        hook = StandaloneHook(**kwargs)
         made.append(hook)
         return hook.start() if started else hook
 

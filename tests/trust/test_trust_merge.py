@@ -18,7 +18,7 @@ from typing import Any
 
 from pytest_httpserver import HTTPServer
 
-from trust_support import Board, Hook, lever_jobs, run_once
+from trust_support import Board, StandaloneHook, lever_jobs, run_once
 
 
 def job(template: dict[str, Any], number: int, title: str) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def job(template: dict[str, Any], number: int, title: str) -> dict[str, Any]:
     return made
 
 
-def write_config(path: Path, server: HTTPServer, hook: Hook, quiet: bool) -> None:
+def write_config(path: Path, server: HTTPServer, hook: StandaloneHook, quiet: bool) -> None:
     now = datetime.now(timezone.utc)
     window = f"{now - timedelta(hours=2):%H:%M}-{now + timedelta(hours=2):%H:%M}"
     path.write_text(
@@ -63,7 +63,7 @@ def lines_with(body: str, text: str) -> list[str]:
 
 
 def test_one_message_merges_each_postings_events(
-    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., Hook]
+    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., StandaloneHook]
 ) -> None:
     hook = make_hook()
     config = tmp_path / "alerts.toml"

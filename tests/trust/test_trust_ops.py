@@ -13,12 +13,14 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from trust_support import Board, Hook, lever_jobs, recorded, run_once
+from trust_support import Board, StandaloneHook, lever_jobs, recorded, run_once
 
 FAILING = "/gh/boards/acme/jobs"
 
 
-def config_for(tmp_path: Path, database_url: str, server: HTTPServer, ops: Hook, threshold: int) -> Path:
+def config_for(
+    tmp_path: Path, database_url: str, server: HTTPServer, ops: StandaloneHook, threshold: int
+) -> Path:
     """A healthy Lever board and a Greenhouse board that the test breaks;
     the ops channel is a webhook of its own, the events go to the console."""
     base = f"http://127.0.0.1:{server.port}"
@@ -59,7 +61,7 @@ def boards(server: HTTPServer) -> Board:
     return failing
 
 
-def kinds(hook: Hook) -> list[str]:
+def kinds(hook: StandaloneHook) -> list[str]:
     """What each ops message says: "recovered" or "failing"."""
     found = []
     for text in hook.texts():
@@ -70,7 +72,7 @@ def kinds(hook: Hook) -> list[str]:
 
 
 def test_ops_told_once_at_the_threshold_and_once_on_recovery_under_run_once(
-    tmp_path: Path, httpserver: HTTPServer, database_url: str, make_hook: Callable[..., Hook]
+    tmp_path: Path, httpserver: HTTPServer, database_url: str, make_hook: Callable[..., StandaloneHook]
 ) -> None:
     ops = make_hook()
     failing = boards(httpserver)
@@ -99,7 +101,7 @@ def test_ops_told_once_at_the_threshold_and_once_on_recovery_under_run_once(
 
 
 def test_ops_told_at_a_threshold_of_one_under_run_once(
-    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., Hook]
+    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., StandaloneHook]
 ) -> None:
     ops = make_hook()
     failing = boards(httpserver)
@@ -118,7 +120,7 @@ def test_ops_told_at_a_threshold_of_one_under_run_once(
 
 
 def test_a_down_ops_channel_is_told_later_once(
-    tmp_path: Path, httpserver: HTTPServer, database_url: str, make_hook: Callable[..., Hook]
+    tmp_path: Path, httpserver: HTTPServer, database_url: str, make_hook: Callable[..., StandaloneHook]
 ) -> None:
     ops = make_hook(started=False)  # its port named, nothing listening yet
     failing = boards(httpserver)

@@ -20,7 +20,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from support import free_port
-from trust_support import Board, Hook, lever_jobs, line_of, run_once, status
+from trust_support import Board, StandaloneHook, lever_jobs, line_of, run_once, status
 
 LATE_SECONDS = 3.0  # how long the services take to answer
 SMTP_FROM, SMTP_TO = "alerts@example.com", "me@example.com"
@@ -60,7 +60,7 @@ def queue(report: str) -> dict[str, int]:
 
 
 def test_a_late_webhook_gets_the_message_once_unconfirmed(
-    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., Hook]
+    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., StandaloneHook]
 ) -> None:
     hook = make_hook(delay=LATE_SECONDS)
     channel = f'url = "{hook.url}"\ntimeout = "1s"\nconnect_timeout = "1s"'
@@ -74,7 +74,7 @@ def test_a_late_webhook_gets_the_message_once_unconfirmed(
 
 
 def test_a_late_webhook_gets_the_message_once_with_apprises_own_timeout(
-    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., Hook]
+    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., StandaloneHook]
 ) -> None:
     hook = make_hook(delay=LATE_SECONDS)
     config = config_for(tmp_path, httpserver, f'url = "{hook.url}?rto=1"')

@@ -8,7 +8,6 @@ import copy
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+import support
 from support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,12 +30,9 @@ def recorded(name: str) -> Any:
 
 
 def alerts(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`alerts ARGS` as a user runs it; the environment cannot pick the database or config."""
-    env = {k: v for k, v in os.environ.items() if k not in ("ALERTS_DATABASE_URL", "ALERTS_CONFIG")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "alerts", *args], capture_output=True, text=True, timeout=60, cwd=cwd, env=env
-    )
+    """`alerts ARGS` as a user runs it (support.alerts); the environment cannot pick the config either."""
+    env = {k: v for k, v in os.environ.items() if k != "ALERTS_CONFIG"}
+    return support.alerts(*args, cwd=cwd, env=env)
 
 
 def run_once(config: Path, *extra: str, code: int | None = 0) -> subprocess.CompletedProcess[str]:
@@ -108,8 +105,9 @@ class Board:
         return [code for _, code in self.requests]
 
 
-class Hook:
-    """A webhook receiver for Apprise's json:// on its own port.
+class StandaloneHook:
+    """A webhook receiver for Apprise's json:// on its own port (support.Hook
+    shares the test's HTTP server, which can neither be down nor answer late).
 
     It reads the whole request and keeps it, then, when `delay` is set,
     waits that long before answering: a service that took the message but
@@ -128,7 +126,7 @@ class Hook:
     def url(self) -> str:
         return f"json://127.0.0.1:{self.port}{self.path}"
 
-    def start(self) -> Hook:
+    def start(self) -> StandaloneHook:
         # Threaded: a late answer must not keep the server from stopping.
         self.server = HTTPServer(host="127.0.0.1", port=self.port, threaded=True)
         self.server.expect_request(self.path, method="POST").respond_with_handler(self._handle)
