@@ -64,7 +64,8 @@ def _places(position: dict[str, Any], location: dict[str, Any]) -> str | None:
 
 def _posting(position: dict[str, Any], board: BoardRef, index: int) -> Posting:
     location = as_dict(position.get("location"))
-    country = to_country(as_dict(location.get("country")).get("id"))
+    place = as_dict(location.get("country"))
+    country = to_country(place.get("id"), place.get("name"))
     low, high, currency, period = salary_from_text(position.get("salary"), country)
     return Posting(
         source=KIND,

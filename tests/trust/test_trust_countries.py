@@ -20,7 +20,17 @@ from alerts.boards import bluedoor_token
 from alerts.config import Subscription
 from alerts.filters import matches_posting
 from alerts.model import BoardRef, Posting
-from alerts.sources import ashby, bluedoor, greenhouse, lever, recruitee, smartrecruiters, workable
+from alerts.sources import (
+    ashby,
+    bluedoor,
+    breezy,
+    greenhouse,
+    lever,
+    recruitee,
+    smartrecruiters,
+    teamtailor,
+    workable,
+)
 from alerts.store.engine import make_engine, upgrade
 
 from trust_support import alerts, recorded
@@ -81,6 +91,26 @@ def _ashby(board: dict[str, Any]) -> dict[str, Any]:
     return {**board, "jobs": [job]}
 
 
+def _breezy(positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    position = positions[0]
+    position["location"] = {
+        "country": {"name": "United Kingdom", "id": "gb"},
+        "city": "London",
+        "primary": True,
+        "is_remote": False,
+        "name": "London",
+    }
+    position["locations"] = [position["location"]]
+    return [position]
+
+
+def _teamtailor(feed: dict[str, Any]) -> dict[str, Any]:
+    item = feed["items"][0]
+    address = {"@type": "PostalAddress", "addressLocality": "London", "addressCountry": "United Kingdom"}
+    item["_jobposting"]["jobLocation"] = [{"@type": "Place", "address": address}]
+    return {**feed, "items": [item]}
+
+
 def _bluedoor(record: dict[str, Any]) -> dict[str, Any]:
     record.update(location_text="London", city="London", region="England", country="United Kingdom")
     return {"data": [record], "next_cursor": None}
@@ -111,6 +141,8 @@ SOURCES: list[tuple[str, Parse, str, Callable[[Any], Any], BoardRef]] = [
     ("workable", workable.parse, "workable_huckberry.json", _workable, BoardRef("workable", "huckberry")),
     ("ashby", ashby.parse, "ashby_linear.json", _ashby, BoardRef("ashby", "linear")),
     ("bluedoor", bluedoor.parse, "bluedoor_seed_record.json", _bluedoor, BLUEDOOR),
+    ("breezy", breezy.parse, "breezy_breezy.json", _breezy, BoardRef("breezy", "breezy")),
+    ("teamtailor", teamtailor.parse, "teamtailor_career.json", _teamtailor, BoardRef("teamtailor", "career")),
 ]
 KINDS = [row[0] for row in SOURCES]
 
