@@ -157,8 +157,9 @@ class Cycle:
         results = list(await asyncio.gather(*(one(ref) for ref in refs)))
         if unchanged:
             by_key = {result.board.key: result for result in results}
+            noticed = [ref.key for ref, _, _ in unchanged if states[ref.key].failure_noticed]
             try:
-                closed = await asyncio.to_thread(self._record_unchanged, unchanged, self.owner)
+                closed = await asyncio.to_thread(self._record_unchanged, unchanged, self.owner, noticed)
             except Exception as exc:
                 # Nothing of theirs is written: they are polled again, as after a failure.
                 log.exception("%d unchanged boards: could not record their poll", len(unchanged))
@@ -170,15 +171,17 @@ class Cycle:
         return results
 
     def _record_unchanged(
-        self, unchanged: list[Unchanged], owner: str | None = None
+        self, unchanged: list[Unchanged], owner: str | None, noticed: list[str]
     ) -> dict[str, list[Event]]:
-        """304s in one transaction: healthy boards, a miss for what their last snapshot lacked."""
+        """304s in one transaction: healthy boards, a miss for what their last
+        snapshot lacked, the ops channel told of the `noticed` ones' recovery."""
         return self.store.unchanged.record_many(
             unchanged,
             close_after_misses=self.config.polling.close_after_misses,
             route=self._router,
             owner=owner,
             ops=self._ops(),
+            noticed=noticed,
         )
 
     def _ops(self) -> Ops | None:
@@ -227,7 +230,8 @@ class Cycle:
             if unchanged is not None:
                 unchanged.append((ref, now, next_poll))
                 return result
-            record = functools.partial(self._record_unchanged, [(ref, now, next_poll)], owner)
+            noticed = [ref.key] if state.failure_noticed else []
+            record = functools.partial(self._record_unchanged, [(ref, now, next_poll)], owner, noticed)
             try:
                 result.events = (await asyncio.to_thread(record)).get(ref.key, [])
             except Exception as exc:

@@ -25,6 +25,8 @@ class FetchState:
     last_success_at: datetime | None
     baselined: bool
     consecutive_failures: int
+    # The ops channel was told this board is failing: its next success tells it the board recovered.
+    failure_noticed: bool = False
 
 
 class BoardQueries(Queries):
@@ -48,6 +50,7 @@ class BoardQueries(Queries):
             boards.c.last_success_at,
             boards.c.baselined,
             boards.c.consecutive_failures,
+            boards.c.failure_noticed_at.is_not(None),
         )
         states: dict[str, FetchState] = {}
         with self.db.engine.connect() as conn:

@@ -10,7 +10,7 @@ all, not a query per board.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -54,6 +54,7 @@ class UnchangedQueries(Queries):
         route: Callable[[str], Router] | None = None,
         owner: str | None = None,
         ops: Ops | None = None,
+        noticed: Iterable[str] | None = None,
     ) -> dict[str, list[Event]]:
         """Record many 304s in one transaction; returns the `closed` events by board key.
 
@@ -61,6 +62,8 @@ class UnchangedQueries(Queries):
         counts misses only on boards this process still holds (a board
         taken over by another process is that process's to count). A board
         the ops channel was told is failing is recovered: `ops` is told.
+        `noticed`: the keys of such boards among these, when the caller read
+        them already (FetchState.failure_noticed); None looks them up.
         """
         if not unchanged:
             return {}
@@ -79,10 +82,10 @@ class UnchangedQueries(Queries):
             for board, polled, next_poll_at in unchanged
         ]
         with self.db.tx() as conn:
-            noticed = self._noticed(conn, sorted(when))
+            told = self._noticed(conn, sorted(when if noticed is None else set(noticed) & when.keys()))
             conn.execute(healthy, rows)
-            if noticed:
-                recovered(conn, noticed, ops, max(when.values()))
+            if told:
+                recovered(conn, told, ops, max(when.values()))
             missing = self._missing(conn, sorted(when), owner)
             if not missing:
                 return {}
@@ -104,6 +107,8 @@ class UnchangedQueries(Queries):
     def _noticed(self, conn: sa.Connection, keys: list[str]) -> list[tuple[int, int]]:
         """(id, failures) of these boards the ops channel was told are failing."""
         found: list[tuple[int, int]] = []
+        if not keys:
+            return found
         query = sa.select(boards.c.id, boards.c.consecutive_failures).where(
             boards.c.failure_noticed_at.is_not(None)
         )

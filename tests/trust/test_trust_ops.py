@@ -135,3 +135,26 @@ def test_a_down_ops_channel_is_told_later_once(
 
     run_once(config)
     assert kinds(ops) == ["failing"], ops.texts()
+
+
+def test_a_board_that_recovers_with_a_304_is_told_once(
+    tmp_path: Path, httpserver: HTTPServer, make_hook: Callable[..., StandaloneHook]
+) -> None:
+    """The recovery can come as a 304 (the ETag survives the failures): that
+    is a success like a 200, and the ops channel hears of it once."""
+    ops = make_hook()
+    failing = boards(httpserver)
+    failing.status, failing.etag = 200, '"v1"'
+    config = config_for(tmp_path, f"sqlite:///{tmp_path / 'alerts.db'}", httpserver, ops, threshold=1)
+
+    run_once(config)  # the baseline, with the board's ETag
+    failing.status = 404
+    run_once(config, "--all")
+    assert kinds(ops) == ["failing"], ops.texts()
+
+    failing.status = 200
+    run_once(config, "--all")
+    assert failing.statuses()[-1] == 304
+    assert kinds(ops) == ["failing", "recovered"], ops.texts()
+    run_once(config, "--all")
+    assert kinds(ops) == ["failing", "recovered"], ops.texts()
