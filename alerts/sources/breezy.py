@@ -18,9 +18,9 @@ from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .failures import unknown_board
 from .fetch import fetch_single
 from .http import Client
-from .money import salary_from_text
 from .normalize import as_dict, as_list, clean_text, title_text, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in
+from .salary_text import salary_from_text
 from .vocab import employment_type, work_model
 
 KIND = "breezy"
