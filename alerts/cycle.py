@@ -21,7 +21,8 @@ from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Snapshot, Validators, fetch_board
 from alerts.sources.cache import Entry
-from alerts.store import FetchState, LeaseLost, Store
+from alerts.store import FetchState, LeaseLost, Ops, Router, Store
+from alerts.store.unchanged import Unchanged
 
 log = logging.getLogger("alerts")
 
@@ -35,14 +36,14 @@ class BoardResult:
     not_modified: bool = False
     held: str | None = None  # why a sudden drop was held as suspect
     requests: int = 0
-    failures: int = 0  # consecutive failures after this poll (0 on success)
-    failures_before: int = 0
 
 
 @dataclass
 class CycleReport:
     boards: list[BoardResult] = field(default_factory=list)
     deliveries: list[DeliveryResult] = field(default_factory=list)
+    # Failing boards left to wait out their back-off: when each is tried next.
+    waiting: dict[str, datetime] = field(default_factory=dict)
 
     def summary(self) -> str:
         failed = [b for b in self.boards if b.error]
@@ -55,6 +56,7 @@ class CycleReport:
         unchanged = sum(1 for b in self.boards if b.not_modified)
         notes = [
             f"{unchanged} not modified" if unchanged else "",
+            f"{len(self.waiting)} failing boards waiting out their back-off" if self.waiting else "",
             f"{held} held as suspect" if held else "",
             f"{undelivered} channels failing" if undelivered else "",
         ]
@@ -105,38 +107,53 @@ class Cycle:
         await asyncio.to_thread(self.store.upgrade)
         await asyncio.to_thread(self.store.boards.sync_boards, self.config.boards().values(), self.clock())
 
-    async def run_once(self) -> CycleReport:
+    async def run_once(self, *, every_board: bool = False) -> CycleReport:
         """Poll every board now, reconcile, then deliver every pending message.
 
-        Boards another process is polling right now (PostgreSQL, several
-        services) are left to it.
+        A failing board waits out its back-off (its next try is stored, and
+        `alerts status` shows it) unless `every_board`. Boards another
+        process is polling right now (PostgreSQL, several services) are left
+        to it.
         """
         report = CycleReport()
         boards = self.config.boards()
+        now = self.clock()
         claimed = await asyncio.to_thread(
-            self.store.leases.claim_boards,
-            self.owner,
-            boards,
-            self.clock(),
-            self.config.polling.lease,
-            limit=len(boards),
-            due_only=False,
+            functools.partial(
+                self.store.leases.claim_boards,
+                self.owner,
+                boards,
+                now,
+                self.config.polling.lease,
+                limit=len(boards),
+                due_only=False,
+                honour_backoff=not every_board,
+            )
         )
-        for key in sorted(set(boards) - set(claimed)):
-            log.info("%s: another process is polling it now; skipped", key)
+        skipped = sorted(set(boards) - set(claimed))
+        if skipped:
+            report.waiting = await asyncio.to_thread(self.store.boards.backing_off, skipped, now)
+        for key in skipped:
+            if key in report.waiting:
+                log.info(
+                    "%s: failing; next try %s (run --once --all polls it now)",
+                    key,
+                    f"{report.waiting[key]:%Y-%m-%d %H:%M} UTC",
+                )
+            else:
+                log.info("%s: another process is polling it now; skipped", key)
         try:
             report.boards = await self.poll([boards[key] for key in claimed])
         finally:
             await asyncio.to_thread(self.store.leases.release_all, self.owner)
         report.deliveries = await self.deliver(ignore_backoff=True)
-        log.info("cycle: %s", report.summary())
         return report
 
     async def poll(self, refs: Iterable[BoardRef]) -> list[BoardResult]:
         refs = list(refs)
         states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key for ref in refs])
         limit = asyncio.Semaphore(self.config.polling.concurrency)
-        unchanged: list[tuple[BoardRef, datetime, datetime]] = []
+        unchanged: list[Unchanged] = []
 
         async def one(ref: BoardRef) -> BoardResult:
             async with limit:
@@ -146,41 +163,69 @@ class Cycle:
 
         results = list(await asyncio.gather(*(one(ref) for ref in refs)))
         if unchanged:
+            by_key = {result.board.key: result for result in results}
+            noticed = [ref.key for ref, _, _ in unchanged if states[ref.key].failure_noticed]
             try:
-                await asyncio.to_thread(self.store.boards.record_not_modified_many, unchanged)
-            except Exception:
-                # Only the boards' poll times are lost: they are polled again sooner.
+                closed = await asyncio.to_thread(self._record_unchanged, unchanged, self.owner, noticed)
+            except Exception as exc:
+                # Nothing of theirs is written: they are polled again, as after a failure.
                 log.exception("%d unchanged boards: could not record their poll", len(unchanged))
+                for ref, _, _ in unchanged:
+                    by_key[ref.key].error = SourceError(ref.key, f"304 not stored: {type(exc).__name__}")
+            else:
+                for key, events in closed.items():
+                    by_key[key].events = events
         return results
+
+    def _record_unchanged(
+        self, unchanged: list[Unchanged], owner: str | None, noticed: list[str]
+    ) -> dict[str, list[Event]]:
+        """304s in one transaction: healthy boards, a miss for what their last
+        snapshot lacked, the ops channel told of the `noticed` ones' recovery."""
+        return self.store.unchanged.record_many(
+            unchanged,
+            close_after_misses=self.config.polling.close_after_misses,
+            route=self._router,
+            owner=owner,
+            ops=self._ops(),
+            noticed=noticed,
+        )
+
+    def _ops(self) -> Ops | None:
+        alerts = self.config.alerts
+        return Ops(alerts.ops_channel, alerts.failure_threshold) if alerts.ops_channel else None
+
+    def _router(self, key: str) -> Router:
+        subs = self.config.subscriptions_on(key)
+        return lambda event, baseline: route(subs, event, key, baseline=baseline)
 
     async def poll_board(
         self,
         ref: BoardRef,
         owner: str | None = None,
         state: FetchState | None = None,
-        unchanged: list[tuple[BoardRef, datetime, datetime]] | None = None,
+        unchanged: list[Unchanged] | None = None,
     ) -> BoardResult:
         """Fetch one board and reconcile it; a failure only records itself.
 
         `owner` is the lease holder's name: the snapshot is only written while
         this process still holds the board. `state` saves a query when the
         caller read it already. A 304 is appended to `unchanged`, when given,
-        for the caller to record with the others in one statement.
+        for the caller to record with the others in one transaction.
         """
         result = BoardResult(ref)
         if state is None:
             states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key])
             state = states[ref.key]
-        result.failures_before = state.consecutive_failures
         interval = self.config.board_interval(ref.key)
         try:
             snapshot = await fetch_board(self.client, ref, self._context(ref, state))
         except SourceError as exc:
             result.error = exc
             now = self.clock()
-            result.failures = failures = state.consecutive_failures + 1
+            failures = state.consecutive_failures + 1
             delay = pacing.after_failure(interval, failures, exc.retry_after)
-            await asyncio.to_thread(self.store.boards.record_failure, ref, exc, now, now + delay)
+            await asyncio.to_thread(self.store.boards.record_failure, ref, exc, now, now + delay, self._ops())
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
         result.requests = snapshot.requests
@@ -190,28 +235,34 @@ class Cycle:
         next_poll = pacing.next_poll(interval, self.config.polling.jitter, now)
         if snapshot.not_modified:
             result.not_modified = True
-            if unchanged is None:
-                await asyncio.to_thread(self.store.boards.record_not_modified_many, [(ref, now, next_poll)])
-            else:
-                unchanged.append((ref, now, next_poll))
             log.info("%s: not modified", ref.key)
+            if unchanged is not None:
+                unchanged.append((ref, now, next_poll))
+                return result
+            noticed = [ref.key] if state.failure_noticed else []
+            record = functools.partial(self._record_unchanged, [(ref, now, next_poll)], owner, noticed)
+            try:
+                result.events = (await asyncio.to_thread(record)).get(ref.key, [])
+            except Exception as exc:
+                log.exception("%s: the 304 could not be stored; the board is polled again", ref.key)
+                result.error = SourceError(ref.key, f"304 not stored: {type(exc).__name__}")
             return result
         snapshot = self._named(ref, snapshot)
         result.postings = len(snapshot.postings)
-        subs = self.config.subscriptions_on(ref.key)
         apply = functools.partial(
             self.store.snapshots.apply,
             ref,
             snapshot.postings,
             close_after_misses=self.config.polling.close_after_misses,
             now=now,
-            route=lambda event, baseline: route(subs, event, ref.key, baseline=baseline),
+            route=self._router(ref.key),
             complete=snapshot.complete,
             etag=snapshot.validators.etag,
             last_modified=snapshot.validators.last_modified,
             owner=owner,
             next_poll_at=next_poll,
             repost_window=self.config.alerts.repost_window,
+            ops=self._ops(),
         )
         try:
             applied = await asyncio.to_thread(apply)

@@ -3,7 +3,10 @@
 Values in one key are OR, keys together are AND, all case-insensitive.
 Company, department, team, work model and employment type compare whole
 values; location matches a word sequence in the location text, city, region
-or country; title keywords match whole words.
+or country, or names the posting's country ("UK", "United Kingdom", "GB")
+or a region it is in ("Europe"); country matches the posting's ISO code the
+same way (or, when the source named no country, the words in its place
+text); title keywords match whole words.
 
 - `keywords` look for whole words or phrases in the title and the
   description (any whitespace between a phrase's words). Sources without a
@@ -26,6 +29,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from alerts.config import Subscription
+from alerts.countries import filter_codes
 from alerts.model import Event, Posting
 
 # Salary periods -> how many of them make a year.
@@ -69,6 +73,7 @@ def matches_posting(
         (sub.work_model, lambda: posting.work_model in sub.work_model),
         (sub.employment_type, lambda: posting.employment_type in sub.employment_type),
         (sub.location, lambda: _location_matches(posting, sub.location)),
+        (sub.country, lambda: _country_matches(posting, sub.country)),
         (sub.title.include, lambda: _contains_words(posting.title, sub.title.include)),
         (
             sub.salary_min is not None or sub.salary_currency or sub.salary_required,
@@ -84,7 +89,22 @@ def matches_posting(
 
 def _location_matches(posting: Posting, wanted: list[str]) -> bool:
     places = (posting.location, posting.city, posting.region, posting.country)
-    return any(_contains_words(place, wanted) for place in places)
+    if any(_contains_words(place, wanted) for place in places):
+        return True
+    return posting.country is not None and posting.country in _countries(tuple(wanted))
+
+
+def _country_matches(posting: Posting, wanted: list[str]) -> bool:
+    if posting.country is not None:
+        return posting.country in _countries(tuple(wanted))
+    # The source named no country: the words may still be in its place text.
+    return any(_contains_words(place, wanted) for place in (posting.location, posting.city, posting.region))
+
+
+@lru_cache(maxsize=4096)
+def _countries(words: tuple[str, ...]) -> frozenset[str]:
+    """Every country these filter words name, regions included."""
+    return frozenset().union(*(filter_codes(word) for word in words))
 
 
 def yearly_salary(posting: Posting) -> float | None:

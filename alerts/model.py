@@ -277,13 +277,30 @@ class Event:
         return data
 
 
+NoticeKind = Literal["failing", "recovered"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the service says about itself to the ops channel: a board that
+    keeps failing, or that answers again."""
+
+    kind: NoticeKind
+    board_key: str
+    failures: int  # failed polls in a row: so far, or before the recovery
+    error: str | None = None  # the last one's reason
+    occurred_at: datetime | None = None
+    id: int | None = None
+
+
 @dataclass(frozen=True)
 class Delivery:
-    """One outbox row: an event owed to one channel, and who asked for it."""
+    """One outbox row: an event owed to one channel, and who asked for it
+    (or a notice owed to the ops channel, asked for by nobody)."""
 
     id: int
     channel: str
-    event: Event
+    event: Event | Notice
     subscriptions: tuple[str, ...]
     attempts: int = 0
     status: str = "pending"

@@ -56,7 +56,7 @@ def fetch_state(store: Store, board: BoardRef) -> FetchState:
 def record_not_modified(
     store: Store, board: BoardRef, now: datetime, next_poll_at: datetime | None = None
 ) -> None:
-    store.boards.record_not_modified_many([(board, now, next_poll_at)])
+    store.unchanged.record_many([(board, now, next_poll_at)], close_after_misses=2)
 
 
 def delivery_counts(store: Store) -> dict[tuple[str, str], int]:

@@ -22,6 +22,7 @@ RANKS: dict[str, int] = {
     "errors": 0,
     "boards": 1,
     "backoff": 1,
+    "countries": 1,  # pure: country codes and names (pycountry), for config, filters and sources
     "config": 2,
     "filters": 3,
     "reconcile": 3,

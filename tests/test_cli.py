@@ -174,7 +174,8 @@ def test_status_names_a_failing_board_in_words(tmp_path, httpserver):
     path.write_text(
         path.read_text() + f'\n[sources.lever]\nbase_url = "http://127.0.0.1:{httpserver.port}/lever"\n'
     )
-    assert alerts("run", "--once", "--config", str(path)).returncode == 0
+    # Its only board failed: exit 3 since issue 10, item 6 (was 0).
+    assert alerts("run", "--once", "--config", str(path)).returncode == 3
     result = alerts("status", "--config", str(path))
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("lever:plaid"))

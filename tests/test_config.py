@@ -116,7 +116,7 @@ def test_title_shorthand_and_case_insensitive_enums(tmp_path):
         (
             ("[channels.out]", "[channels.out]\nformt = 'text'"),
             "channels.out.formt",
-            "allowed here: digest, format",
+            "allowed here: connect_timeout, digest, format",  # connect_timeout: issue 10, item 2
         ),
         (
             ('channels = ["out"]', 'channels = ["slak"]'),
@@ -147,6 +147,12 @@ def test_title_shorthand_and_case_insensitive_enums(tmp_path):
             "IANA time zone",
         ),
         (('url = "console://"', ""), "channels.out", "set url (or urls)"),
+        (("[channels.out]", "[channels.out]\ntimeout = '0s'"), "channels.out.timeout", "from 1s to 10m"),
+        (
+            ("[channels.out]", "[channels.out]\nconnect_timeout = '6m'"),
+            "channels.out.connect_timeout",
+            "from 1s to 5m",
+        ),
         (('name = "s"\n', ""), "subscriptions[0].name", "required key is missing"),
     ],
 )
@@ -172,6 +178,17 @@ def test_errors_never_echo_values(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET", "hunter2")
     text = MINIMAL.replace('url = "console://"', 'url = "console://"\ndigest = "${SECRET}"')
     assert "hunter2" not in error_for(tmp_path, text)
+
+
+def test_channel_send_timeouts(tmp_path):
+    """Issue 10, item 2: each channel names how long its sends wait."""
+    config = load_config(
+        write(tmp_path, MINIMAL.replace("[channels.out]", "[channels.out]\ntimeout = '45s'"))
+    )
+    assert (config.channels["out"].timeout, config.channels["out"].connect_timeout) == (
+        timedelta(seconds=45),
+        None,
+    )
 
 
 NAMES = """

@@ -101,9 +101,9 @@ channels = ["hook"]
     return boards, hook, sink, config
 
 
-def run_once(config: Path) -> subprocess.CompletedProcess[str]:
-    result = alerts("run", "--once", "--config", str(config))
-    assert result.returncode == 0, result.stderr
+def run_once(config: Path, *extra: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    result = alerts("run", "--once", "--config", str(config), *extra)
+    assert result.returncode == code, result.stderr
     return result
 
 
@@ -161,14 +161,14 @@ def test_scenario(world):
     sink.messages.clear()
 
     # 6. Every board fails, each in its own way: nothing is announced, the
-    #    run still exits 0 and names each board.
+    #    run names each board and exits 3 (issue 10, item 6; it was 0).
     boards.broken = {
         "greenhouse": Response("upstream error", status=500),
         "lever": Response('[{"id": "2193db3f", "text": "Andr', content_type="application/json"),
         "ashby": Response("<html><body>Maintenance</body></html>", content_type="text/html"),
     }
     boards.serve()
-    result = run_once(config)
+    result = run_once(config, code=3)
     assert hook.take() == [] and sink.messages == []
     for key in ("greenhouse:vercel", "lever:spotify", "ashby:linear"):
         assert key in result.stderr
@@ -176,11 +176,12 @@ def test_scenario(world):
 
     # 7. The boards recover and the closed Ashby posting is back: reopened.
     #    Nothing else changed, so nothing else is announced (no false
-    #    "opened" for what the failed round could not see).
+    #    "opened" for what the failed round could not see). The failing boards
+    #    wait out their back-off under --once; --all polls them now (issue 10, item 7).
     boards.broken = {}
     boards.payloads["ashby"]["jobs"].insert(0, removed)
     boards.serve()
-    run_once(config)
+    run_once(config, "--all")
     (message,) = hook.take()
     assert removed["title"].strip() in message and "reopen" in message.lower()
     assert len(sink.messages) == 1

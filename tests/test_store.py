@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
-from alerts.store import Store
+from alerts.store import Ops, Store
 from alerts.store.tables import metadata, postings
 
 from store_support import (
@@ -244,3 +244,65 @@ def test_source_cache_keeps_entries_per_board(database_url):
     assert store.cache.get(other.key, ["a"]) == {"a": ("sig-9", None)}  # another board's entries stay
     assert store.cache.get("greenhouse:unknown", ["a"]) == {}
     store.close()
+
+
+def test_a_304_counts_a_miss_for_what_the_last_snapshot_lacked(store):
+    """Issue 10, item 1, at the store: a 304 is the last snapshot again."""
+    other = BoardRef("greenhouse", "other")
+    store.boards.sync_boards([other], NOW)
+    apply(store, [job("1"), job("2"), job("3")])
+    store.snapshots.apply(other, [job("9")], close_after_misses=3, now=NOW, route=to_channel)
+    store.snapshots.apply(BOARD, [job("1")], close_after_misses=3, now=NOW, route=to_channel)  # miss 1 of 3
+
+    def not_modified(minutes, **kwargs):
+        later = NOW + timedelta(minutes=minutes)
+        batch = [(BOARD, later, None), (other, later, None)]
+        return store.unchanged.record_many(
+            batch, close_after_misses=3, route=lambda key: to_channel, **kwargs
+        )
+
+    assert not_modified(15) == {}  # miss 2 of 3 for "2" and "3"
+    with store.engine.connect() as conn:
+        misses = {key: n for key, n in conn.execute(sa.select(postings.c.external_id, postings.c.misses))}
+    assert misses == {"1": 0, "2": 2, "3": 2, "9": 0}
+    # A board this process no longer holds counts nothing.
+    assert not_modified(30, owner="someone else") == {}
+    closed = not_modified(45)
+    assert sorted(e.external_id for e in closed[BOARD.key]) == ["2", "3"]
+    assert {e.kind for e in closed[BOARD.key]} == {"closed"} and closed[BOARD.key][0].id is not None
+    assert board_of(store).open_postings == 1
+    assert [q.event.external_id for q in queued(store, "c", None)] == ["2", "3"]
+    assert not_modified(60) == {}  # closed once
+
+
+def test_ops_notices_are_decided_from_the_stored_failures(store):
+    """Issue 10, item 3, at the store: "failing" queued once at the threshold,
+    "recovered" once at the next success (a 200 or a 304), each an outbox row."""
+    ops = Ops("ops", 2)
+    error = SourceError(BOARD.key, "board not found", status=404)
+    apply(store, [job("1")])
+
+    def told():
+        return [(q.event.kind, q.event.failures) for q in queued(store, "ops", None)]
+
+    for minutes in (1, 2, 3):
+        store.boards.record_failure(BOARD, error, NOW + timedelta(minutes=minutes), ops=ops)
+    assert told() == [("failing", 2)]
+    [row] = queued(store, "ops", None)
+    assert row.event.board_key == BOARD.key and "HTTP 404" in row.event.error and row.subscriptions == ()
+    store.snapshots.apply(BOARD, [job("1")], close_after_misses=2, now=NOW, route=to_channel, ops=ops)
+    assert told() == [("failing", 2), ("recovered", 3)]
+    apply(store, [job("1")], ops=ops)
+    assert len(told()) == 2
+
+    # Failing again, then answering with a 304.
+    for minutes in (4, 5):
+        store.boards.record_failure(BOARD, error, NOW + timedelta(minutes=minutes), ops=ops)
+    store.unchanged.record_many([(BOARD, NOW, None)], close_after_misses=2, ops=ops)
+    store.unchanged.record_many([(BOARD, NOW, None)], close_after_misses=2, ops=ops)
+    assert told()[2:] == [("failing", 2), ("recovered", 2)]
+    # Without an ops channel nobody is told, and no old failure is remembered.
+    store.boards.record_failure(BOARD, error, NOW, ops=None)
+    store.boards.record_failure(BOARD, error, NOW, ops=None)
+    apply(store, [job("1")], ops=ops)
+    assert len(told()) == 4

@@ -20,7 +20,24 @@ if TYPE_CHECKING:
 log = logging.getLogger("alerts")
 
 
-def _setup_logging(verbose: int, log_format: str) -> None:
+# click's context meta key: this command was given -q/--quiet.
+QUIET = "alerts.quiet"
+
+
+def quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get(QUIET))
+
+
+def say(message: str) -> None:
+    """Print an informational line (a summary, "ok", "done") unless -q/--quiet.
+    What a command was asked to show (a status table, a preview) is printed
+    with click.echo whatever the flag; warnings and errors go to stderr."""
+    if not quiet():
+        click.echo(message)
+
+
+def _setup_logging(verbose: int, log_format: str, quiet: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
         from alerts.service.jsonlog import JsonFormatter
@@ -28,7 +45,8 @@ def _setup_logging(verbose: int, log_format: str) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, handlers=[handler])
     # Third-party loggers may print URLs with credentials: keep them quiet unless asked twice.
     for name in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
@@ -38,7 +56,7 @@ def _setup_logging(verbose: int, log_format: str) -> None:
 
 
 def common(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--config, -v and --log-format for every command, and one clear line instead of a traceback."""
+    """--config, -v, -q and --log-format for every command, and one clear line instead of a traceback."""
 
     @click.option(
         "--config",
@@ -52,6 +70,7 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "-v", "--verbose", count=True, help="More logging; tracebacks on errors. -vv: library logs too."
     )
+    @click.option("-q", "--quiet", is_flag=True, help="Warnings and errors only.")
     @click.option(
         "--log-format",
         type=click.Choice(["text", "json"]),
@@ -60,8 +79,9 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
         help="json: one JSON object per log line, for log shippers.",
     )
     @functools.wraps(command)
-    def wrapper(config_path: str, verbose: int, log_format: str, **kwargs: Any) -> None:
-        _setup_logging(verbose, log_format)
+    def wrapper(config_path: str, verbose: int, quiet: bool, log_format: str, **kwargs: Any) -> None:
+        click.get_current_context().meta[QUIET] = quiet
+        _setup_logging(verbose, log_format, quiet)
         try:
             command(config_path=config_path, **kwargs)
         except AlertsError as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from alerts.cli.common import common, load
+from alerts.cli.common import common, load, say
 from alerts.errors import ConfigError
 
 
@@ -91,6 +91,7 @@ def test_notify(config_path: str, channel: str) -> None:
     The sample goes through the channel's real template and URL; the outbox
     is not touched. Exits 1 when any of the channel's URLs did not take it.
     """
+    from alerts.delivery.channel_run import send_timeouts
     from alerts.model import Message
     from alerts.notify import sample_items
     from alerts.notify.compose import compose, target_for
@@ -107,7 +108,7 @@ def test_notify(config_path: str, channel: str) -> None:
         problems = []
         for part in parts:
             message = Message(f"Test: {part.message.title}", part.message.body, part.message.body_format)
-            outcome = send(url, message, tag=f"ch-{channel}", text=part.text)
+            outcome = send(url, message, tag=f"ch-{channel}", text=part.text, **send_timeouts(settings))
             if outcome.status == "failed":
                 problems.append(f"it refused or could not be reached: {outcome.detail}")
                 break
@@ -118,7 +119,7 @@ def test_notify(config_path: str, channel: str) -> None:
             failed += 1
             click.echo(f"{channel}: {_shown(url)}: FAILED: {problems[0]}", err=True)
         else:
-            click.echo(f"{channel}: {_shown(url)}: sent ({len(parts)} message{'s' * (len(parts) > 1)})")
+            say(f"{channel}: {_shown(url)}: sent ({len(parts)} message{'s' * (len(parts) > 1)})")
     if failed:
         raise SystemExit(1)
 
@@ -147,4 +148,4 @@ def retry(config_path: str, channel: str | None, dead: bool, unconfirmed: bool) 
     finally:
         store.close()
     what = "delivery" if count == 1 else "deliveries"
-    click.echo(f"requeued {count} {what}; they go out at the next delivery pass (alerts run, or run --once)")
+    say(f"requeued {count} {what}; they go out at the next delivery pass (alerts run, or run --once)")

@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from typing import TYPE_CHECKING
 
 import click
 
-from alerts.cli.common import common, load
+from alerts.cli.common import common, load, say
+
+if TYPE_CHECKING:
+    from alerts.config import Config
+    from alerts.cycle import CycleReport
+
+# Exit codes of `run --once` (README, "Running it for real"): 0 the cycle ran
+# and a board answered (or there was nothing to poll); 1 the cycle could not
+# run (config, database, lock: every command's error exit).
+EXIT_EVERY_BOARD_FAILED = 3
 
 
 @click.command()
 @click.option(
-    "--once", is_flag=True, help="Run one full cycle now (every board, whatever its interval) and exit."
+    "--once",
+    is_flag=True,
+    help="Run one full cycle now (every board, whatever its interval; failing boards "
+    "wait out their back-off) and exit: 0, 3 when every board polled failed, 1 when it could not run.",
 )
+@click.option("--all", "every_board", is_flag=True, help="With --once: poll failing boards now too.")
 @click.option(
     "--http",
     metavar="HOST:PORT",
     help="Serve the web page, feeds, /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
 )
 @common
-def run(config_path: str, once: bool, http: str | None) -> None:
+def run(config_path: str, once: bool, every_board: bool, http: str | None) -> None:
     """Poll the boards, reconcile, deliver; forever, or once with --once.
 
     SIGTERM or SIGINT stop it cleanly; SIGHUP reloads the config file.
@@ -38,30 +52,43 @@ def run(config_path: str, once: bool, http: str | None) -> None:
                 parse_listen(http)
             except ValueError as exc:
                 raise ConfigError(f"--http: expected {exc}") from None
+        if every_board and not once:
+            raise ConfigError("--all: only with --once (the service polls each board when it is due)")
         config = load(config_path)
     finally:
         _settle_gc()
+    _warn(config)
     lock = ProcessLock(config.database.url)
     lock.acquire()
     store = Store(config.database.url)
 
-    async def go() -> None:
+    async def go() -> CycleReport | None:
         async with make_client(timeout_seconds=config.polling.timeout.total_seconds()) as client:
             cycle = Cycle(config, store, client)
             if once:
                 await cycle.prepare()
-                report = await cycle.run_once()
-                click.echo(report.summary())
-            else:
-                from alerts.service.scheduler import Service  # APScheduler: only the service needs it
+                return await cycle.run_once(every_board=every_board)
+            from alerts.service.scheduler import Service  # APScheduler: only the service needs it
 
-                await Service(cycle, reload=lambda: load(config_path), http=http).serve()
+            await Service(cycle, reload=lambda: load(config_path), http=http).serve()
+            return None
 
     try:
-        asyncio.run(go())
+        report = asyncio.run(go())
     finally:
         store.close()
         lock.release()
+    if report is not None:
+        say(report.summary())
+        if report.boards and all(board.error for board in report.boards):
+            raise SystemExit(EXIT_EVERY_BOARD_FAILED)
+
+
+def _warn(config: Config) -> None:
+    from alerts.config import warnings_of
+
+    for warning in warnings_of(config):
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _settle_gc() -> None:
@@ -83,9 +110,10 @@ def validate(config_path: str) -> None:
     from alerts.cli.summary import subscription_lines
 
     config = load(config_path)
+    _warn(config)
     for line in subscription_lines(config):
-        click.echo(line)
-    click.echo(
+        say(line)
+    say(
         f"{config_path}: ok: {len(config.boards())} boards, "
         f"{len(config.subscriptions)} subscriptions, {len(config.channels)} channels"
     )
@@ -108,4 +136,4 @@ def db_upgrade(config_path: str) -> None:
         store.upgrade()
     finally:
         store.close()
-    click.echo("database schema is up to date")
+    say("database schema is up to date")

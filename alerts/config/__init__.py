@@ -1,6 +1,14 @@
-"""The config: TOML in, a validated, frozen Config out (types, models, load, errors)."""
+"""The config: TOML in, a validated, frozen Config out (types, models,
+subscription, load, errors)."""
 
-from alerts.config.load import CONFIG_ENV, DATABASE_ENV, DEFAULT_CONFIG_PATH, load_config, parse_config
+from alerts.config.load import (
+    CONFIG_ENV,
+    DATABASE_ENV,
+    DEFAULT_CONFIG_PATH,
+    load_config,
+    parse_config,
+    warnings_of,
+)
 from alerts.config.models import (
     DEFAULT_DATABASE_URL,
     AlertsConfig,
@@ -9,12 +17,10 @@ from alerts.config.models import (
     Config,
     DatabaseConfig,
     DisplayConfig,
-    KeywordFilter,
     PollingConfig,
     SourceConfig,
-    Subscription,
-    TitleFilter,
 )
+from alerts.config.subscription import KeywordFilter, Subscription, TitleFilter
 from alerts.config.types import DIGEST_ALIASES, Duration, StrList, cron_trigger, parse_duration
 
 __all__ = [
@@ -40,4 +46,5 @@ __all__ = [
     "load_config",
     "parse_config",
     "parse_duration",
+    "warnings_of",
 ]

@@ -118,6 +118,7 @@ def _check_references(config: Config, path: Path) -> None:
             file=str(path),
             key="alerts.ops_channel",
         )
+    _check_bluedoor_key(config, path)
     names: set[str] = set()
     for i, sub in enumerate(config.subscriptions):
         key = f"subscriptions[{i}]"
@@ -136,6 +137,28 @@ def _check_references(config: Config, path: Path) -> None:
                     file=str(path),
                     key=f"{key}.channels",
                 )
+
+
+def _check_bluedoor_key(config: Config, path: Path) -> None:
+    """A bluedoor board cannot be fetched without a key: say so now, not at every poll."""
+    if not any(ref.source == BLUEDOOR for ref in config.boards().values()):
+        return
+    settings = config.sources.get(BLUEDOOR)
+    if settings is None or not settings.api_key:
+        raise ConfigError(
+            'a subscription asks the bluedoor API, which needs a key: set api_key = "${BLUEDOOR_API_KEY}" '
+            "under [sources.bluedoor] (and export the key), or remove bluedoor from its boards",
+            file=str(path),
+            key="sources.bluedoor.api_key",
+        )
+
+
+def warnings_of(config: Config) -> list[str]:
+    """What is allowed but probably not meant: said by `validate` and `run`."""
+    found = []
+    if not config.subscriptions:
+        found.append("no [[subscriptions]]: no board is polled and nothing is sent")
+    return found
 
 
 def _resolve_database(config: Config, path: Path) -> DatabaseConfig:

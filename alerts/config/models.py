@@ -6,37 +6,31 @@ import re
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from alerts.boards import BLUEDOOR, bluedoor_token, board_key
-from alerts.config.types import Currency, Duration, Phrases, StrList, as_list, cron_trigger
-from alerts.model import EMPLOYMENT_TYPES, EVENT_KINDS, WORK_MODELS, BoardRef
+from alerts.boards import board_key
+from alerts.config.subscription import Subscription
+from alerts.config.types import Duration, Strict, StrList, cron_trigger
+from alerts.model import BoardRef
 
 DEFAULT_DATABASE_URL = "sqlite:///alerts.db"
 MAX_REPOST_WINDOW = timedelta(days=365)
-MAX_POSTED_WITHIN = timedelta(days=3650)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DatabaseConfig(_Strict):
+class DatabaseConfig(Strict):
     url: str = DEFAULT_DATABASE_URL
 
 
-class PollingConfig(_Strict):
+class PollingConfig(Strict):
     interval: Duration = timedelta(minutes=15)
     jitter: Duration = timedelta(seconds=30)
     close_after_misses: int = Field(2, ge=1)
@@ -57,7 +51,7 @@ class PollingConfig(_Strict):
         return value
 
 
-class AlertsConfig(_Strict):
+class AlertsConfig(Strict):
     """About the service itself."""
 
     # A channel told when a board has failed `failure_threshold` times in a
@@ -84,7 +78,7 @@ def _known_zone(value: str) -> str:
     return value
 
 
-class DisplayConfig(_Strict):
+class DisplayConfig(Strict):
     """How the command line and the web page show things."""
 
     # Times in `status`, `history`, `jobs` and on the web page.
@@ -95,12 +89,24 @@ class DisplayConfig(_Strict):
         return ZoneInfo(self.timezone)
 
 
-class SourceConfig(_Strict):
+class SourceConfig(Strict):
     base_url: str | None = None
     api_key: str | None = None
 
 
-class BoardConfig(_Strict):
+# Bounds of a channel's `timeout` and `connect_timeout`.
+SEND_WAIT_BOUNDS = {
+    "timeout": (timedelta(seconds=1), timedelta(minutes=10)),
+    "connect_timeout": (timedelta(seconds=1), timedelta(minutes=5)),
+}
+
+
+def _shown(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"
+
+
+class BoardConfig(Strict):
     """`[boards."lever:plaid"]`: settings of one board, keyed by its spec."""
 
     # The company of every posting of the board, whatever the source says
@@ -118,7 +124,7 @@ class BoardConfig(_Strict):
 _QUIET_HOURS = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 
 
-class ChannelConfig(_Strict):
+class ChannelConfig(Strict):
     url: str | None = None
     urls: StrList = Field(default_factory=list)
     format: Literal["text", "markdown", "html"] | None = None
@@ -135,6 +141,21 @@ class ChannelConfig(_Strict):
     # by default retry_for decides.
     max_attempts: int = Field(20, ge=1)
     retry_for: Duration = timedelta(days=2)
+    # How long a send waits for the service's answer once connected (email:
+    # each reply), and for the connection. Unset: Apprise's rto/cto in the
+    # URL if given, else 30s and 10s. A message that went out in full and got
+    # no answer in time counts as sent, unconfirmed; a refused connection, a
+    # DNS failure or a connect timeout is a failure, retried.
+    timeout: Duration | None = None
+    connect_timeout: Duration | None = None
+
+    @field_validator("timeout", "connect_timeout")
+    @classmethod
+    def _bounded_wait(cls, value: timedelta | None, info: ValidationInfo) -> timedelta | None:
+        low, high = SEND_WAIT_BOUNDS[info.field_name or ""]
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"a duration from {_shown(low)} to {_shown(high)}")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -181,94 +202,7 @@ class ChannelConfig(_Strict):
         return ([self.url] if self.url else []) + list(self.urls)
 
 
-class TitleFilter(_Strict):
-    include: StrList = Field(default_factory=list)
-    exclude: StrList = Field(default_factory=list)
-
-
-def _title_filter(value: Any) -> Any:
-    # `title = ["engineer"]` is shorthand for `title = {include = ["engineer"]}`.
-    if isinstance(value, (str, list)):
-        return {"include": as_list(value)}
-    return value
-
-
-class KeywordFilter(_Strict):
-    """Words or phrases looked for in the title and the description."""
-
-    include: Phrases = Field(default_factory=list)
-    exclude: Phrases = Field(default_factory=list)
-
-
-class Subscription(_Strict):
-    name: str
-    boards: StrList
-    company: StrList = Field(default_factory=list)
-    department: StrList = Field(default_factory=list)
-    team: StrList = Field(default_factory=list)
-    work_model: list[Literal[WORK_MODELS]] = Field(default_factory=list)  # type: ignore[valid-type]
-    location: StrList = Field(default_factory=list)
-    employment_type: list[Literal[EMPLOYMENT_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
-    title: Annotated[TitleFilter, BeforeValidator(_title_filter)] = Field(default_factory=TitleFilter)
-    events: list[Literal[EVENT_KINDS]] = Field(default_factory=lambda: list(EVENT_KINDS))  # type: ignore[valid-type]
-    channels: StrList = Field(default_factory=list)
-    interval: Duration | None = None
-    include_existing: bool = False
-    # Salaries compare on a yearly basis; a posting without one passes
-    # unless salary_required (see filters.py).
-    salary_min: float | None = None
-    salary_currency: Currency | None = None
-    salary_required: bool = False
-    keywords: Annotated[KeywordFilter, BeforeValidator(_title_filter)] = Field(default_factory=KeywordFilter)
-    posted_within: Duration | None = None
-    reposts: Literal["announce", "hide"] = "announce"
-
-    @field_validator("work_model", "employment_type", "events", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return [v.lower() if isinstance(v, str) else v for v in as_list(value)]
-
-    @field_validator("reposts", mode="before")
-    @classmethod
-    def _lower_word(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
-
-    @field_validator("salary_min", mode="before")
-    @classmethod
-    def _amount(cls, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e12:
-            raise ValueError("a yearly amount of zero or more, such as 120000")
-        return value
-
-    @field_validator("posted_within")
-    @classmethod
-    def _age(cls, value: timedelta | None) -> timedelta | None:
-        if value is not None and not timedelta(0) < value <= MAX_POSTED_WITHIN:
-            raise ValueError(f'an age such as "14d", more than 0s and at most {MAX_POSTED_WITHIN.days}d')
-        return value
-
-    @field_validator("boards")
-    @classmethod
-    def _valid_boards(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError('at least one board, such as "greenhouse:stripe"')
-        return [board_key(spec) for spec in value]
-
-    @model_validator(mode="after")
-    def _bluedoor_query(self) -> Subscription:
-        # "bluedoor" means: this subscription's filters, asked of the bluedoor
-        # API. The board key carries the query, so equal queries are one board.
-        if BLUEDOOR in self.boards:
-            key = f"{BLUEDOOR}:{bluedoor_token(self.company, self.department, list(self.work_model))}"
-            self.__dict__["boards"] = [key if b == BLUEDOOR else b for b in self.boards]
-        return self
-
-    @property
-    def board_refs(self) -> list[BoardRef]:
-        return [BoardRef(*key.split(":", 1)) for key in self.boards]
-
-
-class Config(_Strict):
+class Config(Strict):
     database: DatabaseConfig = DatabaseConfig()
     polling: PollingConfig = PollingConfig()
     alerts: AlertsConfig = AlertsConfig()

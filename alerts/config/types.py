@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 _DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)")
 _DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
@@ -81,3 +81,9 @@ def phrases(value: list[str]) -> list[str]:
 
 Currency = Annotated[str, BeforeValidator(currency_code)]
 Phrases = Annotated[list[str], BeforeValidator(as_list), AfterValidator(phrases)]
+
+
+class Strict(BaseModel):
+    """Every config table: unknown keys refused, values frozen once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

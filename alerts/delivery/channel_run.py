@@ -29,6 +29,12 @@ class DeliveryResult:
     held: str | None = None  # why nothing went out now, when something waits
 
 
+def send_timeouts(channel: ChannelConfig) -> dict[str, float]:
+    """The `timeout` and `connect_timeout` the channel sets, in seconds, as send() takes them."""
+    waits = {"timeout": channel.timeout, "connect_timeout": channel.connect_timeout}
+    return {name: wait.total_seconds() for name, wait in waits.items() if wait is not None}
+
+
 def target_id(url: str) -> str:
     """A stable fingerprint of one channel URL, stored instead of the URL (which may hold secrets)."""
     return hashlib.sha256(url.encode()).hexdigest()[:16]

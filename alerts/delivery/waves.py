@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
-from alerts.delivery.channel_run import Batch, ChannelRun
+from alerts.delivery.channel_run import Batch, ChannelRun, send_timeouts
 from alerts.notify.compose import Part
 from alerts.notify.send import SendResult
 from alerts.store import SentPart, Store
@@ -37,8 +37,8 @@ T = TypeVar("T")
 
 # Parts in flight at once, each to a different channel: as many as Apprise's
 # own worker pool runs at once (its default size). A send beyond that would
-# wait in Apprise's queue with its timeout running, and one cancelled there
-# is reported as a timeout: counted as sent, though it never left.
+# wait in Apprise's queue with its timeout running, and one given up on
+# there is a failure (it never left: send.py's StartGuard), retried later.
 # (ThreadPoolExecutor's default, which counts usable CPUs from Python 3.13.)
 SEND_CONCURRENCY = min(32, (getattr(os, "process_cpu_count", os.cpu_count)() or 1) + 4)
 WAVE_WAIT_SECONDS = 2.0
@@ -173,9 +173,15 @@ class Waves:
         self._renewed.pop(run.name, None)
 
     def _send(self, flight: Flight) -> SendResult:
-        name = flight.run.name
+        name, channel = flight.run.name, flight.run.channel
         try:
-            return self.sender(flight.batch.url, flight.part.message, tag=f"ch-{name}", text=flight.part.text)
+            return self.sender(
+                flight.batch.url,
+                flight.part.message,
+                tag=f"ch-{name}",
+                text=flight.part.text,
+                **send_timeouts(channel),
+            )
         except Exception as exc:  # send() does not raise for delivery failures: a bug, before sending
             log.exception("channel %s: send failed", name)
             return SendResult("failed", f"internal error: {type(exc).__name__}")

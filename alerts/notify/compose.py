@@ -20,12 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alerts.model import Delivery, Message
-from alerts.notify.context import escape_title, ordered, subject
+from alerts.model import Delivery, Event, Message, Notice
+from alerts.notify.context import escape_title, subject
 from alerts.notify.email import EMAIL_SERVICES
 from alerts.notify.escape import safe_link
+from alerts.notify.notices import notice_message
 from alerts.notify.render import render_body
 from alerts.notify.send import capacity, native_format, service_of
+from alerts.notify.stories import Story, stories
 
 # Below this many characters a message is too small to split usefully.
 SPLIT_MIN_CHARS = 1000
@@ -81,17 +83,37 @@ class Part:
 def compose(
     items: Sequence[Delivery], target: Target, *, template: Path | None = None, now: datetime | None = None
 ) -> list[Part]:
-    """`now`: when the message is written, for each posting's age (default: the clock)."""
+    """The messages for these rows: each notice (ops) on its own, then the job
+    changes. `now`: when the message is written, for each posting's age
+    (default: the clock)."""
+    notices = [_notice(item, target) for item in items if isinstance(item.event, Notice)]
+    jobs = [item for item in items if not isinstance(item.event, Notice)]
+    return notices + _compose_jobs(jobs, target, template, now or datetime.now(UTC))
+
+
+def _notice(item: Delivery, target: Target) -> Part:
+    assert isinstance(item.event, Notice)
+    part = Part(notice_message(item.event, target.service), (item.id,))
+    return part if _fits(part, target) else _truncated(part, target)
+
+
+def _compose_jobs(
+    items: Sequence[Delivery], target: Target, template: Path | None, now: datetime
+) -> list[Part]:
+    """Job changes, a story (one posting's events) never split between parts."""
     if not items:
         return []
-    items = ordered(items)
-    now = now or datetime.now(UTC)
-    whole = _part(items, target, template, now)
+    found = stories(items)
+    whole = _part(_rows(found), target, template, now)
     if _fits(whole, target):
         return [whole]
     if target.short:
-        return [_summary(items, target, template, now)]
-    return _split(items, target, template, now)
+        return [_summary(found, target, template, now)]
+    return _split(found, target, template, now)
+
+
+def _rows(found: Sequence[Story]) -> list[Delivery]:
+    return [item for story in found for item in story.items]
 
 
 def _part(
@@ -130,38 +152,39 @@ def _fits(part: Part, target: Target, reserve: int = 0) -> bool:
     return target.chars is None or _used(part, target, reserve) <= target.chars
 
 
-def _split(items: list[Delivery], target: Target, template: Path | None, now: datetime) -> list[Part]:
-    groups: list[list[Delivery]] = []
-    current: list[Delivery] = []
-    for item in items:
-        candidate = [*current, item]
-        if _fits(_part(candidate, target, template, now), target, PART_SUFFIX_CHARS) or not current:
+def _split(found: list[Story], target: Target, template: Path | None, now: datetime) -> list[Part]:
+    groups: list[list[Story]] = []
+    current: list[Story] = []
+    for story in found:
+        candidate = [*current, story]
+        if _fits(_part(_rows(candidate), target, template, now), target, PART_SUFFIX_CHARS) or not current:
             current = candidate
         else:
             groups.append(current)
-            current = [item]
+            current = [story]
     groups.append(current)
     parts = [
-        _part(group, target, template, now, suffix=f" ({number}/{len(groups)})")
+        _part(_rows(group), target, template, now, suffix=f" ({number}/{len(groups)})")
         for number, group in enumerate(groups, start=1)
     ]
-    # An event too long for a message on its own is cut rather than refused.
+    # A story too long for a message on its own is cut rather than refused.
     return [part if _fits(part, target) else _truncated(part, target) for part in parts]
 
 
-def _summary(items: list[Delivery], target: Target, template: Path | None, now: datetime) -> Part:
-    """As many events as fit, then "...and N more" (every row counts as sent)."""
+def _summary(found: list[Story], target: Target, template: Path | None, now: datetime) -> Part:
+    """As many stories as fit, then "...and N more" (every row counts as sent)."""
+    every = _rows(found)
 
-    def attempt(shown: int, first: Delivery | None = None) -> Part:
-        head = [first or items[0], *items[1:shown]] if shown else []
+    def attempt(shown: int, first: Story | None = None) -> Part:
+        head = _rows([first or found[0], *found[1:shown]]) if shown else []
         more = None
-        if shown < len(items):
-            posting = items[shown].event.posting
+        if shown < len(found):
+            posting = found[shown].posting
             link = safe_link(posting.url or posting.apply_url, target.service)
-            more = {"count": len(items) - shown, "link": link}
-        return _part(head, target, template, now, more=more, about=items)
+            more = {"count": len(found) - shown, "link": link}
+        return _part(head, target, template, now, more=more, about=every)
 
-    low, high = 0, len(items) - 1  # the whole list is known not to fit
+    low, high = 0, len(found) - 1  # the whole list is known not to fit
     while low < high:
         middle = (low + high + 1) // 2
         if _fits(attempt(middle), target):
@@ -169,22 +192,30 @@ def _summary(items: list[Delivery], target: Target, template: Path | None, now: 
         else:
             high = middle - 1
     if low == 0:
-        # Not even one event fits: show the first with its title shortened,
+        # Not even one story fits: show the first with its title shortened,
         # so the message still says what the job is and links to it.
-        first = items[0]
+        first = found[0]
         for _ in range(3):  # escaping may change lengths: converge in a few steps
             part = attempt(1, first)
             excess = _used(part, target) - (target.chars or 0)
             if excess <= 0:
                 return part
-            title = first.event.posting.title
+            title = first.posting.title
             keep = len(title) - excess - len(ELLIPSIS)
             if keep < MIN_TITLE_CHARS:
                 break
-            posting = replace(first.event.posting, title=title[:keep].rstrip() + ELLIPSIS)
-            first = replace(first, event=replace(first.event, posting=posting))
+            first = _retitled(first, title[:keep].rstrip() + ELLIPSIS)
     best = attempt(low)
     return best if _fits(best, target) else _truncated(best, target)
+
+
+def _retitled(story: Story, title: str) -> Story:
+    """The story with its posting (as after its last event) titled `title`."""
+    *rest, last = story.items
+    event = last.event
+    assert isinstance(event, Event)
+    shortened = replace(event, posting=replace(event.posting, title=title))
+    return Story((*rest, replace(last, event=shortened)))
 
 
 def _truncated(part: Part, target: Target) -> Part:

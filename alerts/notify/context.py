@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Delivery, Event, Posting
+from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Delivery, Posting, Repost
 from alerts.notify.escape import (
     Escaper,
     break_mentions,
@@ -23,10 +23,9 @@ from alerts.notify.escape import (
     safe_link,
     text_escaper,
 )
+from alerts.notify.stories import Story, stories
 
 KIND_ORDER: tuple[str, ...] = ("opened", "reopened", "updated", "closed")
-KIND_LABELS = {"opened": "New", "reopened": "Reopened", "updated": "Updated", "closed": "Closed"}
-REPOST_LABEL = "Reposted"
 # How each kind reads in the subject line: "2 new, 1 reopened, ...".
 KIND_WORDS = {"opened": "new", "reopened": "reopened", "updated": "updated", "closed": "closed"}
 SUBJECT_MAX_COMPANIES = 3
@@ -47,31 +46,13 @@ POSTING_CACHE_SIZE = 4096
 _ENUMS = {"work_model": frozenset(WORK_MODELS), "employment_type": frozenset(EMPLOYMENT_TYPES)}
 
 
-def company_of(item: Delivery) -> str:
-    # Boards without a company name still need a heading of their own.
-    posting = item.event.posting
-    return one_line(posting.company or "") or posting.board_token
-
-
-def ordered(items: Sequence[Delivery]) -> list[Delivery]:
-    def key(item: Delivery) -> tuple[str, int, str, str]:
-        event = item.event
-        return (
-            company_of(item).casefold(),
-            KIND_ORDER.index(event.kind),
-            event.posting.title.casefold(),
-            event.external_id,
-        )
-
-    return sorted(items, key=key)
-
-
-def count_kinds(items: Sequence[Delivery]) -> dict[str, int]:
-    seen: Counter[str] = Counter(item.event.kind for item in items)
+def count_kinds(found: Sequence[Story]) -> dict[str, int]:
+    """Stories by the kind they end as; `total` counts stories (postings)."""
+    seen = Counter(story.kind for story in found)
     counts = {kind: seen.get(kind, 0) for kind in KIND_ORDER}
-    counts["total"] = len(items)
-    # Reposts are `opened` events too: counted there and on their own.
-    counts["reposted"] = sum(1 for item in items if item.event.reposts is not None)
+    counts["total"] = len(found)
+    # Reposts are `opened` stories too: counted there and on their own.
+    counts["reposted"] = sum(1 for story in found if story.reposts is not None)
     return counts
 
 
@@ -79,12 +60,13 @@ def subject(items: Sequence[Delivery]) -> str:
     """Plain summary line, e.g. "2 new, 1 reposted, 1 closed: OpenAI, Stripe"."""
     if not items:
         return "No job changes"
-    counts = count_kinds(items)
+    found = stories(items)
+    counts = count_kinds(found)
     shown = {**counts, "opened": counts["opened"] - counts["reposted"]}
     parts = [f"{shown[kind]} {KIND_WORDS[kind]}" for kind in KIND_ORDER if shown[kind]]
     if counts["reposted"]:
         parts.insert(1 if shown["opened"] else 0, f"{counts['reposted']} reposted")
-    companies = sorted({company_of(item) for item in items}, key=str.casefold)
+    companies = sorted({story.company for story in found}, key=str.casefold)
     names = ", ".join(companies[:SUBJECT_MAX_COMPANIES])
     if len(companies) > SUBJECT_MAX_COMPANIES:
         names += f" +{len(companies) - SUBJECT_MAX_COMPANIES} more"
@@ -130,6 +112,8 @@ def _posting_context(
     data["description"] = _value(_excerpt(description), escape)
     # The one link a message shows: the posting page, else the apply form.
     data["link"] = data["url"] or data["apply_url"]
+    # The field's name before it became board_token: users' templates keep working.
+    data["board"] = data["board_token"]
     return data
 
 
@@ -160,21 +144,21 @@ def ago(moment: datetime, now: datetime) -> str:
     return "just now" if seconds < 60 else f"{span(seconds)} ago"
 
 
-def age(event: Event, now: datetime) -> str | None:
+def age(story: Story, now: datetime) -> str | None:
     """ "posted 3 days ago" from the source's date, else "first seen 2 hours ago".
 
-    None for a new posting without a date (first seen by this very event:
+    None for a new posting without a date (first seen by this very story:
     its label says as much) and where neither is known.
     """
-    if event.posting.posted_at is not None:
-        return f"posted {ago(event.posting.posted_at, now)}"
-    if event.kind == "opened" or event.first_seen_at is None:
+    posted = story.posting.posted_at
+    if posted is not None:
+        return f"posted {ago(posted, now)}"
+    if story.kind == "opened" or story.first_seen_at is None:
         return None
-    return f"first seen {ago(event.first_seen_at, now)}"
+    return f"first seen {ago(story.first_seen_at, now)}"
 
 
-def repost_context(event: Event, now: datetime, service: str | None) -> dict[str, Any] | None:
-    earlier = event.reposts
+def repost_context(earlier: Repost | None, now: datetime, service: str | None) -> dict[str, Any] | None:
     if earlier is None:
         return None
     return {
@@ -214,28 +198,30 @@ def build_context(
     """`now` is when the message is written, for each posting's age (default: the clock)."""
     now = now or datetime.now(UTC)
     escape = text_escaper(body_format, service)
+    found = stories(items)
     groups: list[dict[str, Any]] = []
-    for item in ordered(items):
-        company = escape(company_of(item))
+    for story in found:
+        company = escape(story.company)
         if not groups or groups[-1]["company"] != company:
             groups.append({"company": company, "events": []})
-        event = item.event
         groups[-1]["events"].append(
             {
-                "kind": event.kind,
-                "label": REPOST_LABEL if event.reposts is not None else KIND_LABELS[event.kind],
-                "posting": posting_context(event.posting, body_format, service),
-                "changes": changes_context(event.changes, escape),
-                "subscriptions": [escape(name) for name in item.subscriptions],
-                "occurred_at": event.occurred_at,
-                "first_seen_at": event.first_seen_at,
-                "age": age(event, now),
-                "repost": repost_context(event, now, service),
+                "kind": story.kind,
+                "label": story.label,
+                "kinds": [event.kind for event in story.events],
+                "posting": posting_context(story.posting, body_format, service),
+                "changes": changes_context(story.changes, escape),
+                "subscriptions": [escape(name) for name in story.subscriptions],
+                "occurred_at": story.occurred_at,
+                "first_occurred_at": story.events[0].occurred_at,
+                "first_seen_at": story.first_seen_at,
+                "age": age(story, now),
+                "repost": repost_context(story.reposts, now, service),
             }
         )
     return {
         "groups": groups,
-        "counts": count_kinds(items),
+        "counts": count_kinds(found),
         "title": escape(subject(items)),
         "format": body_format,
     }

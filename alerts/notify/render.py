@@ -5,30 +5,42 @@ Template context (the contract for users' own `template = "x.j2"` files):
     format    "text" | "markdown" | "html": what the body is written in
     title     the summary subject, e.g. "2 new, 1 reposted, 1 closed: OpenAI, Stripe"
     counts    {"opened": n, "reopened": n, "updated": n, "closed": n, "total": n,
-              "reposted": n} (reposts are `opened` events: counted in both)
-    groups    one per company, alphabetical:
+              "reposted": n}: postings by the kind their story ends as;
+              total = postings; reposts are `opened` stories, counted in both
+    groups    one per company, in the order its first story began:
       company   display name (the board key when the source gives none)
-      events    opened, reopened, updated, closed; then by title. Each has:
-        kind           "opened" | "reopened" | "updated" | "closed"
-        label          "New" | "Reposted" | "Reopened" | "Updated" | "Closed"
+      events    one entry per posting: its events in this message merged
+                into one story, in time order. Each has:
+        kind           "opened" | "reopened" | "updated" | "closed": how the
+                       story ends (closed-then-reopened is "reopened";
+                       opened-then-closed is "closed")
+        label          "New" | "Reposted" | "Reopened" | "Updated" | "Closed",
+                       or for a story whose end hides its start "Opened and
+                       closed" | "Reopened and closed"
+        kinds          the kinds merged, oldest first (["opened", "closed"])
         posting        every Posting field but `raw` (title, company,
-                       department, team, location, city, region, country,
+                       department, team, location, city, region, country
+                       (an ISO 3166-1 alpha-2 code such as "GB", or none),
                        work_model, employment_type, salary_min, salary_max,
                        salary_currency, salary_period, url, apply_url,
-                       posted_at, updated_at, source, board, external_id),
-                       plus `salary` (display text or none), `link` (url,
-                       else apply_url, else none) and `description` (the
-                       start of its plain text, at most 300 characters and
-                       "…", or none; SmartRecruiters sends none)
-        changes        for `updated`: [{field, label, old, new}] in tracked
-                       field order; old/new are display text ("none" if empty)
-        subscriptions  names of the subscriptions that matched
-        occurred_at    datetime or none
+                       posted_at, updated_at, source, board_token (also as
+                       `board`), external_id), as after the story's last
+                       event, plus `salary` (display text or none), `link`
+                       (url, else apply_url, else none) and `description`
+                       (the start of its plain text, at most 300 characters
+                       and "…", or none; SmartRecruiters sends none)
+        changes        [{field, label, old, new}] in tracked field order:
+                       each field's first old and last new value across the
+                       story (fields that came back are left out; none for a
+                       new posting); old/new are display text ("none" if empty)
+        subscriptions  names of the subscriptions that matched any of them
+        occurred_at    when the last event happened: datetime or none
+        first_occurred_at  when the first one did
         first_seen_at  when the posting was first seen (datetime or none)
         age            "posted 3 days ago" (from the source's posted_at), else
                        "first seen 2 hours ago"; none when neither is known and
                        for a new posting without a date (first seen by the
-                       event itself); counted to when the message is written
+                       story itself); counted to when the message is written
         repost         none, or for a posting that reposts an earlier one
                        (same company, title and location; kind "opened",
                        label "Reposted"): {link (the earlier posting's, or

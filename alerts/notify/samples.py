@@ -1,7 +1,9 @@
 """Sample events for `alerts preview`, `alerts test-notify` and tests.
 
-All four are about the seed document's posting (an Ashby job at OpenAI), so
-previews show real data rather than invented companies and links.
+All four show the seed document's posting (an Ashby job at OpenAI), so
+previews show real data rather than invented companies and links; each is
+its own posting (an id of its own), so a message shows all four kinds
+rather than one merged story (stories.py).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def seed_posting() -> Posting:
         location="San Francisco",
         city="San Francisco",
         region="CA",
-        country="United States",
+        country="US",
         work_model="hybrid",
         employment_type="full_time",
         url=SEED_JOB_URL,
@@ -40,25 +42,31 @@ def _at(day: int, hour: int) -> datetime:
 
 
 def sample_items() -> list[Delivery]:
-    """One event of each kind, in kind order, as the outbox would hand them over."""
-    posting = seed_posting()
-    before_update = replace(posting, work_model="onsite", team="Order to Cash")
+    """One event of each kind, in kind order (which is also their time
+    order), as the outbox would hand them over."""
+    seed = seed_posting()
+    before_update = replace(seed, work_model="onsite", team="Order to Cash")
+
+    def posting(number: int) -> Posting:
+        return seed if number == 1 else replace(seed, external_id=f"{SEED_JOB_ID}-{number}")
+
+    def event(number: int, kind: str, day: int, hour: int, **changes: list) -> Event:
+        job = posting(number)
+        return Event(kind, job.board_key, job.external_id, job, changes, occurred_at=_at(day, hour))  # type: ignore[arg-type]
+
     first_seen = _at(4, 13)  # the seed's first_seen_at
     events = [
-        Event("opened", posting.board_key, posting.external_id, posting, occurred_at=_at(4, 13)),
-        Event("reopened", posting.board_key, posting.external_id, posting, occurred_at=_at(12, 9)),
-        Event(
+        event(1, "opened", 4, 13),
+        event(2, "reopened", 6, 19),
+        event(
+            3,
             "updated",
-            posting.board_key,
-            posting.external_id,
-            posting,
-            changes={
-                "team": [before_update.team, posting.team],
-                "work_model": [before_update.work_model, posting.work_model],
-            },
-            occurred_at=_at(6, 19),
+            9,
+            7,
+            team=[before_update.team, seed.team],
+            work_model=[before_update.work_model, seed.work_model],
         ),
-        Event("closed", posting.board_key, posting.external_id, posting, occurred_at=_at(9, 7)),
+        event(4, "closed", 12, 9),
     ]
     subscriptions = ("finance-hybrid", "openai-everything")
     return [

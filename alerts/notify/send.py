@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import apprise
 from apprise import AppriseAsset, AppriseResultStatus, NotificationManager, NotifyBase
@@ -18,10 +18,18 @@ from apprise import AppriseAsset, AppriseResultStatus, NotificationManager, Noti
 from alerts import HOMEPAGE
 from alerts.model import Message
 from alerts.notify.email import EMAIL_SERVICES, text_alternative
+from alerts.notify.probe import Probe, StartGuard
 
-# Apprise gives up waiting on a service after this long and reports TIMEOUT;
-# the request may still land, so that outcome is "unknown", not "failed".
-SEND_TIMEOUT_SECONDS = 60.0
+# A channel's `timeout` and `connect_timeout` when it sets neither (nor
+# Apprise's rto/cto in its URL): the config's defaults.
+DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 10.0
+# Apprise gives up waiting on a service this long after both timeouts and
+# reports TIMEOUT; a send that had started may still land ("unknown").
+BACKSTOP_MARGIN_SECONDS = 5.0
+UNCONFIRMED = "no answer in time after the message went out; it may have arrived"
+# paho's words when a QoS 1/2 publish was written but not acknowledged in time.
+MQTT_NO_ACK = "The MQTT message could not be delivered"
 DETAIL_MAX_CHARS = 200
 # Secrets shorter than this are too common as substrings to redact safely
 # (and are ids, not keys: Discord's webhook id, a port, "v1").
@@ -36,22 +44,21 @@ class SendResult:
     detail: str  # short, secret-free reason for the user; "" when sent
 
 
-def _asset(timeout: float = SEND_TIMEOUT_SECONDS) -> AppriseAsset:
+def _asset() -> AppriseAsset:
     return AppriseAsset(
         app_id="alerts",
         app_desc="Job change alerts",
         app_url=HOMEPAGE,
-        service_timeout=timeout,
         # Our outbox retries, with backoff and Retry-After; Apprise's own
         # retry knows neither and would send duplicates after a timeout.
         default_service_retry=0,
     )
 
 
-def _service(url: str, tag: str | None = None, timeout: float = SEND_TIMEOUT_SECONDS) -> NotifyBase | None:
+def _service(url: str, tag: str | None = None) -> NotifyBase | None:
     # One URL, one service: Apprise.add() would split a string holding
     # several URLs into several services.
-    return apprise.Apprise.instantiate(url, asset=_asset(timeout), tag=tag)
+    return apprise.Apprise.instantiate(url, asset=_asset(), tag=tag)
 
 
 @lru_cache(maxsize=4096)  # a channel URL each; more than most setups have
@@ -143,19 +150,28 @@ def send(
     message: Message,
     *,
     tag: str,
-    timeout: float = SEND_TIMEOUT_SECONDS,
+    timeout: float | None = None,
+    connect_timeout: float | None = None,
     text: str | None = None,
 ) -> SendResult:
     """Deliver one message to one URL; never raises for a delivery failure.
 
-    `text` is the plain-text alternative of an HTML email (see email.py).
+    `timeout` is how long to wait for the service's answer once connected
+    (for email: each reply), `connect_timeout` how long to wait for the
+    connection; in seconds. None keeps what the URL says (Apprise's `rto`,
+    `cto`), else the defaults. A message that went out in full and got no
+    answer in time (or whose connection dropped before the answer) is
+    "unknown": sent, unconfirmed. `text` is the plain-text alternative of an
+    HTML email (see email.py).
     """
     if ":" in tag:
         # Apprise reads "a:b" as priority/retry syntax, not as a tag name.
         raise ValueError(f"tag {tag!r} must not contain ':'")
-    service = _service(url, tag, timeout)
+    service = _service(url, tag)
     if service is None:
         return SendResult("failed", check_url(url) or "invalid URL")
+    probe = Probe(smtp_answer_timeout=_set_timeouts(service, url, timeout, connect_timeout))
+    guard = StartGuard(service)
     # A fresh object per call: plugin objects throttle between their own
     # sends, and sharing one would make unrelated deliveries wait.
     notifier = apprise.Apprise(asset=service.asset)
@@ -165,8 +181,14 @@ def send(
         if text is not None and message.body_format == "html" and service_of(url) in EMAIL_SERVICES
         else nullcontext()
     )
+    # Apprise stops waiting after this (TIMEOUT): only for peers that trickle
+    # their answer or plugins that ignore the timeouts above.
+    backstop = service.socket_connect_timeout + max(
+        service.socket_read_timeout, probe.smtp_answer_timeout or 0
+    )
     with (
         alternative,
+        probe,
         notifier.notify(
             body=message.body,
             title=message.title,
@@ -174,18 +196,45 @@ def send(
             # "tag:0" selects the tag with zero retries, overriding a ?retry= in
             # the user's URL.
             tag=f"{tag}:0",
+            timeout=backstop + BACKSTOP_MARGIN_SECONDS,
         ) as result,
     ):
-        return _outcome(result, _secrets(url))
+        started = guard.give_up()
+        return _outcome(result, _secrets(url), probe, started)
 
 
-def _outcome(result: apprise.AppriseResult, secrets: list[str]) -> SendResult:
+def _set_timeouts(
+    service: NotifyBase, url: str, timeout: float | None, connect: float | None
+) -> float | None:
+    """Set the timeouts on the service (the user's URL is left as written);
+    returns email's answer timeout, None where Apprise's own applies."""
+    asked = {key.lower() for key in parse_qs(urlsplit(url).query)}
+    email = service_of(url) in EMAIL_SERVICES
+    if connect is None and "cto" not in asked:
+        connect = DEFAULT_CONNECT_TIMEOUT_SECONDS
+    if timeout is None and not ({"rto", "cto"} & asked if email else "rto" in asked):
+        timeout = DEFAULT_TIMEOUT_SECONDS
+    if connect is not None:
+        service.socket_connect_timeout = connect
+    if timeout is not None:
+        # Email ignores it (smtplib has one timeout): the probe re-times its socket.
+        service.socket_read_timeout = timeout
+    return timeout if email else None
+
+
+def _outcome(result: apprise.AppriseResult, secrets: list[str], probe: Probe, started: bool) -> SendResult:
     statuses = [entry.status for entry in result]
     if statuses and all(s == AppriseResultStatus.SUCCESS for s in statuses):
         return SendResult("sent", "")
     detail = _detail(result, secrets)
+    if probe.unconfirmed:
+        return SendResult("unknown", f"{UNCONFIRMED}: {detail}" if detail else UNCONFIRMED)
+    if any(MQTT_NO_ACK in entry.message for entry in result.logs()):
+        return SendResult("unknown", f"{UNCONFIRMED}: {MQTT_NO_ACK}")
     if AppriseResultStatus.TIMEOUT in statuses and AppriseResultStatus.FAILURE not in statuses:
-        return SendResult("unknown", detail or "timed out; it may still arrive")
+        if started:
+            return SendResult("unknown", detail or "timed out; it may still arrive")
+        return SendResult("failed", detail or "timed out before it was sent")
     if not statuses:
         # NOMATCH or the message itself was refused before any service ran.
         return SendResult("failed", detail or f"nothing was sent ({result.status.name})")

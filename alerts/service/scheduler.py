@@ -17,10 +17,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from alerts.config import Config
-from alerts.cycle import BoardResult, Cycle
+from alerts.cycle import Cycle
 from alerts.errors import AlertsError
-from alerts.model import BoardRef, Message
-from alerts.notify.send import send
+from alerts.model import BoardRef
 from alerts.service.metrics import Metrics
 from alerts.service.web.app import WebApp
 from alerts.service.web.http import HttpServer
@@ -131,7 +130,6 @@ class Service:
         try:
             result = await self.cycle.poll_board(ref, owner=self.cycle.owner, state=state)
             self.metrics.board(result, time.monotonic() - started)
-            await self._tell_ops(result)
         except Exception:
             log.exception("%s: poll failed", ref.key)
         finally:
@@ -145,27 +143,6 @@ class Service:
             self.metrics.delivered(results, time.monotonic() - started)
         except Exception:
             log.exception("delivery pass failed")
-
-    async def _tell_ops(self, result: BoardResult) -> None:
-        """One message when a board starts failing for good, one when it recovers."""
-        channel = self.config.alerts.ops_channel
-        threshold = self.config.alerts.failure_threshold
-        if channel is None:
-            return
-        key = result.board.key
-        if result.error and result.failures == threshold:
-            title = f"alerts: {key} is failing"
-            body = f"{key} has failed {threshold} times in a row.\nLast error: {result.error}"
-        elif not result.error and result.failures_before >= threshold:
-            title = f"alerts: {key} recovered"
-            body = f"{key} answers again after {result.failures_before} failed polls."
-        else:
-            return
-        message = Message(title, body, "text")
-        for url in self.config.channels[channel].targets:
-            outcome = await asyncio.to_thread(send, url, message, tag=f"ch-{channel}")
-            if outcome.status == "failed":
-                log.warning("ops channel %s: %s", channel, outcome.detail)
 
     async def _healthy(self) -> bool:
         if not self.scheduler.running or self.stopping.is_set():

@@ -10,7 +10,7 @@ from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .description import from_html, from_plain
 from .fetch import fetch_single
 from .http import Client
-from .normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
+from .normalize import as_dict, as_list, clean_text, title_text, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in
 from .vocab import SalaryFields, employment_type, salary, work_model
 
@@ -57,7 +57,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         location=location,
         city=clean_text(address.get("addressLocality")),
         region=clean_text(address.get("addressRegion")),
-        country=clean_text(address.get("addressCountry")),
+        country=to_country(address.get("addressCountry")),
         work_model=_work_model(job, location),
         employment_type=employment_type(job.get("employmentType")),
         salary_min=salary_min,

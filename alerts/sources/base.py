@@ -28,8 +28,9 @@ class Validators:
 class FetchContext:
     base_url: str | None = None  # None: the kind's public host
     api_key: str | None = field(default=None, repr=False)  # never shown, even in a repr
-    # Sent as If-None-Match / If-Modified-Since. Only sources answered by one
-    # request use them: a paged board has no validator for the whole board.
+    # Sent as If-None-Match / If-Modified-Since by sources whose one request
+    # is the whole board (a paged source only when its first page was all of
+    # it): a 304 must stand for the whole board, never for part of it.
     validators: Validators | None = None
     # Incremental sources only (bluedoor's `changed_since`); None asks for a
     # complete snapshot.

@@ -28,7 +28,7 @@ from .description import from_html
 from .failures import Explain, display_url, server_says, without_secret
 from .fetch import parse_reply
 from .http import Client
-from .normalize import as_dict, clean_text, title_text, to_bool, to_datetime, to_str
+from .normalize import as_dict, clean_text, title_text, to_bool, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in, malformed
 from .vocab import employment_type, salary, work_model
 
@@ -122,7 +122,7 @@ def _posting(record: dict[str, Any], board: BoardRef, index: int) -> Posting:
         location=location,
         city=clean_text(record.get("city")),
         region=clean_text(record.get("region")),
-        country=clean_text(record.get("country")),
+        country=to_country(record.get("country")),
         work_model=_work_model(record, location),
         employment_type=employment_type(record.get("employment_type")),
         salary_min=salary_min,

@@ -18,9 +18,9 @@ from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .failures import unknown_board
 from .fetch import fetch_single
 from .http import Client
-from .money import salary_from_text
-from .normalize import as_dict, as_list, clean_text, country_code, title_text, to_datetime, to_str
+from .normalize import as_dict, as_list, clean_text, title_text, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in
+from .salary_text import salary_from_text
 from .vocab import employment_type, work_model
 
 KIND = "breezy"
@@ -65,7 +65,8 @@ def _places(position: dict[str, Any], location: dict[str, Any]) -> str | None:
 
 def _posting(position: dict[str, Any], board: BoardRef, index: int) -> Posting:
     location = as_dict(position.get("location"))
-    country = country_code(as_dict(location.get("country")).get("id"))
+    place = as_dict(location.get("country"))
+    country = to_country(place.get("id"), place.get("name"))
     low, high, currency, period = salary_from_text(position.get("salary"), country)
     return Posting(
         source=KIND,

@@ -1,43 +1,14 @@
-"""Country names and codes as one ISO 3166-1 alpha-2 code ("GB").
-
-Sources write a country as a code ("GB", "gb", "GBR") or a name ("United
-Kingdom", "UK", "Germany"); a region such as "Europe" or "EMEA" is no
-country and gives None, as does anything unknown.
-"""
+"""A source's country field, or a part of its place text, as one ISO
+3166-1 alpha-2 code ("GB"), by alerts.countries; None for a region such as
+"Europe" or "EMEA", and for anything unknown."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-import pycountry
+from alerts.countries import country_code as _code
 
 from .normalize import clean_text
-
-# Names people and boards use that ISO does not list.
-_ALIASES = {
-    "uk": "GB",
-    "u.k.": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "us": "US",
-    "u.s.": "US",
-    "u.s.a.": "US",
-    "united states": "US",
-    "america": "US",
-    "russia": "RU",
-    "turkey": "TR",
-    "south korea": "KR",
-    "korea": "KR",
-    "czechia": "CZ",
-    "vietnam": "VN",
-    "the netherlands": "NL",
-    "holland": "NL",
-    "uae": "AE",
-}
 
 
 def country_code(value: Any, *, names_only: bool = False) -> str | None:
@@ -47,19 +18,7 @@ def country_code(value: Any, *, names_only: bool = False) -> str | None:
     text = clean_text(value)
     if not text or len(text) > 80 or text.isdigit():
         return None
-    text = text.strip(" ,.").lower()
-    if names_only and len(text) <= 3 and text not in ("uk", "usa"):
+    text = text.strip(" ,.")
+    if names_only and len(text) <= 3 and text.lower() not in ("uk", "usa"):
         return None
     return _code(text)
-
-
-@lru_cache(maxsize=2048)
-def _code(text: str) -> str | None:
-    if text in _ALIASES:
-        return _ALIASES[text]
-    try:
-        country = pycountry.countries.lookup(text)
-    except LookupError:
-        return None
-    code: str = country.alpha_2
-    return code

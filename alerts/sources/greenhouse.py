@@ -16,6 +16,7 @@ from .normalize import (
     clean_text,
     split_place,
     title_text,
+    to_country,
     to_datetime,
     to_str,
 )
@@ -46,7 +47,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         location=location or (office_places[0] if office_places else None),
         city=city,
         region=region,
-        country=country,
+        country=to_country(country),
         # Greenhouse has no work-model field; boards write it into the
         # location ("Hybrid - London") or name an office "Remote".
         work_model=work_model(location, *office_names, *office_places),

@@ -14,7 +14,7 @@ from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .description import from_plain, from_sections
 from .fetch import fetch_single
 from .http import Client
-from .normalize import as_dict, as_list, clean_text, from_epoch_ms, title_text, to_str
+from .normalize import as_dict, as_list, clean_text, from_epoch_ms, title_text, to_country, to_str
 from .payload import job_id, jobs_in
 from .vocab import employment_type, salary, work_model
 
@@ -51,7 +51,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int, kind: str) -> Pos
         department=clean_text(categories.get("department")),
         team=clean_text(categories.get("team")),
         location=location,
-        country=to_str(job.get("country")),
+        country=to_country(job.get("country")),
         # workplaceType is often "unspecified"; then a "Remote - US"
         # location is the only hint.
         work_model=work_model(job.get("workplaceType"), location, *as_list(categories.get("allLocations"))),

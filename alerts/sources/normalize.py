@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from alerts.countries import country_code
+
 
 def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
@@ -113,6 +115,17 @@ def from_epoch_ms(value: Any) -> datetime | None:
         return None
 
 
+def to_country(*values: Any) -> str | None:
+    """The ISO 3166-1 alpha-2 code of the first value that names one country
+    ("GB", "gb", "GBR", "United Kingdom", "UK"); None for none of them
+    ("Europe", "Remote", missing). The display text stays in `location`."""
+    for value in values:
+        code = country_code(to_str(value))
+        if code:
+            return code
+    return None
+
+
 def split_place(text: Any) -> tuple[str | None, str | None, str | None]:
     """ "London, England, United Kingdom" -> (city, region, country).
 
@@ -137,9 +150,10 @@ def place_text(*parts: Any) -> str | None:
     return ", ".join(names) or None
 
 
-def country_code(value: Any) -> str | None:
-    """A country as the source writes it: an ISO 3166 alpha-2 code in upper
-    case ("se" -> "SE"), or the cleaned name when it is not a code."""
+def country_text(value: Any) -> str | None:
+    """A country for display, as the source writes it: an ISO 3166 alpha-2
+    code in upper case ("se" -> "SE"), or the cleaned name when it is not a
+    code. The posting's `country` is `to_country`'s code."""
     text = clean_text(value)
     if text and len(text) == 2 and text.isascii() and text.isalpha():
         return text.upper()

@@ -15,7 +15,7 @@ from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .description import from_html
 from .fetch import fetch_single
 from .http import Client
-from .normalize import as_dict, as_list, clean_text, place_text, title_text, to_datetime, to_str
+from .normalize import as_dict, as_list, clean_text, place_text, title_text, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in
 from .vocab import employment_type, salary, work_model
 
@@ -68,7 +68,7 @@ def _posting(offer: dict[str, Any], board: BoardRef, index: int) -> Posting:
         location=location,
         city=city,
         region=region,
-        country=country,
+        country=to_country(country),
         work_model=_work_model(offer, location),
         # Codes such as "fulltime_permanent" or "parttime_fixed_term".
         employment_type=employment_type(offer.get("employment_type_code")),

@@ -1,37 +1,39 @@
-"""Pay written out as text ("$22 - $26 per hour", "£24,500 - £26,500"), for
-sources that have no structured salary (BambooHR's `compensation`).
-
-Only a clear range or amount is read; anything else is no salary, never a
-guess. A bare "$" is the dollar of the posting's country when it has one.
-"""
+"""Salaries written as text: "£35,000 – £42,000 / year", "$19.35+ / hour",
+"RD$210 – RD$300 / hour", "EUR 45.000 - 55.000 yearly". Sources that only
+have such a string (Breezy's `salary`, BambooHR's `compensation`) read it
+here; anything else is no salary rather than a wrong one."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from .normalize import clean_text
+from .normalize import clean_text, to_float
 from .vocab import SalaryFields, salary_period
 
-_SYMBOLS = {
-    "us$": "USD",
-    "c$": "CAD",
-    "ca$": "CAD",
-    "a$": "AUD",
-    "au$": "AUD",
-    "nz$": "NZD",
-    "r$": "BRL",
-    "rd$": "DOP",
-    "hk$": "HKD",
-    "s$": "SGD",
-    "mx$": "MXN",
-    "£": "GBP",
-    "€": "EUR",
-    "¥": "JPY",
-    "₹": "INR",
-    "₩": "KRW",
-}
-_DOLLAR_COUNTRIES = {
+# Longest first, so "RD$" is not read as "$".
+_SYMBOLS: tuple[tuple[str, str], ...] = (
+    ("RD$", "DOP"),
+    ("US$", "USD"),
+    ("CA$", "CAD"),
+    ("C$", "CAD"),
+    ("A$", "AUD"),
+    ("AU$", "AUD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("S$", "SGD"),
+    ("R$", "BRL"),
+    ("MX$", "MXN"),
+    ("£", "GBP"),
+    ("€", "EUR"),
+    ("₹", "INR"),
+    ("¥", "JPY"),
+    ("₱", "PHP"),
+    ("zł", "PLN"),
+    ("kr", "SEK"),
+)
+# A bare "$" is the dollar of the posting's country, where that country uses one.
+_DOLLAR_OF = {
     "US": "USD",
     "CA": "CAD",
     "AU": "AUD",
@@ -39,57 +41,64 @@ _DOLLAR_COUNTRIES = {
     "MX": "MXN",
     "SG": "SGD",
     "HK": "HKD",
+    "PR": "USD",
+    "EC": "USD",
+    "SV": "USD",
+    "PA": "USD",
 }
-_CODES = re.compile(r"\b(USD|EUR|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|INR|JPY|SGD|HKD|MXN|BRL|ZAR)\b")
-_SYMBOL = re.compile(r"(?:[A-Za-z]{1,2}\$|\$|£|€|¥|₹|₩)")
-_AMOUNT = re.compile(r"(\d{1,3}(?:[,.\s]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*([kK])?\b")
-_PERIOD = re.compile(
-    r"(?:\b(?:per|an|a)\s+|/\s*)(hour|hr|day|week|month|year|yr|annum)\b"
-    r"|\b(hourly|daily|weekly|monthly|yearly|annually)\b",
-    re.IGNORECASE,
+_CURRENCY = r"(?:[A-Z]{2}\$|[A-Z]\$|\$|£|€|₹|¥|₱|zł|kr|[A-Z]{3}(?=\s*\d))"
+_AMOUNT = r"\d(?:[\d.,]*\d)?"
+_SALARY = re.compile(
+    rf"^\s*(?P<c1>{_CURRENCY})?\s*(?P<low>{_AMOUNT})\s*(?P<k1>[kK]\b)?\s*(?P<plus>\+)?"
+    rf"(?:\s*(?:[-–—]|to)\s*(?P<c2>{_CURRENCY})?\s*(?P<high>{_AMOUNT})\s*(?P<k2>[kK]\b)?)?"
+    r"\s*(?:(?:(?:/|per|a|an)\s*)?(?P<period>[A-Za-z]+))?\s*$"
 )
-_PERIOD_WORDS = {"hr": "hour", "yr": "year", "annum": "year"}
-_MAX = 100_000_000
+_NONE: SalaryFields = (None, None, None, None)
 
 
-def salary_from_text(value: Any, country: str | None = None) -> SalaryFields:
-    text = clean_text(value)
-    if not text or len(text) > 200:
-        return None, None, None, None
-    found = [_amount(m) for m in _AMOUNT.finditer(text)][:3]
-    amounts = [a for a in found if a is not None]
-    if not amounts or len(amounts) != len(found) or len(amounts) > 2:
-        return None, None, None, None
-    low, high = amounts[0], amounts[-1]
-    if low > high or high >= _MAX:
-        return None, None, None, None
-    return low, (high if len(amounts) == 2 else None), _currency(text, country), _period(text)
-
-
-def _amount(match: re.Match[str]) -> float | None:
-    whole, cents, thousands = match.group(1), match.group(2), match.group(3)
-    digits = re.sub(r"[,.\s]", "", whole)
-    if not digits.isdigit():
+def _currency(symbol: str | None, country: str | None) -> str | None:
+    if not symbol:
         return None
-    number = (float(digits) + (float(f"0.{cents}") if cents else 0.0)) * (1000 if thousands else 1)
-    return number if number > 0 else None
+    symbol = symbol.strip()
+    if symbol == "$":
+        return _DOLLAR_OF.get((country or "").upper())
+    for sign, code in _SYMBOLS:
+        if symbol == sign:
+            return code
+    return symbol if re.fullmatch(r"[A-Z]{3}", symbol) else None
 
 
-def _currency(text: str, country: str | None) -> str | None:
-    if found := _CODES.search(text):
-        return found.group(1)
-    symbol = _SYMBOL.search(text)
-    if symbol is None:
+def _number(text: str) -> float | None:
+    """ "35,000", "19.35", and the European "5.000" and "5.000,50"; None
+    when the separators do not say which is which."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", text):
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d+,\d{1,2}", text):
+        text = text.replace(",", ".")
+    elif not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", text):
         return None
-    word = symbol.group(0).lower()
-    if word == "$":
-        return _DOLLAR_COUNTRIES.get(country or "")
-    return _SYMBOLS.get(word)
+    return to_float(text)
 
 
-def _period(text: str) -> str | None:
-    found = _PERIOD.search(text)
-    if found is None:
-        return None
-    word = (found.group(1) or found.group(2)).lower()
-    return salary_period(_PERIOD_WORDS.get(word, word))
+def _amount(text: str | None, thousands: str | None) -> float | None:
+    value = _number(text) if text else None
+    return value * 1000 if value is not None and thousands else value
+
+
+def salary_from_text(text: Any, country: str | None = None) -> SalaryFields:
+    """(min, max, currency, period) from a salary string; all None when it
+    cannot be read. `country` (ISO code) says which dollar a bare "$" is."""
+    words = clean_text(text)
+    match = _SALARY.match(words) if words else None
+    if match is None:
+        return _NONE
+    low = _amount(match["low"], match["k1"])
+    high = _amount(match["high"], match["k2"] or match["k1"]) if match["high"] else None
+    if low is None or (match["high"] and high is None) or (high is not None and high < low):
+        return _NONE
+    currency = _currency(match["c1"] or match["c2"], country)
+    period = salary_period(match["period"]) if match["period"] else None
+    if match["period"] and period is None:
+        return _NONE  # "/ fortnight": a period the model cannot say
+    # "$19.35+ / hour" is a minimum with no maximum.
+    return low, high, currency, period

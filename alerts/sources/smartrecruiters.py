@@ -14,10 +14,10 @@ from urllib.parse import quote
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting, WorkModel
 
-from .base import FetchContext, Snapshot, Source, base_of, board_url
-from .fetch import parse_reply
+from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
+from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
-from .normalize import as_dict, clean_text, place_text, title_text, to_datetime, to_str
+from .normalize import as_dict, clean_text, place_text, title_text, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in, malformed
 from .vocab import employment_type, work_model
 
@@ -48,7 +48,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
     company = as_dict(job.get("company"))
     location = as_dict(job.get("location"))
     city, region = clean_text(location.get("city")), clean_text(location.get("region"))
-    # Countries come as lowercase ISO codes ("ca"); Lever's are uppercase.
+    # Countries come as lowercase ISO codes ("ca"), shown uppercase as Lever's are.
     country = (clean_text(location.get("country")) or "").upper() or None
     employment = as_dict(job.get("typeOfEmployment"))
     identifier = to_str(company.get("identifier")) or board.token
@@ -63,7 +63,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         location=clean_text(location.get("fullLocation")) or place_text(city, region, country),
         city=city,
         region=region,
-        country=country,
+        country=to_country(country),
         work_model=_work_model(location),
         # The label ("Full-time") is the richer word; the id ("permanent") backs it up.
         employment_type=_employment(employment),
@@ -99,13 +99,23 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
 
     An unknown company answers 200 with `totalFound: 0`, like an empty board;
     the cycle treats a board that suddenly drops to zero as suspect.
+
+    Conditional requests only where one page is the whole board: the
+    validators of page 1 are kept only when page 1 held every posting, so
+    they are only ever sent for such a board, and a 304 then says the
+    whole board (its `totalFound` included) is as it was. A board of
+    several pages keeps none: page 1 unchanged says nothing of the others.
     """
     base = board_url(base_of(ctx, DEFAULT_BASE_URL), PATH, board.token)
     postings: dict[str, Posting] = {}
     offset = requests = 0
-    for _ in range(MAX_PAGES):
-        reply = await client.get(f"{base}?limit={PAGE_SIZE}&offset={offset}", board)
+    for number in range(MAX_PAGES):
+        url = f"{base}?limit={PAGE_SIZE}&offset={offset}"
+        headers = conditional_headers(ctx.validators) if number == 0 else {}
+        reply = await client.get(url, board, headers=headers)
         requests += reply.requests
+        if number == 0 and reply.response.status_code == 304:
+            return not_modified(reply, url, board, ctx, bool(headers))
         total, page = parse_reply(reply, board, _page)
         for posting in page:
             # A posting published mid-paging shifts later pages by one, so
@@ -113,7 +123,8 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
             postings.setdefault(posting.external_id, posting)
         offset += len(page)
         if offset >= total:
-            return Snapshot(list(postings.values()), requests=requests)
+            whole = validators_of(reply) if number == 0 else Validators()
+            return Snapshot(list(postings.values()), validators=whole, requests=requests)
         if not page:
             message = (
                 f"page at offset {offset} is empty but totalFound is {total}; the board changed while paging"

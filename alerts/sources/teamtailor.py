@@ -22,7 +22,16 @@ from .description import from_html, from_plain
 from .failures import Explain, display_url, unknown_board
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
-from .normalize import as_dict, clean_text, country_code, place_text, title_text, to_datetime, to_str
+from .normalize import (
+    as_dict,
+    clean_text,
+    country_text,
+    place_text,
+    title_text,
+    to_country,
+    to_datetime,
+    to_str,
+)
 from .payload import jobs_in, malformed
 from .schema_org import addresses, base_salary, country_of, employment, organization_name, telecommute
 from .vocab import work_model
@@ -56,9 +65,9 @@ def _posting(item: dict[str, Any], board: BoardRef, index: int, company: str | N
     job = as_dict(item.get("_jobposting"))
     places = addresses(job.get("jobLocation"))
     first = places[0] if places else {}
-    country = country_code(country_of(first))
+    country = to_country(country_of(first))
     location = "; ".join(
-        filter(None, (place_text(p.get("addressLocality"), country_code(country_of(p))) for p in places))
+        filter(None, (place_text(p.get("addressLocality"), country_text(country_of(p))) for p in places))
     )
     remote = telecommute(job.get("jobLocationType"))
     low, high, currency, period = base_salary(job.get("baseSalary"))

@@ -14,7 +14,17 @@ from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .description import from_html
 from .fetch import fetch_single
 from .http import Client
-from .normalize import as_dict, as_list, clean_text, place_text, title_text, to_bool, to_datetime, to_str
+from .normalize import (
+    as_dict,
+    as_list,
+    clean_text,
+    place_text,
+    title_text,
+    to_bool,
+    to_country,
+    to_datetime,
+    to_str,
+)
 from .payload import job_id, jobs_in
 from .vocab import employment_type, work_model
 
@@ -23,19 +33,21 @@ DEFAULT_BASE_URL = "https://apply.workable.com/api/v1"
 PATH = "/widget/accounts/{token}"
 
 
-def _place(job: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(city, region, country) from the job, else from its first shown
-    location; never mixed, so a city is never put in another's country."""
+def _place(job: dict[str, Any]) -> tuple[str | None, str | None, str | None, str | None]:
+    """(city, region, country name, country code) from the job, else from its
+    first shown location; never mixed, so a city is never put in another's country."""
     city, region, country = (clean_text(job.get(key)) for key in ("city", "state", "country"))
     if city or region or country:
-        return city, region, country
+        return city, region, country, to_country(country)
     shown = [as_dict(p) for p in as_list(job.get("locations")) if as_dict(p).get("hidden") is not True]
     first = shown[0] if shown else {}
-    return clean_text(first.get("city")), clean_text(first.get("region")), clean_text(first.get("country"))
+    country = clean_text(first.get("country"))
+    code = to_country(first.get("countryCode"), country)
+    return clean_text(first.get("city")), clean_text(first.get("region")), country, code
 
 
 def _posting(job: dict[str, Any], board: BoardRef, index: int, company: str) -> Posting:
-    city, region, country = _place(job)
+    city, region, country, code = _place(job)
     location = place_text(city, region, country)
     return Posting(
         source=KIND,
@@ -48,7 +60,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int, company: str) -> 
         location=location,
         city=city,
         region=region,
-        country=country,
+        country=code,
         work_model="remote" if to_bool(job.get("telecommuting")) else work_model(location),
         employment_type=employment_type(job.get("employment_type")),
         url=to_str(job.get("url")) or to_str(job.get("shortlink")),

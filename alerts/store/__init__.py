@@ -5,6 +5,7 @@ Methods are synchronous; the async cycle calls them through a worker thread.
 
     store.boards     board rows: which exist, how their polls went (boards.py)
     store.snapshots  a board's new snapshot reconciled and written (snapshots.py)
+    store.unchanged  304s: the last snapshot again, counting misses (unchanged.py)
     store.leases     who polls which board and delivers to which channel (leases.py)
     store.outbox     the rows a delivery pass may send (outbox.py)
     store.sends      what happened to sends: sending, sent, failed, dead (sending.py)
@@ -17,21 +18,25 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from alerts.store.announce import Announcer
 from alerts.store.boards import BoardQueries, FetchState
 from alerts.store.cache import CacheQueries
 from alerts.store.channels import ChannelQueries, ChannelState
 from alerts.store.db import Database
 from alerts.store.engine import ProcessLock
 from alerts.store.leases import LeaseQueries
+from alerts.store.notices import Ops
 from alerts.store.outbox import OutboxQueries
 from alerts.store.sending import SendQueries, SentPart
 from alerts.store.snapshots import LeaseLost, Router, SnapshotQueries, WrittenSnapshot
+from alerts.store.unchanged import UnchangedQueries
 from alerts.store.views import OpenPosting, OpenSpan, PostingLife, StoredEvent, ViewQueries
 
 __all__ = [
     "ChannelState",
     "FetchState",
     "LeaseLost",
+    "Ops",
     "OpenPosting",
     "OpenSpan",
     "PostingLife",
@@ -48,7 +53,9 @@ class Store:
     def __init__(self, url: str):
         self.db = Database(url)
         self.boards = BoardQueries(self.db)
-        self.snapshots = SnapshotQueries(self.db)
+        announcer = Announcer()  # one, so both know whether any board is an aggregator
+        self.snapshots = SnapshotQueries(self.db, announcer)
+        self.unchanged = UnchangedQueries(self.db, announcer)
         self.leases = LeaseQueries(self.db)
         self.outbox = OutboxQueries(self.db)
         self.sends = SendQueries(self.db)

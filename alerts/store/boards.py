@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.store.db import Queries, chunked
+from alerts.store.notices import Ops, note_failure
 from alerts.store.tables import boards, postings
 
 
@@ -24,6 +25,8 @@ class FetchState:
     last_success_at: datetime | None
     baselined: bool
     consecutive_failures: int
+    # The ops channel was told this board is failing: its next success tells it the board recovered.
+    failure_noticed: bool = False
 
 
 class BoardQueries(Queries):
@@ -47,6 +50,7 @@ class BoardQueries(Queries):
             boards.c.last_success_at,
             boards.c.baselined,
             boards.c.consecutive_failures,
+            boards.c.failure_noticed_at.is_not(None),
         )
         states: dict[str, FetchState] = {}
         with self.db.engine.connect() as conn:
@@ -56,9 +60,16 @@ class BoardQueries(Queries):
         return states
 
     def record_failure(
-        self, board: BoardRef, error: SourceError, now: datetime, next_poll_at: datetime | None = None
+        self,
+        board: BoardRef,
+        error: SourceError,
+        now: datetime,
+        next_poll_at: datetime | None = None,
+        ops: Ops | None = None,
     ) -> int:
-        """Note the failure (and when to try again); returns the consecutive failure count."""
+        """Note the failure (and when to try again), queueing the ops channel's
+        notice when the board just became failing; returns the consecutive
+        failure count."""
         values: dict[str, object] = {
             "last_polled_at": now,
             "last_error": error.message,
@@ -68,32 +79,26 @@ class BoardQueries(Queries):
         if next_poll_at is not None:
             values["next_poll_at"] = next_poll_at
         with self.db.tx() as conn:
-            return conn.execute(
+            board_id, failures, noticed_at = conn.execute(
                 sa.update(boards)
                 .where(boards.c.key == board.key)
                 .values(**values)
-                .returning(boards.c.consecutive_failures)
-            ).scalar_one()
+                .returning(boards.c.id, boards.c.consecutive_failures, boards.c.failure_noticed_at)
+            ).one()
+            reason = str(error).removeprefix(f"{board.key}: ")  # the notice names the board itself
+            note_failure(conn, board_id, failures, noticed_at, reason, ops, now)
+            return failures
 
-    def record_not_modified_many(
-        self, unchanged: Sequence[tuple[BoardRef, datetime, datetime | None]]
-    ) -> None:
-        """Many 304s in one statement: a cycle over unchanged boards writes once, not per board."""
-        rows = [
-            {"board_key": board.key, **healthy_marks(now), "next_poll_at": next_poll_at}
-            for board, now, next_poll_at in unchanged
-        ]
-        # A 304 without a next poll time keeps the stored one.
-        keep = sa.func.coalesce(
-            sa.bindparam("next_poll_at", type_=boards.c.next_poll_at.type), boards.c.next_poll_at
+    def backing_off(self, keys: Iterable[str], now: datetime) -> dict[str, datetime]:
+        """Failing boards among these that wait out their back-off: when each is tried next."""
+        found: dict[str, datetime] = {}
+        query = sa.select(boards.c.key, boards.c.next_poll_at).where(
+            boards.c.consecutive_failures > 0, boards.c.next_poll_at > now
         )
-        stmt = (
-            sa.update(boards)
-            .where(boards.c.key == sa.bindparam("board_key"))
-            .values(bound(_HEALTHY_NAMES) | {"next_poll_at": keep})
-        )
-        with self.db.tx() as conn:
-            conn.execute(stmt, rows)
+        with self.db.engine.connect() as conn:
+            for chunk in chunked(list(keys)):
+                found.update((key, at) for key, at in conn.execute(query.where(boards.c.key.in_(chunk))))
+        return found
 
     def board_rows(self) -> list[sa.Row]:
         counts = (
@@ -122,7 +127,7 @@ def healthy_marks(now: datetime) -> dict[str, object]:
     }
 
 
-_HEALTHY_NAMES = tuple(healthy_marks(datetime.min))
+HEALTHY_NAMES = tuple(healthy_marks(datetime.min))
 
 
 def bound(names: Iterable[str]) -> dict[str, sa.BindParameter]:

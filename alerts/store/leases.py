@@ -31,16 +31,23 @@ class LeaseQueries(Queries):
         *,
         limit: int,
         due_only: bool = True,
+        honour_backoff: bool = False,
     ) -> list[str]:
-        """Claim up to `limit` of these boards that are due and free; returns their keys."""
+        """Claim up to `limit` of these boards that are due and free; returns their keys.
+
+        `due_only=False` claims boards before their next poll too (run
+        --once); with `honour_backoff`, except failing boards still waiting
+        out their back-off.
+        """
         keys = list(keys)
         if not keys or limit <= 0:
             return []
         candidates = sa.select(boards.c.id).where(boards.c.key.in_(keys), _free(boards, now))
+        due = sa.or_(boards.c.next_poll_at.is_(None), boards.c.next_poll_at <= now)
         if due_only:
-            candidates = candidates.where(
-                sa.or_(boards.c.next_poll_at.is_(None), boards.c.next_poll_at <= now)
-            )
+            candidates = candidates.where(due)
+        elif honour_backoff:
+            candidates = candidates.where(sa.or_(boards.c.consecutive_failures == 0, due))
         candidates = candidates.order_by(boards.c.next_poll_at).limit(limit)
         if self.db.dialect == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)

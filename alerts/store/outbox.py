@@ -13,9 +13,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from alerts.model import Delivery, Event, Posting, Repost
+from alerts.model import Delivery, Event, Notice, Posting, Repost
 from alerts.store.db import Queries, chunked
-from alerts.store.tables import OPEN, deliveries, events
+from alerts.store.tables import OPEN, boards, deliveries, events, notices
 
 
 class OutboxQueries(Queries):
@@ -56,6 +56,7 @@ class OutboxQueries(Queries):
                 deliveries.c.sent_targets,
                 deliveries.c.next_attempt_at,
                 deliveries.c.event_id,
+                deliveries.c.notice_id,
             )
             .where(where)
             .order_by(deliveries.c.id)
@@ -64,12 +65,13 @@ class OutboxQueries(Queries):
             rows = conn.execute(query).all()
             # An event goes to many channels: it is read (and its posting
             # decoded) once, not once per row.
-            found = self._events(conn, sorted({r.event_id for r in rows}))
+            found = self._events(conn, sorted({r.event_id for r in rows if r.event_id is not None}))
+            told = self._notices(conn, sorted({r.notice_id for r in rows if r.notice_id is not None}))
         return [
             Delivery(
                 r.id,
                 r.channel,
-                found[r.event_id],
+                found[r.event_id] if r.event_id is not None else told[r.notice_id],
                 tuple(r.subscriptions),
                 r.attempts,
                 r.status,
@@ -99,6 +101,20 @@ class OutboxQueries(Queries):
                     first_seen_at=r.first_seen_at,
                     reposts=Repost.from_dict(r.reposts) if r.reposts else None,
                 )
+        return found
+
+    @staticmethod
+    def _notices(conn: sa.Connection, ids: list[int]) -> dict[int, Notice]:
+        found: dict[int, Notice] = {}
+        columns = (notices.c.id, notices.c.kind, boards.c.key, notices.c.failures, notices.c.error)
+        for chunk in chunked(ids):
+            query = (
+                sa.select(*columns, notices.c.occurred_at)
+                .join(boards, boards.c.id == notices.c.board_id)
+                .where(notices.c.id.in_(chunk))
+            )
+            for r in conn.execute(query):
+                found[r.id] = Notice(r.kind, r.key, r.failures, r.error, r.occurred_at, r.id)
         return found
 
     def pending_channels(self) -> list[str]:

@@ -3,8 +3,7 @@ postings, events and outbox rows in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
 
@@ -13,24 +12,22 @@ import sqlalchemy as sa
 from alerts.errors import StoreError
 from alerts.model import BoardRef, Event, Posting, Repost
 from alerts.reconcile import Outcome, StoredPosting, reconcile, suspect_reason
+from alerts.store.announce import Announcer, Router
 from alerts.store.boards import bound, healthy_marks
-from alerts.store.db import Queries, chunked
+from alerts.store.db import Database, Queries, chunked
+from alerts.store.notices import Ops, recovered
 from alerts.store.reposts import annotated, find_reposts, repost_key
-from alerts.store.tables import boards, deliveries, events, postings
-
-# (event, is_baseline) -> {channel: [subscription names]}
-Router = Callable[[Event, bool], dict[str, list[str]]]
-# The same change reported by another source (bluedoor and the ATS board)
-# within this window is not announced again on a channel.
-SAME_CHANGE_WINDOW = timedelta(days=7)
-AGGREGATORS = ("bluedoor",)
-AGGREGATOR_RECHECK = timedelta(minutes=1)
-
+from alerts.store.tables import boards, postings
 
 # Statements built once: building one per board costs as much as running it.
-_BOARD = sa.select(boards.c.id, boards.c.baselined, boards.c.suspect_since, boards.c.lease_owner).where(
-    boards.c.key == sa.bindparam("key")
-)
+_BOARD = sa.select(
+    boards.c.id,
+    boards.c.baselined,
+    boards.c.suspect_since,
+    boards.c.lease_owner,
+    boards.c.consecutive_failures,
+    boards.c.failure_noticed_at,
+).where(boards.c.key == sa.bindparam("key"))
 _BOARD_FOR_UPDATE = _BOARD.with_for_update()
 _BOARD_POSTINGS = sa.select(
     postings.c.id, postings.c.external_id, postings.c.state, postings.c.misses, postings.c.fingerprint
@@ -45,8 +42,6 @@ _COUNT_MISS = (
         changed_at=sa.bindparam("new_changed_at"),
     )
 )
-_INSERT_EVENTS = sa.insert(events).returning(events.c.id, sort_by_parameter_order=True)
-_INSERT_DELIVERIES = sa.insert(deliveries)
 
 
 @lru_cache(maxsize=16)
@@ -67,15 +62,9 @@ class WrittenSnapshot:
 
 
 class SnapshotQueries(Queries):
-    # Whether any board is an aggregator, and when that was last asked: the
-    # cross-source check costs a query per board, and most setups have none.
-    _aggregator_seen: tuple[bool, datetime] | None = None
-
-    def _any_aggregator(self, conn: sa.Connection, now: datetime) -> bool:
-        if self._aggregator_seen is None or now - self._aggregator_seen[1] > AGGREGATOR_RECHECK:
-            query = sa.select(sa.exists().where(boards.c.source.in_(AGGREGATORS)))
-            self._aggregator_seen = (bool(conn.execute(query).scalar()), now)
-        return self._aggregator_seen[0]
+    def __init__(self, db: Database, announcer: Announcer | None = None):
+        super().__init__(db)
+        self.announcer = announcer or Announcer()
 
     def apply(
         self,
@@ -91,6 +80,7 @@ class SnapshotQueries(Queries):
         owner: str | None = None,
         next_poll_at: datetime | None = None,
         repost_window: timedelta = timedelta(0),
+        ops: Ops | None = None,
     ) -> WrittenSnapshot:
         """Reconcile a snapshot and write state, events and outbox rows at once.
 
@@ -138,7 +128,9 @@ class SnapshotQueries(Queries):
             reposts = {} if outcome.baseline else find_reposts(conn, outcome.events, now, repost_window)
             outcome.events = annotated(outcome.events, seen, reposts, now)
             self._write_postings(conn, row.id, outcome, ids, prints, now, reposts)
-            written = self._write_events(conn, row.id, outcome, route, now)
+            written = self.announcer.write(
+                conn, row.id, outcome.events, route, now, baseline=outcome.baseline
+            )
             done: dict[str, object] = {
                 "baselined": True,
                 "suspect_since": None,
@@ -151,6 +143,8 @@ class SnapshotQueries(Queries):
                 done["next_poll_at"] = next_poll_at
             values = {**healthy_marks(now), **done}
             conn.execute(_board_update(tuple(values)), {"board_id": row.id, **values})
+            if row.failure_noticed_at is not None:
+                recovered(conn, [(row.id, row.consecutive_failures)], ops, now)
         return WrittenSnapshot(events=written)
 
     def _load_postings(
@@ -266,75 +260,3 @@ class SnapshotQueries(Queries):
                     for key, row in missed
                 ],
             )
-
-    def _write_events(
-        self, conn: sa.Connection, board_id: int, outcome: Outcome, route: Router, now: datetime
-    ) -> list[Event]:
-        routes = [route(e, outcome.baseline) for e in outcome.events]
-        if outcome.baseline:  # a baseline's events are kept only where someone asked for them
-            kept = [(e, r) for e, r in zip(outcome.events, routes, strict=True) if r]
-        else:
-            kept = list(zip(outcome.events, routes, strict=True))
-        if not kept:
-            return []
-        result = conn.execute(
-            _INSERT_EVENTS,
-            [
-                {
-                    "board_id": board_id,
-                    "external_id": e.external_id,
-                    "kind": e.kind,
-                    "identity": e.posting.identity,
-                    "content_hash": e.posting.content_hash,
-                    "changes": e.changes,
-                    "posting": e.posting.to_dict(),
-                    "occurred_at": now,
-                    "first_seen_at": e.first_seen_at,
-                    "reposts": e.reposts.to_dict() if e.reposts is not None else None,
-                }
-                for e, _ in kept
-            ],
-        )
-        written = [
-            (replace(e, occurred_at=now, id=event_id), r)
-            for (e, r), event_id in zip(kept, result.scalars(), strict=True)
-        ]
-        announced = self._announced_elsewhere(conn, board_id, [e for e, _ in written], now)
-        outbox = [
-            {
-                "event_id": e.id,
-                "channel": channel,
-                "subscriptions": sorted(names),
-                "status": "pending",
-                "sent_targets": [],
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for e, r in written
-            for channel, names in r.items()
-            if (channel, e.posting.identity, e.kind, e.posting.content_hash) not in announced
-        ]
-        if outbox:
-            conn.execute(_INSERT_DELIVERIES, outbox)
-        return [e for e, _ in written]
-
-    def _announced_elsewhere(
-        self, conn: sa.Connection, board_id: int, new: list[Event], now: datetime
-    ) -> set[tuple[str, str, str, str]]:
-        """(channel, identity, kind, content_hash) already queued from another board lately."""
-        found: set[tuple[str, str, str, str]] = set()
-        if not self._any_aggregator(conn, now):
-            return found  # without bluedoor boards no job is seen through two boards
-        identities = sorted({e.posting.identity for e in new})
-        for chunk in chunked(identities):
-            query = (
-                sa.select(deliveries.c.channel, events.c.identity, events.c.kind, events.c.content_hash)
-                .join(events, events.c.id == deliveries.c.event_id)
-                .where(
-                    events.c.identity.in_(chunk),
-                    events.c.board_id != board_id,
-                    deliveries.c.created_at > now - SAME_CHANGE_WINDOW,
-                )
-            )
-            found.update(tuple(r) for r in conn.execute(query))
-        return found

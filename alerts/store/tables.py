@@ -65,6 +65,9 @@ boards = sa.Table(
     sa.Column("suspect_since", UTCDateTime),
     # The last complete (not incremental) snapshot.
     sa.Column("last_full_at", UTCDateTime),
+    # When the ops channel was told this board is failing; cleared when its
+    # recovery is queued. Decides both notices, once each, in any mode.
+    sa.Column("failure_noticed_at", UTCDateTime),
 )
 
 postings = sa.Table(
@@ -95,6 +98,20 @@ postings = sa.Table(
     sa.Index("ix_postings_board_snapshot", "board_id", "external_id", "state", "misses", "fingerprint"),
 )
 
+# Open postings absent from their board's last complete snapshot (misses > 0):
+# few at any time. A 304 counts a miss for each of them, found through this
+# partial index, so a cycle of unchanged boards costs nothing per posting.
+# Queries that want the index repeat this condition as it is (literals, not
+# bound values), so that both databases see that it applies.
+MISSING = sa.and_(postings.c.state == sa.literal_column("'open'"), postings.c.misses > sa.literal_column("0"))
+sa.Index(
+    "ix_postings_missing",
+    postings.c.board_id,
+    postings.c.misses,
+    sqlite_where=MISSING,
+    postgresql_where=MISSING,
+)
+
 events = sa.Table(
     "events",
     metadata,
@@ -115,6 +132,22 @@ events = sa.Table(
     sa.Column("reposts", NULLABLE_JSON),
 )
 
+# What the service says about itself, to the ops channel: a board that
+# reached `failure_threshold` failed polls in a row ("failing"), or answered
+# again ("recovered"). Queued in the outbox like events, so it is delivered
+# once, later if the channel is down. Subscriptions never see these.
+notices = sa.Table(
+    "notices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("board_id", sa.Integer, sa.ForeignKey("boards.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    # Failed polls in a row: so far ("failing"), or before the recovery.
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("occurred_at", UTCDateTime, nullable=False),
+)
+
 # Delivery statuses a pass may still send (the others: sent, dead).
 OPEN = ("pending", "failed")
 
@@ -122,7 +155,9 @@ deliveries = sa.Table(
     "deliveries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    # What the row carries: an event (subscriptions) or a notice (ops), never both.
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE")),
+    sa.Column("notice_id", sa.Integer, sa.ForeignKey("notices.id", ondelete="CASCADE")),
     sa.Column("channel", sa.String(100), nullable=False),
     sa.Column("subscriptions", JSON, nullable=False),
     # pending -> sent; pending -> failed (retried at next_attempt_at) -> sent,
@@ -150,6 +185,8 @@ deliveries = sa.Table(
     # died mid-send). NULL when every send was confirmed.
     sa.Column("unconfirmed_targets", NULLABLE_JSON),
     sa.UniqueConstraint("event_id", "channel", name="uq_deliveries_event_channel"),
+    sa.UniqueConstraint("notice_id", "channel", name="uq_deliveries_notice_channel"),
+    sa.CheckConstraint("(event_id IS NULL) <> (notice_id IS NULL)", name="ck_deliveries_one_subject"),
     sa.Index("ix_deliveries_channel_status", "channel", "status"),
 )
 

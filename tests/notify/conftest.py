@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -27,11 +28,16 @@ def httpserver_listen_address() -> tuple[str, int]:
 def make_item() -> Callable[..., Delivery]:
     """A Delivery for one event; keyword arguments override Posting fields."""
 
-    def make(kind: str = "opened", changes: dict | None = None, subs=("subs-a",), **posting):
-        base = sample_items()[0].event.posting
+    made = itertools.count(1)
+
+    def make(kind: str = "opened", changes: dict | None = None, subs=("subs-a",), at=None, **posting):
+        # Each item is its own posting unless the test names an external_id:
+        # one posting's items are merged into one story (issue 10, item 5).
+        number = next(made)
+        base = replace(sample_items()[0].event.posting, external_id=f"item-{number}")
         p: Posting = replace(base, **posting)
-        event = Event(kind, p.board_key, p.external_id, p, changes=changes or {})
-        return Delivery(id=1, channel="test", event=event, subscriptions=tuple(subs))
+        event = Event(kind, p.board_key, p.external_id, p, changes=changes or {}, occurred_at=at)
+        return Delivery(id=number, channel="test", event=event, subscriptions=tuple(subs))
 
     return make
 

@@ -96,7 +96,8 @@ def test_a_repost_is_labelled_and_links_the_earlier_posting(make_item, body_form
 def test_counts_and_context_keys_stay_and_grow(make_item) -> None:
     earlier = Repost("ashby:openai", "old-1", None, NOW - timedelta(days=95))
     item = aged(make_item)
-    repost = replace(item, event=replace(item.event, reposts=earlier, first_seen_at=NOW))
+    other = aged(make_item)  # another posting: one posting's events merge into one story
+    repost = replace(other, event=replace(other.event, reposts=earlier, first_seen_at=NOW))
     context = build_context([item, repost], "text", None, NOW)
     assert context["counts"] == {
         "opened": 2,
@@ -108,7 +109,8 @@ def test_counts_and_context_keys_stay_and_grow(make_item) -> None:
     }
     first, second = context["groups"][0]["events"]
     old_keys = {"kind", "label", "posting", "changes", "subscriptions", "occurred_at"}
-    assert old_keys | {"first_seen_at", "age", "repost"} == set(first)
+    # Grown by merged stories (kinds, first_occurred_at) and by ages and reposts.
+    assert old_keys | {"kinds", "first_occurred_at", "first_seen_at", "age", "repost"} == set(first)
     assert (first["label"], second["label"]) == ("New", "Reposted")
     assert first["repost"] is None and second["repost"]["closed"] == "still open"
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib.resources import files
 
 import pytest
@@ -73,17 +74,22 @@ def test_markdown_links_the_title() -> None:
     assert f"[{SEED_TITLE}]({SEED_URL})" in body
 
 
-def test_groups_by_company_then_kind_then_title(make_item) -> None:
+def test_companies_in_the_order_their_first_story_began_then_stories_in_time_order(make_item) -> None:
+    # Issue 10, item 5: this was "by company, then kind, then title"; a message
+    # now tells what happened in the order it happened.
+    def at(minute: int) -> datetime:
+        return datetime(2026, 6, 1, 9, minute, tzinfo=UTC)
+
     items = [
-        make_item("closed", title="Zeta", company="stripe"),
-        make_item("opened", title="Beta", company="OpenAI"),
-        make_item("updated", title="Alpha", company="OpenAI", changes={"team": ["A", "B"]}),
-        make_item("opened", title="Alpha", company="OpenAI"),
-        make_item("reopened", title="Gamma", company="Plaid"),
-        make_item("opened", title="Delta", company=None, board_token="lever:acme"),
+        make_item("closed", title="Zeta", company="stripe", at=at(5)),
+        make_item("opened", title="Beta", company="OpenAI", at=at(3)),
+        make_item("updated", title="Alpha", company="OpenAI", changes={"team": ["A", "B"]}, at=at(1)),
+        make_item("opened", title="Alpha2", company="OpenAI", at=at(4)),
+        make_item("reopened", title="Gamma", company="Plaid", at=at(2)),
+        make_item("opened", title="Delta", company=None, board_token="lever:acme", at=at(6)),
     ]
     body = render_message(items, "text").body
-    order = ["lever:acme", "OpenAI", "NEW: Alpha", "NEW: Beta", "UPDATED: Alpha", "Plaid", "stripe"]
+    order = ["OpenAI", "UPDATED: Alpha", "NEW: Beta", "NEW: Alpha2", "Plaid", "stripe", "lever:acme"]
     positions = [body.index(word) for word in order]
     assert positions == sorted(positions)
 

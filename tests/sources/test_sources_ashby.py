@@ -106,7 +106,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
                 }
             }
         ),
-        dict(city="New York City", region="NY", country="USA"),
+        dict(city="New York City", region="NY", country="US"),
     ),
     ("workplaceType OnSite", set_fields(workplaceType="OnSite", isRemote=False), dict(work_model="onsite")),
     # workplaceType wins: isRemote has been seen true on hybrid jobs.

@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 
 from alerts.model import BoardRef, Posting
 from alerts.sources import breezy
-from alerts.sources.money import salary_from_text
+from alerts.sources.salary_text import salary_from_text
 
 from sources_support import base_url, drop_fields, fetch_error, run_fetch, set_fields
 

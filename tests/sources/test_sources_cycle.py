@@ -64,7 +64,8 @@ def run_once(path: Path) -> CycleReport:
             async with make_client(timeout_seconds=5) as client:
                 cycle = Cycle(config_, store, client)
                 await cycle.prepare()
-                return await cycle.run_once()
+                # --all: a failing board would otherwise wait out its back-off (issue 10, item 7).
+                return await cycle.run_once(every_board=True)
         finally:
             store.close()
 

@@ -111,7 +111,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
     (
         "place from locations when the top level has none",
         set_fields(location=None, city=None, state_name=None, country=None),
-        dict(location="Utrecht, Netherlands", city="Utrecht", region="Utrecht", country="Netherlands"),
+        dict(location="Utrecht, Netherlands", city="Utrecht", region="Utrecht", country="NL"),
     ),
     (
         "created_at when unpublished",

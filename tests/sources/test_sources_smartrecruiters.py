@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
-from alerts.sources import smartrecruiters
+from alerts.sources import FetchContext, Validators, smartrecruiters
 
 from kinds.smartrecruiters import RECORDED
 from sources_support import base_url, drop_fields, fetch_error, run_fetch, set_fields
@@ -164,6 +164,41 @@ def test_a_posting_shifted_onto_two_pages_counts_once(
     snapshot = run_fetch(BOARD, base_url(httpserver))
     assert len(snapshot.postings) == 149
     assert len({p.external_id for p in snapshot.postings}) == 149
+
+
+def test_a_board_of_one_page_keeps_its_validators_and_asks_conditionally(
+    httpserver: HTTPServer, template: dict[str, Any]
+) -> None:
+    """Issue 10, item 8: one page is the whole board, so its 304 stands for the board."""
+    headers = {"ETag": '"p1"', "Last-Modified": "Tue, 24 Nov 2026 08:00:00 GMT"}
+    httpserver.expect_ordered_request(PATH, query_string="limit=100&offset=0").respond_with_data(
+        _page(template, range(0, 3), 3, 0), content_type="application/json", headers=headers
+    )
+    first = run_fetch(BOARD, base_url(httpserver))
+    assert first.validators == Validators('"p1"', "Tue, 24 Nov 2026 08:00:00 GMT")
+    httpserver.expect_ordered_request(
+        PATH,
+        query_string="limit=100&offset=0",
+        headers={"If-None-Match": '"p1"', "If-Modified-Since": "Tue, 24 Nov 2026 08:00:00 GMT"},
+    ).respond_with_data(b"", status=304)
+    again = run_fetch(BOARD, base_url(httpserver), FetchContext(validators=first.validators))
+    assert again.not_modified and again.postings == [] and again.requests == 1
+    httpserver.check_assertions()
+
+
+def test_a_board_of_several_pages_keeps_no_validators(
+    httpserver: HTTPServer, template: dict[str, Any]
+) -> None:
+    """Page 1 unchanged says nothing of page 2: no validator may stand for the board."""
+    httpserver.expect_ordered_request(PATH, query_string="limit=100&offset=0").respond_with_data(
+        _page(template, range(0, 100), 150, 0), content_type="application/json", headers={"ETag": '"p1"'}
+    )
+    httpserver.expect_ordered_request(PATH, query_string="limit=100&offset=100").respond_with_data(
+        _page(template, range(100, 150), 150, 100), content_type="application/json", headers={"ETag": '"p2"'}
+    )
+    snapshot = run_fetch(BOARD, base_url(httpserver))
+    assert len(snapshot.postings) == 150 and not snapshot.validators
+    httpserver.check_assertions()
 
 
 def test_total_found_zero_is_an_empty_complete_snapshot(httpserver: HTTPServer) -> None:

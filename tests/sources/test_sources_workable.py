@@ -72,7 +72,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
                 },
             ],
         ),
-        dict(location="Berlin, Germany", city="Berlin", region="Berlin", country="Germany"),
+        dict(location="Berlin, Germany", city="Berlin", region="Berlin", country="DE"),
     ),
     (
         "shortlink when url is missing",
@@ -98,7 +98,7 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
             title="Diseñador/a – Ciudad de México",
             city="Ciudad de México",
             region=None,
-            country="México",
+            country="MX",
             location="Ciudad de México, México",
         ),
     ),

@@ -19,7 +19,7 @@ RECORDED = (
         location="Austin, Texas, United States",
         city="Austin",
         region="Texas",
-        country="United States",
+        country="US",
         # telecommuting false says "not remote", not "on site".
         work_model="unknown",
         employment_type="full_time",
