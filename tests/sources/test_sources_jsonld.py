@@ -181,3 +181,27 @@ def test_the_charset_of_the_page(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/jobs").respond_with_data(body.encode("latin-1"), content_type="text/html")
     [posting] = run_fetch(BOARD, base_url(httpserver)).postings
     assert posting.title == "Développeur"
+
+
+def test_a_page_past_the_posting_limit_is_incomplete(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postings past the limit were never read: none of them may count as gone."""
+    import alerts.sources.jsonld.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_POSTINGS", 2)
+    jobs = [
+        {
+            "@context": "https://schema.org",
+            "@type": "JobPosting",
+            "title": f"Job {n}",
+            "url": f"https://x.example/{n}",
+        }
+        for n in range(3)
+    ]
+    page = f'<html><script type="application/ld+json">{json.dumps(jobs)}</script></html>'
+    httpserver.expect_request("/jobs").respond_with_data(page, content_type="text/html")
+    board = BoardRef("jsonld", "https://x.example/jobs")
+    snapshot = run_fetch(board, base_url(httpserver))
+    assert len(snapshot.postings) == 2 and not snapshot.complete
+    assert any("read the first" in note for note in snapshot.notes)
