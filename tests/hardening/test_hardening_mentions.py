@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from alerts.model import Event, Pending
+from alerts.model import Delivery, Event
 from alerts.notify import compose, sample_items, target_for
 
 from hardening_support import RawServer, alerts, greenhouse_body, greenhouse_job, respond, write_config
@@ -45,10 +45,10 @@ EVERY_MENTION = sorted({mention for _, mentions in SERVICES.values() for mention
 HOSTILE = "Engineer " + " ".join(EVERY_MENTION)
 
 
-def hostile_items() -> list[Pending]:
+def hostile_items() -> list[Delivery]:
     base = sample_items()[0]
     posting = replace(base.event.posting, title=HOSTILE, company="Acme " + " ".join(EVERY_MENTION))
-    event = Event("opened", posting.board, posting.external_id, posting)
+    event = Event("opened", posting.board_key, posting.external_id, posting)
     return [replace(base, event=event)]
 
 
