@@ -10,7 +10,8 @@ accept, never guessed at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
@@ -73,6 +74,70 @@ ACCEPTED_FORMS: tuple[str, ...] = (
 )
 
 
+# A token rule says why a kind refuses a token, or None when it takes it.
+# Tokens become parts of API paths and host names: a rule must never let one
+# walk up a path (`..`, `%2e%2e`), leave it (`/`, `?`, `#`) or change the host.
+TokenRule = Callable[[str], str | None]
+
+
+def _fully_unquoted(text: str) -> str:
+    for _ in range(5):  # %252e%252e is %2e%2e is ..
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def pattern_rule(pattern: str, says: str) -> TokenRule:
+    """Tokens that match `pattern` whole once percent-decoded, with no
+    segment (between slashes) that is only dots."""
+    compiled = re.compile(pattern)
+
+    def rule(token: str) -> str | None:
+        decoded = _fully_unquoted(token)
+        if decoded != token:
+            return f"{says}, written plainly (no %-escapes)"
+        if any(part and part.strip(".") == "" for part in decoded.split("/")):
+            return f"{says}, not only dots"
+        return None if compiled.fullmatch(decoded) else says
+
+    return rule
+
+
+def _printable(token: str) -> str | None:
+    return None if token.isprintable() else "printable text"
+
+
+# The path segment of most APIs: a slug.
+SLUG = pattern_rule(r"[^\W_][\w.-]*", "letters, digits, '.', '_' and '-'")
+# Kinds whose board is the first label of a host name (`{token}.recruitee.com`).
+HOST_LABEL = pattern_rule(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", "a host name label: letters, digits and '-'"
+)
+# Each kind's rule (SLUG when not listed). New kinds add theirs: Workday's
+# `TENANT.DC/SITE`, a URL for jsonld.
+TOKEN_RULES: dict[str, TokenRule] = {
+    "recruitee": HOST_LABEL,
+    # The canonical query made from a subscription's filters (bluedoor_token):
+    # it goes into the query string, quoted.
+    "bluedoor": _printable,
+}
+
+
+def check_token(kind: str, token: str) -> str | None:
+    """Why `kind` refuses this token (for an error after "expected"), or None."""
+    problem = TOKEN_RULES.get(kind, SLUG)(token)
+    return f"a {kind} board token of {problem}; {token!r} is not one" if problem else None
+
+
+def _board(kind: str, token: str) -> BoardRef:
+    problem = check_token(kind, token)
+    if problem:
+        raise ValueError(problem)
+    return BoardRef(kind, token)
+
+
 def _refused(text: str) -> ValueError:
     return ValueError(
         f"a board as kind:token or a careers-page URL; {text!r} is neither. Accepted: {'; '.join(ACCEPTED_FORMS)}"
@@ -108,7 +173,7 @@ def resolve_board(text: str) -> BoardRef:
         kind, sep, token = spec.partition(":")
         token = token.strip()
         if sep and kind.strip() in KINDS and token and "/" not in token:
-            return BoardRef(kind.strip(), token)
+            return _board(kind.strip(), token)
         raise _refused(text)
     parsed = urlsplit(spec)
     if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
@@ -117,7 +182,7 @@ def resolve_board(text: str) -> BoardRef:
     found = _from_url(parsed.hostname.lower(), parts, parsed.query)
     if found is None or not found[1] or not found[1].strip() or "/" in found[1]:
         raise _refused(text)
-    return BoardRef(found[0], found[1].strip())
+    return _board(found[0], found[1].strip())
 
 
 def parse_board(spec: str) -> BoardRef:
@@ -132,7 +197,7 @@ def parse_board(spec: str) -> BoardRef:
             f"a board written kind:token such as greenhouse:stripe, a careers-page URL, "
             f'or "bluedoor", not {spec!r}; kinds: {", ".join(TOKEN_KINDS)}'
         )
-    return BoardRef(kind, token)
+    return _board(kind, token)
 
 
 @lru_cache(maxsize=65536)
