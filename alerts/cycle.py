@@ -167,7 +167,12 @@ class Cycle:
         result.failures_before = state.consecutive_failures
         interval = self.config.board_interval(ref.key)
         try:
-            snapshot = await fetch_board(self.client, ref, self._context(ref, state))
+            snapshot = await fetch_board(
+                self.client,
+                ref,
+                self._context(ref, state),
+                deadline_seconds=self.config.polling.board_deadline.total_seconds(),
+            )
         except SourceError as exc:
             result.error = exc
             now = self.clock()

@@ -46,7 +46,10 @@ def run(config_path: str, once: bool, http: str | None) -> None:
     store = Store(config.database.url)
 
     async def go() -> None:
-        async with make_client(timeout_seconds=config.polling.timeout.total_seconds()) as client:
+        async with make_client(
+            timeout_seconds=config.polling.timeout.total_seconds(),
+            max_body_bytes=config.polling.max_response_size,
+        ) as client:
             cycle = Cycle(config, store, client)
             if once:
                 await cycle.prepare()
