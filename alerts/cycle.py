@@ -11,7 +11,7 @@ import socket
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from alerts import pacing
 from alerts.config import Config
@@ -21,7 +21,7 @@ from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
 from alerts.sources.cache import Entry
-from alerts.store import FetchState, LeaseLost, Store
+from alerts.store import FetchState, LeaseLost, Store, store_reason
 
 log = logging.getLogger("alerts")
 
@@ -213,14 +213,32 @@ class Cycle:
             log.warning("%s", exc)
             return result
         except Exception as exc:  # one board's database trouble must not end the cycle
-            log.exception("%s: the snapshot could not be stored; the board is polled again", ref.key)
-            result.error = SourceError(ref.key, f"snapshot not stored: {type(exc).__name__}")
-            return result
+            return await self._not_stored(result, state, interval, exc)
         result.events, result.held = applied.events, applied.held
         if applied.held:
             log.warning("%s: %s; held until the next poll confirms it", ref.key, applied.held)
         else:
             log.info("%s: %d postings, %d events", ref.key, result.postings, len(result.events))
+        return result
+
+    async def _not_stored(
+        self, result: BoardResult, state: FetchState, interval: timedelta, exc: Exception
+    ) -> BoardResult:
+        """The snapshot could not be written: the board fails like a fetch that
+        failed (shown by `alerts status`, polled again after its back-off).
+        One line in the log, without the SQL; the traceback at -v."""
+        ref = result.board
+        reason = store_reason(exc)
+        result.error = SourceError(ref.key, f"the snapshot could not be stored ({reason})", transient=True)
+        log.debug("%s: the snapshot could not be stored", ref.key, exc_info=exc)
+        now = self.clock()
+        result.failures = state.consecutive_failures + 1
+        delay = pacing.after_failure(interval, result.failures, None)
+        try:
+            await asyncio.to_thread(self.store.boards.record_failure, ref, result.error, now, now + delay)
+        except Exception as again:
+            log.debug("%s: the failure could not be recorded either", ref.key, exc_info=again)
+        log.warning("%s (stored state kept; next try in %s)", result.error, delay)
         return result
 
     def _context(self, ref: BoardRef, state: FetchState) -> FetchContext:

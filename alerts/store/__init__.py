@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alerts.store.boards import BoardQueries, FetchState
 from alerts.store.cache import CacheQueries
 from alerts.store.channels import ChannelQueries, ChannelState
-from alerts.store.db import Database
+from alerts.store.db import Database, store_reason
 from alerts.store.engine import ProcessLock
 from alerts.store.leases import LeaseQueries
 from alerts.store.outbox import OutboxQueries
@@ -35,6 +35,7 @@ __all__ = [
     "SentPart",
     "Store",
     "WrittenSnapshot",
+    "store_reason",
 ]
 
 

@@ -20,6 +20,19 @@ from alerts.store import engine as _engine
 IN_LIST_MAX = 1000
 
 
+# A database error quoted in a message: its first line, never the SQL.
+REASON_MAX_CHARS = 200
+
+
+def store_reason(exc: BaseException) -> str:
+    """A database error in one short line, without the statement or its parameters."""
+    cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None else exc
+    lines = str(cause).strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    text = f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+    return text if len(text) <= REASON_MAX_CHARS else text[: REASON_MAX_CHARS - 1] + "…"
+
+
 def chunked(values: Sequence[Any], size: int = IN_LIST_MAX) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
