@@ -10,6 +10,7 @@ from alerts.cli.report_delivery import delivery_lines
 from alerts.cli.tables import table, when
 from alerts.config import Config
 from alerts.store import Store
+from alerts.text import clean_line
 
 
 def status_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
@@ -21,7 +22,7 @@ def status_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
 def _health(row: Any) -> str:
     if row.last_error:
         status = f" (HTTP {row.last_status})" if row.last_status else ""
-        return f"failing x{row.consecutive_failures}: {row.last_error}{status}"
+        return f"failing x{row.consecutive_failures}: {clean_line(row.last_error)}{status}"
     if row.suspect_since:
         return f"holding a sudden drop since {when(row.suspect_since)} (next poll confirms or clears it)"
     return "ok" if row.last_success_at else "not polled yet"
@@ -45,14 +46,9 @@ def history_lines(rows: list[Any]) -> Iterator[str]:
     for row in rows:
         posting = row.posting
         changes = "; ".join(f"{field}: {old} -> {new}" for field, (old, new) in row.changes.items())
-        lines.append(
-            (
-                when(row.occurred_at),
-                row.key,
-                row.kind,
-                f"{posting.get('title') or '(untitled)'}" + (f" ({changes})" if changes else ""),
-            )
-        )
+        title = f"{posting.get('title') or '(untitled)'}" + (f" ({changes})" if changes else "")
+        # Rows stored before text was cleaned at normalisation: nothing raw reaches the terminal.
+        lines.append((when(row.occurred_at), row.key, row.kind, clean_line(title)))
     if not lines:
         yield "no events in that window"
         return

@@ -11,6 +11,7 @@ from alerts.config import ChannelConfig, Config
 from alerts.delivery.schedule import next_digest, quiet_until
 from alerts.store import Store
 from alerts.store.channels import ChannelState
+from alerts.text import clean_line
 
 
 def channel_mode(name: str, channel: ChannelConfig, store: Store, now: datetime) -> str:
@@ -52,7 +53,7 @@ def delivery_lines(config: Config, store: Store, now: datetime | None = None) ->
 
 def _notes(name: str, state: ChannelState) -> Iterator[str]:
     failing, dead = state.counts.get("failed", 0), state.counts.get("dead", 0)
-    error = f": {state.last_error}" if state.last_error else ""
+    error = f": {clean_line(state.last_error)}" if state.last_error else ""
     if failing:
         yield f"{name}: {failing} failing, next try {when(state.next_retry)}{error}"
     if dead:
