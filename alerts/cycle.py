@@ -21,7 +21,7 @@ from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
 from alerts.sources.cache import Entry
-from alerts.store import FetchState, LeaseLost, Store, store_reason
+from alerts.store import DatabaseClock, FetchState, LeaseLost, Store, store_reason
 
 log = logging.getLogger("alerts")
 
@@ -80,14 +80,21 @@ class StoreCache:
 class Cycle:
     """Ties config, store and the HTTP client together; one per process."""
 
-    def __init__(self, config: Config, store: Store, client: Client, clock: Clock = utcnow):
+    def __init__(
+        self, config: Config, store: Store, client: Client, clock: Clock = utcnow, *, sole: bool = False
+    ):
         self.config = config
         self.store = store
         self.client = client
-        self.clock = clock
+        # The database's time (store/clock.py): leases and "sending" marks are
+        # compared across processes, whatever this host's clock says.
+        self.clock = DatabaseClock(store.db, clock)
         # This process's name on the leases it holds.
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        self.deliverer = Deliverer(config, store, clock, owner=self.owner)
+        # True when this is the only process on the database (it holds SQLite's
+        # ProcessLock): leases left by a killed process are taken over at once.
+        self.sole = sole
+        self.deliverer = Deliverer(config, store, self.clock, owner=self.owner)
 
     def use_config(self, config: Config) -> None:
         """A reloaded config (SIGHUP) for every board and delivery from now on."""
@@ -96,6 +103,9 @@ class Cycle:
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self.store.upgrade)
+        await asyncio.to_thread(self.clock.sync)
+        if self.sole:
+            await asyncio.to_thread(self.store.leases.take_over, self.owner)
         await asyncio.to_thread(self.store.boards.sync_boards, self.config.boards().values(), self.clock())
 
     async def run_once(self) -> CycleReport:

@@ -50,7 +50,7 @@ def run(config_path: str, once: bool, http: str | None) -> None:
             timeout_seconds=config.polling.timeout.total_seconds(),
             max_body_bytes=config.polling.max_response_size,
         ) as client:
-            cycle = Cycle(config, store, client)
+            cycle = Cycle(config, store, client, sole=lock.held)
             if once:
                 await cycle.prepare()
                 report = await cycle.run_once()

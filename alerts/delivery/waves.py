@@ -28,6 +28,7 @@ from functools import partial
 from typing import TypeVar
 
 from alerts.delivery.channel_run import Batch, ChannelRun
+from alerts.errors import AlertsError
 from alerts.notify.compose import Part
 from alerts.notify.send import SendResult
 from alerts.store import SentPart, Store
@@ -161,6 +162,11 @@ class Waves:
         channel stops for this pass and the others carry on."""
         try:
             return step()
+        except AlertsError as exc:  # the database is busy, say: one line, no traceback
+            log.warning("channel %s: delivery stopped for this pass: %s", run.name, exc)
+            run.result.errors.append(str(exc))
+            run.stopped = True
+            return None
         except Exception as exc:
             log.exception("channel %s: delivery stopped for this pass", run.name)
             run.result.errors.append(f"internal error: {type(exc).__name__}")

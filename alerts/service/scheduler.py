@@ -90,6 +90,8 @@ class Service:
         if self.stopping.is_set():
             return
         try:
+            if self.cycle.clock.due():
+                await asyncio.to_thread(self.cycle.clock.sync)
             await self._claim_and_start()
         except AlertsError as exc:
             log.error("tick: %s", exc)
@@ -131,6 +133,8 @@ class Service:
         try:
             results = await self.cycle.deliver()
             self.metrics.delivered(results, time.monotonic() - started)
+        except AlertsError as exc:  # the database is busy, say: the next tick tries again
+            log.warning("delivery pass stopped: %s; trying again at the next tick", exc)
         except Exception:
             log.exception("delivery pass failed")
 

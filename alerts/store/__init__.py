@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from alerts.store.boards import BoardQueries, FetchState
 from alerts.store.cache import CacheQueries
 from alerts.store.channels import ChannelQueries, ChannelState
+from alerts.store.clock import DatabaseClock
 from alerts.store.db import Database, store_reason
 from alerts.store.engine import ProcessLock
 from alerts.store.leases import LeaseQueries
@@ -28,6 +29,7 @@ from alerts.store.snapshots import LeaseLost, Router, SnapshotQueries, WrittenSn
 
 __all__ = [
     "ChannelState",
+    "DatabaseClock",
     "FetchState",
     "LeaseLost",
     "ProcessLock",

@@ -33,6 +33,11 @@ def store_reason(exc: BaseException) -> str:
     return text if len(text) <= REASON_MAX_CHARS else text[: REASON_MAX_CHARS - 1] + "…"
 
 
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's busy answer: another process held the write lock past busy_timeout."""
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
+
+
 def chunked(values: Sequence[Any], size: int = IN_LIST_MAX) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -51,9 +56,18 @@ class Database:
 
     @contextmanager
     def tx(self) -> Iterator[sa.Connection]:
-        """A write transaction."""
-        with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        """A write transaction. On SQLite it holds the write lock from its
+        start; another process's writer waits up to busy_timeout for it, and
+        past that a StoreError says the database is locked."""
+        with self._write_lock, self.engine.connect() as conn:
+            conn.execution_options(**{_engine.SQLITE_IMMEDIATE: True})
+            try:
+                with conn.begin():
+                    yield conn
+            except sa.exc.OperationalError as exc:
+                if not is_locked(exc):
+                    raise
+                raise StoreError(f"the database is locked by another process ({store_reason(exc)})") from exc
 
     @property
     def dialect(self) -> str:
