@@ -9,6 +9,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from alerts.errors import ConfigError
+
 log = logging.getLogger("alerts")
 
 READ_TIMEOUT_SECONDS = 5
@@ -32,7 +34,11 @@ class HealthServer:
         self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        try:
+            self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        except OSError as exc:  # in use, not an address of this host, not allowed
+            reason = exc.strerror or str(exc)
+            raise ConfigError(f"--http {self.host}:{self.port}: cannot listen there ({reason})") from None
         log.info("serving /healthz and /metrics on http://%s:%d", self.host, self.port)
 
     async def stop(self) -> None:

@@ -46,6 +46,9 @@ def chunked(values: Sequence[Any], size: int = IN_LIST_MAX) -> Iterator[Sequence
 class Database:
     def __init__(self, url: str):
         self.engine = _engine.make_engine(url)
+        # How errors name it: the SQLite file, or the URL without its password.
+        self.name = self.engine.url.database if self.dialect == "sqlite" else None
+        self.name = self.name or self.engine.url.render_as_string(hide_password=True)
         # SQLite takes one writer at a time. Writers of this process queue
         # here, in order and without a time limit, instead of spinning in
         # SQLite's busy handler (which gives up after busy_timeout). SQLite
@@ -65,9 +68,10 @@ class Database:
                 with conn.begin():
                     yield conn
             except sa.exc.OperationalError as exc:
-                if not is_locked(exc):
-                    raise
-                raise StoreError(f"the database is locked by another process ({store_reason(exc)})") from exc
+                if is_locked(exc):
+                    raise StoreError(f"the database {self.name} is locked by another process") from exc
+                # Read-only file or folder, disk full, connection lost: one line naming the database.
+                raise StoreError(f"cannot write to the database {self.name} ({store_reason(exc)})") from exc
 
     @property
     def dialect(self) -> str:
@@ -77,7 +81,7 @@ class Database:
         try:
             _engine.upgrade(self.engine)
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"cannot open the database: {exc.orig}") from exc
+            raise StoreError(f"cannot open the database {self.name}: {store_reason(exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
