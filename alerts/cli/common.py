@@ -90,6 +90,17 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except KeyboardInterrupt:
             sys.exit(130)
+        except Exception as exc:
+            # A database that went away or is locked mid-command: one line too.
+            from alerts.store import database_problem
+
+            problem = database_problem(exc)
+            if problem is None:
+                raise
+            if verbose:
+                traceback.print_exc()
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
 
     return wrapper
 

@@ -20,7 +20,7 @@ from alerts.store.boards import BoardQueries, FetchState
 from alerts.store.cache import CacheQueries
 from alerts.store.channels import ChannelQueries, ChannelState
 from alerts.store.clock import DatabaseClock
-from alerts.store.db import Database, store_reason
+from alerts.store.db import Database, database_problem, store_reason
 from alerts.store.engine import ProcessLock
 from alerts.store.leases import LeaseQueries
 from alerts.store.outbox import OutboxQueries
@@ -37,6 +37,7 @@ __all__ = [
     "SentPart",
     "Store",
     "WrittenSnapshot",
+    "database_problem",
     "store_reason",
 ]
 

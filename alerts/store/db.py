@@ -33,6 +33,15 @@ def store_reason(exc: BaseException) -> str:
     return text if len(text) <= REASON_MAX_CHARS else text[: REASON_MAX_CHARS - 1] + "…"
 
 
+def database_problem(exc: BaseException) -> str | None:
+    """A database error as one line for the user, or None if `exc` is not one."""
+    if not isinstance(exc, sa.exc.SQLAlchemyError):
+        return None
+    if is_locked(exc):
+        return "the database is locked by another process; try again when it is done"
+    return f"database error ({store_reason(exc)})"
+
+
 def is_locked(exc: BaseException) -> bool:
     """SQLite's busy answer: another process held the write lock past busy_timeout."""
     return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
