@@ -239,7 +239,7 @@ class Cycle:
         One line in the log, without the SQL; the traceback at -v."""
         ref = result.board
         reason = store_reason(exc)
-        result.error = SourceError(ref.key, f"the snapshot could not be stored ({reason})", transient=True)
+        result.error = SourceError(ref.key, f"snapshot not stored: {reason}", transient=True)
         log.debug("%s: the snapshot could not be stored", ref.key, exc_info=exc)
         now = self.clock()
         result.failures = state.consecutive_failures + 1

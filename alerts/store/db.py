@@ -28,8 +28,8 @@ def store_reason(exc: BaseException) -> str:
     """A database error in one short line, without the statement or its parameters."""
     cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None else exc
     lines = str(cause).strip().splitlines()
-    text = lines[0].strip() if lines else ""
-    text = f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+    said = lines[0].strip() if lines else ""
+    text = f"{type(exc).__name__}: {said}" if said else type(exc).__name__
     return text if len(text) <= REASON_MAX_CHARS else text[: REASON_MAX_CHARS - 1] + "…"
 
 
