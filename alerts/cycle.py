@@ -10,7 +10,7 @@ import secrets
 import socket
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from alerts import pacing
@@ -19,7 +19,7 @@ from alerts.delivery.deliverer import Clock, Deliverer, DeliveryResult, utcnow
 from alerts.errors import SourceError
 from alerts.filters import route
 from alerts.model import BoardRef, Event
-from alerts.sources import SOURCES, Client, FetchContext, Validators, fetch_board
+from alerts.sources import SOURCES, Client, FetchContext, Snapshot, Validators, fetch_board
 from alerts.sources.cache import Entry
 from alerts.store import DatabaseClock, FetchState, LeaseLost, Store, store_reason
 
@@ -59,6 +59,13 @@ class CycleReport:
             f"{undelivered} channels failing" if undelivered else "",
         ]
         return ", ".join([text, *filter(None, notes)])
+
+
+def _cost(snapshot: Snapshot) -> str:
+    """What the poll cost the board's host, details apart: a steady poll of a
+    detail-based source should show none."""
+    cost = f"{snapshot.requests} requests"
+    return f"{cost} ({snapshot.details} for details)" if snapshot.details else cost
 
 
 class StoreCache:
@@ -192,6 +199,8 @@ class Cycle:
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
         result.requests = snapshot.requests
+        for note in snapshot.notes:
+            log.warning("%s: %s", ref.key, note)
         now = self.clock()
         next_poll = pacing.next_poll(interval, self.config.polling.jitter, now)
         if snapshot.not_modified:
@@ -202,6 +211,7 @@ class Cycle:
                 unchanged.append((ref, now, next_poll))
             log.info("%s: not modified", ref.key)
             return result
+        snapshot = self._named(ref, snapshot)
         result.postings = len(snapshot.postings)
         subs = self.config.subscriptions_on(ref.key)
         apply = functools.partial(
@@ -216,6 +226,7 @@ class Cycle:
             last_modified=snapshot.validators.last_modified,
             owner=owner,
             next_poll_at=next_poll,
+            repost_window=self.config.alerts.repost_window,
         )
         try:
             applied = await asyncio.to_thread(apply)
@@ -228,7 +239,13 @@ class Cycle:
         if applied.held:
             log.warning("%s: %s; held until the next poll confirms it", ref.key, applied.held)
         else:
-            log.info("%s: %d postings, %d events", ref.key, result.postings, len(result.events))
+            log.info(
+                "%s: %d postings, %d events, %s",
+                ref.key,
+                result.postings,
+                len(result.events),
+                _cost(snapshot),
+            )
         return result
 
     async def _not_stored(
@@ -250,6 +267,15 @@ class Cycle:
             log.debug("%s: the failure could not be recorded either", ref.key, exc_info=again)
         log.warning("%s (stored state kept; next try in %s)", result.error, delay)
         return result
+
+    def _named(self, ref: BoardRef, snapshot: Snapshot) -> Snapshot:
+        """The config's `[boards."kind:token"] name`, as the company of every
+        posting of the board: the one place it is applied."""
+        name = self.config.board_name(ref.key)
+        if name is None:
+            return snapshot
+        named = [p if p.company == name else replace(p, company=name) for p in snapshot.postings]
+        return replace(snapshot, postings=named)
 
     def _context(self, ref: BoardRef, state: FetchState) -> FetchContext:
         settings = self.config.sources.get(ref.source)

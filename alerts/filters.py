@@ -4,15 +4,32 @@ Values in one key are OR, keys together are AND, all case-insensitive.
 Company, department, team, work model and employment type compare whole
 values; location matches a word sequence in the location text, city, region
 or country; title keywords match whole words.
+
+- `keywords` look for whole words or phrases in the title and the
+  description (any whitespace between a phrase's words). Sources without a
+  description (SmartRecruiters' list) are matched on the title alone.
+- `salary_min` compares on a yearly basis (hour x 2080, day x 260, week x
+  52, month x 12; a salary without a period counts as yearly): a range
+  matches when its max (or its min, when it has no max) reaches it.
+  `salary_currency` refuses salaries in another currency (no exchange
+  rates). A posting without a salary, or whose currency is not said while
+  one is asked for, cannot be compared: it passes unless `salary_required`.
+- `posted_within` is measured from the source's posted_at, else from when
+  the posting was first seen; a posting with neither passes.
+- `reposts = "hide"` drops `opened` events that repost an earlier posting.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from alerts.config import Subscription
 from alerts.model import Event, Posting
+
+# Salary periods -> how many of them make a year.
+PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
 
 
 @lru_cache(maxsize=4096)
@@ -25,12 +42,26 @@ def _contains_words(text: str | None, words: list[str]) -> bool:
     return any(_word_pattern(w).search(folded) for w in words)
 
 
+@lru_cache(maxsize=4096)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for any of the phrases, each as whole words, any spaces between them."""
+    each = (r"\s+".join(map(re.escape, phrase.casefold().split())) for phrase in phrases)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(each)})(?!\w)")
+
+
+def _contains_phrases(text: str, phrases: list[str]) -> bool:
+    return _phrases_pattern(tuple(phrases)).search(text) is not None
+
+
 def _equals_any(value: str | None, wanted: list[str]) -> bool:
     folded = (value or "").casefold().strip()
     return any(folded == w.casefold().strip() for w in wanted)
 
 
-def matches_posting(sub: Subscription, posting: Posting) -> bool:
+def matches_posting(
+    sub: Subscription, posting: Posting, *, now: datetime | None = None, first_seen: datetime | None = None
+) -> bool:
+    """`now` and `first_seen` are for `posted_within` (default: the clock, and unknown)."""
     checks = (
         (sub.company, lambda: _equals_any(posting.company, sub.company)),
         (sub.department, lambda: _equals_any(posting.department, sub.department)),
@@ -39,6 +70,12 @@ def matches_posting(sub: Subscription, posting: Posting) -> bool:
         (sub.employment_type, lambda: posting.employment_type in sub.employment_type),
         (sub.location, lambda: _location_matches(posting, sub.location)),
         (sub.title.include, lambda: _contains_words(posting.title, sub.title.include)),
+        (
+            sub.salary_min is not None or sub.salary_currency or sub.salary_required,
+            lambda: _salary_matches(sub, posting),
+        ),
+        (sub.posted_within, lambda: _recent(sub, posting, now, first_seen)),
+        (sub.keywords.include or sub.keywords.exclude, lambda: _keywords_match(sub, posting)),
     )
     if not all(check() for wanted, check in checks if wanted):
         return False
@@ -50,9 +87,47 @@ def _location_matches(posting: Posting, wanted: list[str]) -> bool:
     return any(_contains_words(place, wanted) for place in places)
 
 
+def yearly_salary(posting: Posting) -> float | None:
+    """The top of the posting's range per year (its min when it has no max), or None."""
+    top = posting.salary_max if posting.salary_max is not None else posting.salary_min
+    if top is None:
+        return None
+    return top * PER_YEAR.get(posting.salary_period or "year", 1)
+
+
+def _salary_matches(sub: Subscription, posting: Posting) -> bool:
+    yearly = yearly_salary(posting)
+    currency = (posting.salary_currency or "").strip().upper()
+    if yearly is None or (sub.salary_currency and not currency):
+        return not sub.salary_required  # nothing to compare
+    if sub.salary_currency and currency != sub.salary_currency:
+        return False
+    return sub.salary_min is None or yearly >= sub.salary_min
+
+
+def _recent(sub: Subscription, posting: Posting, now: datetime | None, first_seen: datetime | None) -> bool:
+    since = posting.posted_at or first_seen
+    if since is None or sub.posted_within is None:
+        return True
+    return (now or datetime.now(UTC)) - since <= sub.posted_within
+
+
+def _keywords_match(sub: Subscription, posting: Posting) -> bool:
+    text = f"{posting.title}\n{posting.description or ''}".casefold()
+    include, exclude = sub.keywords.include, sub.keywords.exclude
+    if include and not _contains_phrases(text, include):
+        return False
+    return not (exclude and _contains_phrases(text, exclude))
+
+
 def matches_event(sub: Subscription, event: Event, board_key: str) -> bool:
     """`event.posting` is the posting after the event (as last seen, for closed)."""
-    return event.kind in sub.events and board_key in sub.boards and matches_posting(sub, event.posting)
+    if event.kind not in sub.events or board_key not in sub.boards:
+        return False
+    if event.reposts is not None and sub.reposts == "hide":
+        return False
+    first_seen = event.first_seen_at or (event.occurred_at if event.kind == "opened" else None)
+    return matches_posting(sub, event.posting, now=event.occurred_at, first_seen=first_seen)
 
 
 def route(

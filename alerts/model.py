@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 WorkModel = Literal["remote", "hybrid", "onsite", "unknown"]
 EmploymentType = Literal["full_time", "part_time", "contract", "intern", "temporary", "unknown"]
@@ -56,6 +58,34 @@ class BoardRef:
         return self.key
 
 
+# A description is kept as plain text of at most this many characters.
+DESCRIPTION_MAX_CHARS = 20_000
+
+
+def plain_text(text: str) -> str | None:
+    """Whitespace collapsed (one line), cut to DESCRIPTION_MAX_CHARS at a word; None if empty."""
+    text = " ".join(text.split())
+    if len(text) > DESCRIPTION_MAX_CHARS:
+        cut = text.rfind(" ", DESCRIPTION_MAX_CHARS // 2, DESCRIPTION_MAX_CHARS)
+        text = text[: cut if cut > 0 else DESCRIPTION_MAX_CHARS - 1] + "…"
+    return text or None
+
+
+class SourceText(NamedTuple):
+    """A text as the source sent it (HTML, say), made plain by `to_plain` only when read.
+
+    Most postings of a poll are unchanged; they are recognised by a
+    fingerprint over `raw`, and their HTML is never parsed. (A named tuple:
+    one is made per posting per poll, and it is the cheapest to make.)
+    """
+
+    raw: str
+    to_plain: Callable[[str], str | None] = plain_text
+
+    def plain(self) -> str | None:
+        return self.to_plain(self.raw)
+
+
 @dataclass(frozen=True)
 class Posting:
     source: str
@@ -85,8 +115,17 @@ class Posting:
     # The job's identity on its own ATS board ("ashby:<id>") when this source
     # is an aggregator that knows it (bluedoor's provider + provider_job_key).
     same_as: str | None = None
+    # The description as the source sent it; `description` is its plain text,
+    # the form stored. Left out of `==` (reconcile compares descriptions
+    # itself) and never tracked for `updated` events.
+    description_source: SourceText | None = field(default=None, compare=False, repr=False)
     # The source's record as received; never compared, never stored.
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def description(self) -> str | None:
+        """Plain text: no markup, whitespace collapsed, at most DESCRIPTION_MAX_CHARS."""
+        return self.description_source.plain() if self.description_source is not None else None
 
     @property
     def board_key(self) -> str:
@@ -118,14 +157,22 @@ class Posting:
         datetimes) rather than a sorted JSON dump, at a fraction of the cost.
         """
         values = repr(_stored_values(self))
-        return hashlib.blake2b(values.encode(), digest_size=16).hexdigest()
+        digest = hashlib.blake2b(values.encode(), digest_size=16)
+        if self.description_source is not None:
+            # The description as received, not its plain text (no HTML is
+            # parsed here), through a checksum several times cheaper than the
+            # digest: descriptions are most of a board's bytes.
+            raw = self.description_source.raw.encode("utf-8", "surrogatepass")
+            digest.update(b"\x00%d:%d" % (len(raw), zlib.crc32(raw)))
+        return digest.hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form for storage: everything but `raw`."""
+        """JSON-ready form for storage: everything but `raw`; the description as plain text."""
         data = {name: getattr(self, name) for name in _STORED}
         for name in ("posted_at", "updated_at"):
             if data[name] is not None:
                 data[name] = data[name].isoformat()
+        data["description"] = self.description
         return data
 
     @classmethod
@@ -136,11 +183,17 @@ class Posting:
         for name in ("posted_at", "updated_at"):
             if kwargs.get(name):
                 kwargs[name] = datetime.fromisoformat(kwargs[name])
+        description = data.get("description")
+        if isinstance(description, str) and description:
+            kwargs["description_source"] = SourceText(description)
         return cls(**kwargs)
 
 
-# Every Posting field that is stored (all but `raw`), in declaration order.
-_STORED: tuple[str, ...] = tuple(f.name for f in fields(Posting) if f.name != "raw")
+# Every Posting field stored as it is (all but `raw` and the description's
+# source form), in declaration order; `to_dict` adds the plain description.
+_STORED: tuple[str, ...] = tuple(
+    f.name for f in fields(Posting) if f.name not in ("raw", "description_source")
+)
 _STORED_SET = frozenset(_STORED)
 _stored_values = operator.attrgetter(*_STORED)  # a tuple of them, in that order
 
@@ -169,6 +222,37 @@ def diff_tracked(old: Posting, new: Posting) -> dict[str, list[Any]]:
 
 
 @dataclass(frozen=True)
+class Repost:
+    """The earlier posting of the same job (same company, title and location)
+    that a posting with a new id reposts."""
+
+    board_key: str
+    external_id: str
+    url: str | None
+    # When the job was first seen: through the first posting of a chain of reposts.
+    first_seen_at: datetime
+    closed_at: datetime | None = None  # None: the earlier posting is still open
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for name in ("first_seen_at", "closed_at"):
+            if data[name] is not None:
+                data[name] = data[name].isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Repost:
+        closed = data.get("closed_at")
+        return cls(
+            board_key=data["board_key"],
+            external_id=data["external_id"],
+            url=data.get("url"),
+            first_seen_at=datetime.fromisoformat(data["first_seen_at"]),
+            closed_at=datetime.fromisoformat(closed) if closed else None,
+        )
+
+
+@dataclass(frozen=True)
 class Event:
     kind: EventKind
     board_key: str
@@ -177,12 +261,19 @@ class Event:
     changes: dict[str, list[Any]] = field(default_factory=dict)
     occurred_at: datetime | None = None
     id: int | None = None
+    # When this posting was first seen (None where the store did not say).
+    first_seen_at: datetime | None = None
+    # For an `opened` posting that reposts an earlier one: which, and since when.
+    reposts: Repost | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["posting"] = self.posting.to_dict()
-        if self.occurred_at is not None:
-            data["occurred_at"] = self.occurred_at.isoformat()
+        for name in ("occurred_at", "first_seen_at"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value.isoformat()
+        data["reposts"] = self.reposts.to_dict() if self.reposts is not None else None
         return data
 
 

@@ -104,7 +104,8 @@ def reconcile(
             changes = diff_tracked(old.posting, posting)
             if changes:
                 emit("updated", posting, changes)
-            if changes or old.misses or old.posting != posting:
+            # A new description alone is written, never announced.
+            if changes or old.misses or _differs(old.posting, posting):
                 out.changed[key] = StoredPosting(posting)
     out.fresh = set(out.changed)
 
@@ -128,5 +129,9 @@ def _inactive(out: Outcome, key: str, old: StoredPosting | None, posting: Postin
     """The source says the posting is closed: close it now, no misses needed."""
     if old is not None and old.state == "open":
         emit("closed", posting)
-    if old is None or old.state == "open" or (old.posting is not None and old.posting != posting):
+    if old is None or old.state == "open" or (old.posting is not None and _differs(old.posting, posting)):
         out.changed[key] = StoredPosting(posting, state="closed")
+
+
+def _differs(old: Posting, new: Posting) -> bool:
+    return old != new or old.description != new.description

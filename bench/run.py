@@ -31,6 +31,8 @@ from bench.databases import DEFAULT_POSTGRES_URL  # noqa: E402
 from bench.endtoend import Bench, Scenario  # noqa: E402
 from bench.measure import REPO  # noqa: E402
 from bench.reconcile_bench import reconcile_scenario  # noqa: E402
+from bench.workday_bench import table as workday_table  # noqa: E402
+from bench.workday_bench import workday_scenario  # noqa: E402
 
 SCENARIOS: dict[str, Scenario] = {
     "s100": Scenario("s100", boards=100, postings=100, subscriptions=1_000, channels=100),
@@ -86,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scenario", default="all", help="all, or a comma list of: s100, a, b, c")
+    parser.add_argument(
+        "--scenario", default="all", help="all (s100, a, b, c), or a comma list of: s100, a, b, c, w"
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds; for CI (no thresholds)")
     parser.add_argument("--alerts-src", help="directory holding the alerts package (default: this repo)")
     parser.add_argument("--alerts-ref", help="git ref to measure instead (exported under /tmp)")
@@ -126,14 +130,17 @@ def main(argv: list[str] | None = None) -> int:
     alerts_src, label = alerts_source(args.alerts_src, args.alerts_ref)
     names = ["s100", "a", "b", "c"] if args.scenario == "all" else args.scenario.split(",")
     if args.smoke:  # every end-to-end scenario shrinks to one tiny one; c to small sizes
-        names = (["smoke"] if set(names) - {"c"} else []) + (["c"] if "c" in names else [])
+        names = (["smoke"] if set(names) - {"c", "w"} else []) + [n for n in ("c", "w") if n in names]
     dbs = args.db.split(",")
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results: dict[str, Any] = {"started": started, "machine": machine(), "alerts": label, "cycles": []}
     print(f"alerts: {label}; {results['machine']}", file=sys.stderr)
 
+    if "w" in names:
+        print("scenario w (Workday tenant) ...", file=sys.stderr, flush=True)
+        results["workday"] = workday_scenario(alerts_src, args.workdir, smoke=args.smoke)
     for name in names:
-        if name == "c":
+        if name in ("c", "w"):
             continue
         scenario = SMOKE if name == "smoke" else SCENARIOS[name]
         scenario = replace(
@@ -184,6 +191,7 @@ def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "cycles": [c for r in runs for c in r.get("cycles", [])],
         "reconcile": [p for r in runs for p in r.get("reconcile", [])],
         "failed": [f for r in runs for f in r.get("failed", [])],
+        "workday": [w for r in runs for w in r.get("workday", [])],
     }
 
 
@@ -194,6 +202,8 @@ def render(results: dict[str, Any]) -> str:
         f"alerts: {results['alerts']}; machine: {results['machine']}",
         "",
     ]
+    if results.get("workday"):
+        parts += [workday_table(results["workday"]), ""]
     cycles = results["cycles"]
     if cycles:
         parts += [report.cycle_tables(cycles), ""]

@@ -59,11 +59,12 @@ def alerts(
 
 
 class Process:
-    """One `alerts run` subprocess with its output collected in the background."""
+    """One `alerts run` (or another long-running command, such as `alerts
+    web`) subprocess with its output collected in the background."""
 
-    def __init__(self, config: Path, *args: str):
+    def __init__(self, config: Path, *args: str, command: str = "run"):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "alerts", "run", "--config", str(config), *args],
+            [sys.executable, "-m", "alerts", command, "--config", str(config), *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

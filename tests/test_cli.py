@@ -115,6 +115,28 @@ def test_readme_commands_are_the_ones_ci_and_users_run():
     assert "test-command" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_the_readme_sources_table_names_every_kind():
+    from alerts.boards import TOKEN_KINDS
+
+    text = (ROOT / "README.md").read_text()
+    table = text[text.index("## Sources") : text.index("## Configuration")]
+    missing = [kind for kind in TOKEN_KINDS if f"`{kind}:" not in table]
+    assert missing == [], f"README's Sources table lacks {missing}"
+
+
+def test_the_examples_commented_workday_and_jsonld_boards_are_valid(tmp_path):
+    """The example shows them commented out (they would reach real hosts when
+    it is run as it is); uncommented, they are a valid config."""
+    text = (ROOT / "config.example.toml").read_text()
+    block = text[text.rindex("# [[subscriptions]]") :]
+    config = tmp_path / "example.toml"
+    config.write_text(text + "\n".join(line.removeprefix("# ") for line in block.splitlines()) + "\n")
+    before = alerts("validate", "--config", str(ROOT / "config.example.toml"))
+    result = alerts("validate", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "ok: 3 boards" in before.stdout and "ok: 5 boards" in result.stdout
+
+
 def test_readme_run_command_shows_real_output(tmp_path, httpserver):
     """The README's run step on the example config, its boards served locally."""
     payloads = {
@@ -191,6 +213,19 @@ def test_history_lists_events_newest_first(tmp_path, httpserver):
         ("https://boards.greenhouse.io/stripe", "greenhouse:stripe"),
         ("https://jobs.eu.lever.co/acme/", "lever-eu:acme"),
         ("lever:plaid", "lever:plaid"),
+        ("https://acme.jobs.personio.de/job/123", "personio:acme"),
+        ("https://acme.jobs.personio.com", "personio:acme"),
+        ("https://acme.teamtailor.com/jobs", "teamtailor:acme"),
+        ("https://rooted.na.teamtailor.com/jobs", "teamtailor:rooted.na"),
+        ("https://acme.breezy.hr/p/a1b2c3d4e5f6-account-manager", "breezy:acme"),
+        ("https://acme.pinpointhq.com/en/postings/11111111-2222-4333-8444-555555555555", "pinpoint:acme"),
+        (
+            "https://nvidia.wd5.myworkdayjobs.com/en-US/NVIDIAExternalCareerSite",
+            "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+        ),
+        ("https://acme.bamboohr.com/careers", "bamboohr:acme"),
+        ("https://ats.rippling.com/acme/jobs", "rippling:acme"),
+        ("jsonld:https://careers.example.com/jobs", "jsonld:https://careers.example.com/jobs"),
     ],
 )
 def test_boards_resolve(url, spec):
@@ -203,6 +238,12 @@ def test_boards_resolve_lists_the_accepted_forms():
     assert result.returncode == 1 and result.stdout == ""
     assert "'https://example.com/jobs' is neither" in result.stderr
     assert "https://jobs.lever.co/TOKEN" in result.stderr
+
+
+def test_boards_resolve_a_personio_login_names_the_job_page():
+    result = alerts("boards", "resolve", "https://acme.personio.de/")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "https://acme.jobs.personio.de (personio:acme)" in result.stderr
 
 
 def test_careers_urls_in_config_resolve_or_name_the_key(tmp_path):

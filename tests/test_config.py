@@ -40,6 +40,7 @@ def test_example_config_loads_as_shipped():
     assert config.channels["terminal"].targets == ["console://"]
     assert config.subscriptions[0].include_existing is True
     assert config.subscriptions[1].title.exclude == ["intern"]
+    assert config.board_name("lever:plaid") == "Plaid"
 
 
 def test_defaults(tmp_path):
@@ -171,3 +172,49 @@ def test_errors_never_echo_values(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET", "hunter2")
     text = MINIMAL.replace('url = "console://"', 'url = "console://"\ndigest = "${SECRET}"')
     assert "hunter2" not in error_for(tmp_path, text)
+
+
+NAMES = """
+[boards."lever:plaid"]
+name = "Plaid"
+[boards."https://jobs.ashbyhq.com/openai"]
+name = " OpenAI "
+[boards."teamtailor:acme"]
+"""
+
+
+def test_board_names(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL + NAMES))
+    # Keyed by the board, however the key was written; a table without a name names nothing.
+    assert config.board_name("lever:plaid") == "Plaid"
+    assert config.board_name("ashby:openai") == "OpenAI"
+    assert config.board_name("teamtailor:acme") is None
+    assert config.board_name("greenhouse:stripe") is None
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "words"),
+    [
+        ('[boards."lever:"]\nname = "x"', 'boards."lever:"', "expected a board written kind:token"),
+        ('[boards."plaid"]\nname = "x"', 'boards."plaid"', "expected a board written kind:token"),
+        (
+            '[boards."https://example.com/careers"]\nname = "x"',
+            'boards."https://example.com/careers"',
+            "is neither. Accepted: ashby:TOKEN",
+        ),
+        ('[boards."bluedoor"]\nname = "x"', 'boards."bluedoor"', "takes each posting's company from the API"),
+        ('[boards."lever:plaid"]\nnmae = "x"', "boards.lever:plaid.nmae", "unknown key; allowed here: name"),
+        ('[boards."lever:plaid"]\nname = "  "', "boards.lever:plaid.name", "not a blank string"),
+        ('[boards."lever:plaid"]\nname = 3', "boards.lever:plaid.name", "valid string"),
+        (
+            '[boards."lever:plaid"]\nname = "A"\n[boards."https://jobs.lever.co/plaid/"]\nname = "B"',
+            'boards."https://jobs.lever.co/plaid/"',
+            'the same board as boards."lever:plaid" (lever:plaid)',
+        ),
+        ('[boardz."lever:plaid"]\nname = "A"', "boardz", "allowed here: alerts, boards, channels"),
+    ],
+)
+def test_board_name_errors_name_file_and_key(tmp_path, table, key, words):
+    message = error_for(tmp_path, MINIMAL + table)
+    assert message.startswith(f"{tmp_path / 'alerts.toml'}: {key}: "), message
+    assert words in message

@@ -1,8 +1,9 @@
 """The command line. The only package that prints or exits.
 
 Commands live in run.py (run, validate, db), boards.py (status, history,
-boards), delivery.py (preview, test-notify, retry); this module adds each
-to `main`, so no command module imports the package back.
+boards), jobs.py (jobs), web.py (web), delivery.py (preview, test-notify,
+retry); this module adds each to `main`, so no command module imports the
+package back.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import click
 
 from alerts import __version__
-from alerts.cli import boards, delivery, run
+from alerts.cli import boards, delivery, jobs, run, web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,6 +26,8 @@ for command in (
     run.db,
     boards.status,
     boards.history,
+    jobs.jobs,
+    web.web,
     boards.boards,
     delivery.preview,
     delivery.test_notify,

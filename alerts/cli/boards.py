@@ -1,4 +1,4 @@
-"""`alerts status`, `alerts history`, `alerts boards resolve`."""
+"""`alerts status`, `alerts history`, `alerts boards resolve`, `alerts boards find`."""
 
 from __future__ import annotations
 
@@ -9,19 +9,44 @@ import click
 from alerts.cli.common import common, load
 from alerts.errors import ConfigError
 
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for scripts (times in [display] timezone either way).",
+)
+
+
+def _verbose() -> bool:
+    """-v (read from the shared options): the long forms of the cells."""
+    return bool(click.get_current_context().params.get("verbose"))
+
 
 @click.command()
+@FORMAT
 @common
-def status(config_path: str) -> None:
-    """Show every board's health and each channel's deliveries."""
-    from alerts.cli.report import status_lines
+def status(config_path: str, fmt: str) -> None:
+    """Show every board's health and each channel's deliveries.
+
+    MATCH/OPEN is how many open postings of the board a subscription on it
+    matches, of all it has open (`alerts jobs` lists them). -v shows each
+    failing board's whole error.
+    """
+    from alerts.cli.report import status_data, status_lines
+    from alerts.cli.tables import emit_json
     from alerts.store import Store
 
     config = load(config_path)
     store = Store(config.database.url)
+    now = datetime.now(timezone.utc)
     try:
         store.upgrade()
-        for line in status_lines(config, store, datetime.now(timezone.utc)):
+        if fmt == "json":
+            emit_json(status_data(config, store, now))
+            return
+        for line in status_lines(config, store, now, verbose=_verbose()):
             click.echo(line)
     finally:
         store.close()
@@ -31,11 +56,13 @@ def status(config_path: str) -> None:
 @click.option("--board", help="Only this board, e.g. greenhouse:stripe.")
 @click.option("--since", default="7d", show_default=True, help="How far back: 90m, 12h, 7d...")
 @click.option("--limit", default=200, show_default=True, help="At most this many events.")
+@FORMAT
 @common
-def history(config_path: str, board: str | None, since: str, limit: int) -> None:
-    """List the stored events, newest first."""
+def history(config_path: str, board: str | None, since: str, limit: int, fmt: str) -> None:
+    """List the stored events, newest first, with where each was delivered."""
     from alerts.boards import parse_board
-    from alerts.cli.report import history_lines
+    from alerts.cli.report_history import history_data, history_lines
+    from alerts.cli.tables import emit_json
     from alerts.config import parse_duration
     from alerts.store import Store
 
@@ -52,10 +79,19 @@ def history(config_path: str, board: str | None, since: str, limit: int) -> None
     store = Store(config.database.url)
     try:
         store.upgrade()
-        rows = store.boards.history(board, datetime.now(timezone.utc) - window, limit)
+        events = store.views.events(
+            board_keys=[board] if board else None,
+            since=datetime.now(timezone.utc) - window,
+            limit=limit,
+            with_deliveries=True,
+        )
     finally:
         store.close()
-    for line in history_lines(rows):
+    zone = config.display.zone
+    if fmt == "json":
+        emit_json(history_data(events, zone))
+        return
+    for line in history_lines(events, zone):
         click.echo(line)
 
 
@@ -75,3 +111,80 @@ def boards_resolve(url: str) -> None:
     except ValueError as exc:
         click.echo(f"error: expected {exc}", err=True)
         raise SystemExit(1) from None
+
+
+# Exit codes of `boards find`: like grep, 1 when nothing is found; 3, as
+# for `run --once`, when no check got an answer at all (network down).
+FOUND, NOT_FOUND, NO_ANSWER = 0, 1, 3
+
+
+@boards.command("find")
+@click.argument("name")
+@common
+def boards_find(config_path: str, name: str) -> None:
+    """Find a company's boards by its name.
+
+    Tries the likely board names of NAME ("Acme Corp, Inc." is tried as acme,
+    acmecorp, acme-corp) on every job site whose boards are named that way,
+    one request at a time per site, and prints each board that exists with
+    its open postings and the company it names, ready to paste into
+    `boards`. Each kind's [sources.KIND] base_url from the config is used
+    when the file exists.
+
+    Exit status: 0 found, 1 none found, 3 no site answered.
+    """
+    import asyncio
+
+    from alerts.cli.tables import table
+    from alerts.sources import RetryPolicy, make_client
+    from alerts.sources.find import Search, find_boards, slug_candidates
+
+    if not slug_candidates(name):
+        raise ConfigError(f"no board name can be made from {name!r}; give the company's name in letters")
+    base_urls = _base_urls(config_path)
+
+    async def go() -> Search:
+        async with make_client(timeout_seconds=10, per_host_limit=1, retry=RetryPolicy(attempts=1)) as client:
+            return await find_boards(client, name, base_urls)
+
+    search = asyncio.run(go())
+    for problem in search.problems:
+        click.echo(f"warning: {problem}", err=True)
+    tried = ", ".join(slug.text for slug in search.slugs)
+    if not search.found:
+        click.echo(
+            f"no board found for {name!r} (tried {tried} on {len(search.kinds)} job sites). "
+            "If you know its careers page, `alerts boards resolve URL` reads it."
+        )
+        raise SystemExit(NO_ANSWER if search.answered == 0 else NOT_FOUND)
+    rows = [
+        [
+            found.board.key,
+            f"{found.postings}+" if found.more else str(found.postings),
+            (found.name or "(the site does not say)")
+            + ("; only the first word matched" if found.namesake else ""),
+        ]
+        for found in search.found
+    ]
+    for line in table(["BOARD", "OPEN", "COMPANY"], rows):
+        click.echo(line)
+    specs = ", ".join(f'"{found.board.key}"' for found in search.found)
+    click.echo(f"\nCheck that each is the company you mean, then add to a subscription:\nboards = [{specs}]")
+    raise SystemExit(FOUND)
+
+
+def _base_urls(config_path: str) -> dict[str, str | None]:
+    """Each kind's base_url from the config, when there is a config file (a
+    user may look for boards before writing one)."""
+    from pathlib import Path
+
+    from alerts.config import load_config
+
+    if (
+        not Path(config_path).exists()
+        and click.get_current_context().get_parameter_source("config_path")
+        is click.core.ParameterSource.DEFAULT
+    ):
+        return {}
+    config = load_config(config_path)
+    return {kind: settings.base_url for kind, settings in config.sources.items()}

@@ -1,55 +1,65 @@
-"""Plain-text reports for `alerts status` and `alerts history`; the CLI prints them."""
+"""`alerts status`: each board's health and open postings, then each
+channel's deliveries; as tables, or as one JSON document."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import asdict
+from datetime import datetime, tzinfo
 from typing import Any
 
-from alerts.cli.report_delivery import delivery_lines
+from alerts.cli.report_delivery import channel_data, delivery_lines
 from alerts.cli.tables import table, when
 from alerts.config import Config
+from alerts.service.board_health import BoardHealth, board_health, short_health
+from alerts.service.display import iso
 from alerts.store import Store
 from alerts.text import clean_line
 
 
-def status_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
-    yield from board_lines(config, store, now)
+def status_lines(config: Config, store: Store, now: datetime, *, verbose: bool = False) -> Iterator[str]:
+    yield from board_lines(config, store, now, verbose=verbose)
     yield ""
     yield from delivery_lines(config, store, now)
 
 
-def _health(row: Any) -> str:
-    if row.last_error:
-        status = f" (HTTP {row.last_status})" if row.last_status else ""
-        return f"failing x{row.consecutive_failures}: {clean_line(row.last_error)}{status}"
-    if row.suspect_since:
-        return f"holding a sudden drop since {when(row.suspect_since)} (next poll confirms or clears it)"
-    return "ok" if row.last_success_at else "not polled yet"
+def status_data(config: Config, store: Store, now: datetime) -> dict[str, Any]:
+    zone = config.display.zone
+    boards = []
+    for board in board_health(config, store, now):
+        data = asdict(board)
+        for name in ("last_success_at", "next_poll_at", "suspect_since"):
+            data[name] = iso(data[name], zone)
+        boards.append(data)
+    return {
+        "timezone": config.display.timezone,
+        "boards": boards,
+        "channels": channel_data(config, store, now),
+    }
 
 
-def board_lines(config: Config, store: Store, now: datetime) -> Iterator[str]:
-    known = {row.key: row for row in store.boards.board_rows()}
-    rows = []
-    for key in sorted(config.boards()):
-        row = known.get(key)
-        if row is None:
-            rows.append((key, "0", "never", "now", "not polled yet"))
-            continue
-        due = "now" if row.next_poll_at is None or row.next_poll_at <= now else when(row.next_poll_at)
-        rows.append((key, str(row.open_postings), when(row.last_success_at), due, _health(row)))
-    yield from table(("BOARD", "OPEN", "LAST SUCCESS", "NEXT POLL", "HEALTH"), rows)
+def _health(board: BoardHealth, zone: tzinfo, verbose: bool) -> str:
+    if not verbose:
+        return short_health(board)
+    if board.health == "failing":
+        status = f" (HTTP {board.last_status})" if board.last_status else ""
+        return f"failing x{board.failures}: {clean_line(board.last_error or '')}{status}"
+    if board.health == "holding":
+        since = when(board.suspect_since, zone)
+        return f"holding a sudden drop since {since} (next poll confirms or clears it)"
+    return board.health
 
 
-def history_lines(rows: list[Any]) -> Iterator[str]:
-    lines = []
-    for row in rows:
-        posting = row.posting
-        changes = "; ".join(f"{field}: {old} -> {new}" for field, (old, new) in row.changes.items())
-        title = f"{posting.get('title') or '(untitled)'}" + (f" ({changes})" if changes else "")
-        # Rows stored before text was cleaned at normalisation: nothing raw reaches the terminal.
-        lines.append((when(row.occurred_at), row.key, row.kind, clean_line(title)))
-    if not lines:
-        yield "no events in that window"
-        return
-    yield from table(("WHEN", "BOARD", "EVENT", "POSTING"), lines)
+def board_lines(config: Config, store: Store, now: datetime, *, verbose: bool = False) -> Iterator[str]:
+    zone = config.display.zone
+    rows = [
+        (
+            board.board,
+            f"{board.matching}/{board.open}",
+            when(board.last_success_at, zone),
+            "now" if board.due else when(board.next_poll_at, zone),
+            _health(board, zone, verbose),
+        )
+        for board in board_health(config, store, now)
+    ]
+    yield from table(("BOARD", "MATCH/OPEN", "LAST SUCCESS", "NEXT POLL", "HEALTH"), rows)

@@ -17,7 +17,7 @@ from alerts.cli.common import common, load
 @click.option(
     "--http",
     metavar="HOST:PORT",
-    help="Serve /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
+    help="Serve the web page, feeds, /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
 )
 @common
 def run(config_path: str, once: bool, http: str | None) -> None:
@@ -29,7 +29,7 @@ def run(config_path: str, once: bool, http: str | None) -> None:
     try:
         from alerts.cycle import Cycle
         from alerts.errors import ConfigError
-        from alerts.service.health import parse_listen
+        from alerts.service.web.http import parse_listen
         from alerts.sources import make_client
         from alerts.store import ProcessLock, Store
 
@@ -81,8 +81,13 @@ def _settle_gc() -> None:
 @click.command()
 @common
 def validate(config_path: str) -> None:
-    """Check the config file, its channels and templates; print a summary."""
+    """Check the config file, its channels and templates; print what each
+    subscription filters on, then a summary."""
+    from alerts.cli.summary import subscription_lines
+
     config = load(config_path)
+    for line in subscription_lines(config):
+        click.echo(line)
     click.echo(
         f"{config_path}: ok: {len(config.boards())} boards, "
         f"{len(config.subscriptions)} subscriptions, {len(config.channels)} channels"

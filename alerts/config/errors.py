@@ -60,13 +60,15 @@ def _fields_at(model: Any, loc: tuple[str | int, ...]) -> list[str]:
     for part in loc:
         annotation = _unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            annotation = annotation.model_fields[str(part)].annotation
+            # Keys are written as the field's alias where it has one.
+            by_key = {f.alias or name: f for name, f in annotation.model_fields.items()}
+            annotation = by_key[str(part)].annotation
         else:
             args = get_args(annotation)
             annotation = args[-1] if args else Any
     annotation = _unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [name for name, f in annotation.model_fields.items() if not f.exclude]
+        return [f.alias or name for name, f in annotation.model_fields.items() if not f.exclude]
     return []
 
 

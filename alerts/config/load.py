@@ -14,7 +14,7 @@ from typing import Any
 import tomli
 from pydantic import ValidationError
 
-from alerts.boards import KINDS
+from alerts.boards import BLUEDOOR, KINDS, board_key
 from alerts.config.errors import config_error, key_path
 from alerts.config.models import Config, DatabaseConfig
 from alerts.errors import ConfigError
@@ -128,7 +128,27 @@ def _check_templates(config: Config, path: Path) -> None:
             )
 
 
+def _check_board_settings(config: Config, path: Path) -> None:
+    seen: dict[str, str] = {}
+    for spec in config.board_settings:
+        key = f'boards."{spec}"'
+        try:
+            board = board_key(spec)
+        except ValueError as exc:
+            raise ConfigError(f"expected {exc}", file=str(path), key=key) from None
+        if board.split(":", 1)[0] == BLUEDOOR:
+            raise ConfigError(
+                "a bluedoor board takes each posting's company from the API; name boards of job sites only",
+                file=str(path),
+                key=key,
+            )
+        if board in seen:
+            raise ConfigError(f'the same board as boards."{seen[board]}" ({board})', file=str(path), key=key)
+        seen[board] = spec
+
+
 def _check_references(config: Config, path: Path) -> None:
+    _check_board_settings(config, path)
     for name, channel in config.channels.items():
         key = f"channels.{name}"
         if not _NAME.match(name):

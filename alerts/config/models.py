@@ -22,7 +22,9 @@ from pydantic import (
 from alerts.boards import BLUEDOOR, bluedoor_token, board_key
 from alerts.config.types import (
     MAX_DURATION,
+    Currency,
     Duration,
+    Phrases,
     Size,
     StrList,
     as_list,
@@ -34,6 +36,8 @@ from alerts.config.urls import check_base_url, check_database_url
 from alerts.model import EMPLOYMENT_TYPES, EVENT_KINDS, WORK_MODELS, BoardRef
 
 DEFAULT_DATABASE_URL = "sqlite:///alerts.db"
+MAX_REPOST_WINDOW = timedelta(days=365)
+MAX_POSTED_WITHIN = timedelta(days=3650)
 
 
 class _Strict(BaseModel):
@@ -77,11 +81,55 @@ class AlertsConfig(_Strict):
     # row, and again when it recovers.
     ops_channel: str | None = None
     failure_threshold: int = Field(3, ge=1)
+    # A posting with a new id but the same company, title and location as one
+    # closed (or still open) this recently is announced as a repost. "0s": off.
+    repost_window: Duration = timedelta(days=30)
+
+    @field_validator("repost_window")
+    @classmethod
+    def _bounded_window(cls, value: timedelta) -> timedelta:
+        if value > MAX_REPOST_WINDOW:
+            raise ValueError(f"a window of at most {MAX_REPOST_WINDOW.days}d (or 0s for none)")
+        return value
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
+    return value
+
+
+class DisplayConfig(_Strict):
+    """How the command line and the web page show things."""
+
+    # Times in `status`, `history`, `jobs` and on the web page.
+    timezone: Annotated[str, AfterValidator(_known_zone)] = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 class SourceConfig(_Strict):
     base_url: Annotated[str, AfterValidator(check_base_url)] | None = None
     api_key: str | None = None
+
+
+class BoardConfig(_Strict):
+    """`[boards."lever:plaid"]`: settings of one board, keyed by its spec."""
+
+    # The company of every posting of the board, whatever the source says
+    # (Lever and Ashby say nothing, so their postings show the token).
+    name: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("a company name, not a blank string")
+        return value.strip() if value is not None else None
 
 
 _QUIET_HOURS = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
@@ -108,11 +156,7 @@ class ChannelConfig(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
-        return value
+        return _known_zone(value)
 
     @field_validator("quiet_hours")
     @classmethod
@@ -166,6 +210,13 @@ def _title_filter(value: Any) -> Any:
     return value
 
 
+class KeywordFilter(_Strict):
+    """Words or phrases looked for in the title and the description."""
+
+    include: Phrases = Field(default_factory=list)
+    exclude: Phrases = Field(default_factory=list)
+
+
 class Subscription(_Strict):
     name: str
     boards: StrList
@@ -180,11 +231,38 @@ class Subscription(_Strict):
     channels: StrList = Field(default_factory=list)
     interval: Interval | None = None
     include_existing: bool = False
+    # Salaries compare on a yearly basis; a posting without one passes
+    # unless salary_required (see filters.py).
+    salary_min: float | None = None
+    salary_currency: Currency | None = None
+    salary_required: bool = False
+    keywords: Annotated[KeywordFilter, BeforeValidator(_title_filter)] = Field(default_factory=KeywordFilter)
+    posted_within: Duration | None = None
+    reposts: Literal["announce", "hide"] = "announce"
 
     @field_validator("work_model", "employment_type", "events", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return [v.lower() if isinstance(v, str) else v for v in as_list(value)]
+
+    @field_validator("reposts", mode="before")
+    @classmethod
+    def _lower_word(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("salary_min", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e12:
+            raise ValueError("a yearly amount of zero or more, such as 120000")
+        return value
+
+    @field_validator("posted_within")
+    @classmethod
+    def _age(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and not timedelta(0) < value <= MAX_POSTED_WITHIN:
+            raise ValueError(f'an age such as "14d", more than 0s and at most {MAX_POSTED_WITHIN.days}d')
+        return value
 
     @field_validator("boards")
     @classmethod
@@ -211,7 +289,10 @@ class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     polling: PollingConfig = PollingConfig()
     alerts: AlertsConfig = AlertsConfig()
+    display: DisplayConfig = DisplayConfig()
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    # Written [boards."kind:token"]; not `boards`, which is the method below.
+    board_settings: dict[str, BoardConfig] = Field(default_factory=dict, alias="boards")
     channels: dict[str, ChannelConfig] = Field(default_factory=dict)
     subscriptions: list[Subscription] = Field(default_factory=list)
     # Where the config came from: used to resolve relative paths and name the file in errors.
@@ -240,6 +321,15 @@ class Config(_Strict):
         """The shortest interval any subscription on the board asks for."""
         wanted = [sub.interval for sub in self.subscriptions_on(key) if sub.interval]
         return min(wanted, default=self.polling.interval)
+
+    @cached_property
+    def _board_names(self) -> dict[str, str]:
+        # Keys are checked when the file is loaded (alerts.config.load).
+        return {board_key(spec): s.name for spec, s in self.board_settings.items() if s.name}
+
+    def board_name(self, key: str) -> str | None:
+        """The company name the config gives this board, if any."""
+        return self._board_names.get(key)
 
     def base_url(self, source: str) -> str | None:
         settings = self.sources.get(source)

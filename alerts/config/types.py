@@ -1,4 +1,5 @@
-"""The value types a config is written in: durations, sizes, lists, digest schedules."""
+"""The value types a config is written in: durations, sizes, lists, digest
+schedules, currency codes, keyword phrases."""
 
 from __future__ import annotations
 
@@ -116,3 +117,34 @@ def as_list(value: Any) -> Any:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 Size = Annotated[int, BeforeValidator(parse_size)]
 StrList = Annotated[list[str], BeforeValidator(as_list)]
+
+
+def currency_code(value: Any) -> str:
+    """ "usd" -> "USD"; ValueError unless it is an ISO 4217 code."""
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if len(code) == 3 and code.isalpha():
+        import pycountry  # loaded only by configs that name a currency
+
+        if pycountry.currencies.get(alpha_3=code) is not None:
+            return code
+    raise ValueError('an ISO 4217 currency code such as "USD", "EUR" or "GBP"')
+
+
+PHRASE_MAX_CHARS = 200
+
+
+def phrases(value: list[str]) -> list[str]:
+    """Words or phrases to look for: spaces collapsed, quotes around one dropped."""
+    out = []
+    for item in value:
+        phrase = " ".join(item.strip().strip('"').split())
+        if not any(ch.isalnum() for ch in phrase):
+            raise ValueError('words or phrases with a letter or digit, such as "visa sponsorship" or "Rust"')
+        if len(phrase) > PHRASE_MAX_CHARS:
+            raise ValueError(f"phrases of at most {PHRASE_MAX_CHARS} characters")
+        out.append(phrase)
+    return out
+
+
+Currency = Annotated[str, BeforeValidator(currency_code)]
+Phrases = Annotated[list[str], BeforeValidator(as_list), AfterValidator(phrases)]

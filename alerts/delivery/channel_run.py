@@ -85,7 +85,7 @@ class ChannelRun:
                 self.parts = []
                 try:
                     target = target_for(self.batch.url, self.channel.format)
-                    self.parts = compose(self.batch.items, target, template=self.template)
+                    self.parts = compose(self.batch.items, target, template=self.template, now=now)
                 except Exception as exc:  # e.g. a user template failing on real data: retried, then dead
                     every = [p.id for p in self.batch.items]
                     self.fail(store, now, every, f"cannot render: {exc}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,22 +78,27 @@ class Part:
     text: str | None = None  # the plain-text alternative of an HTML email
 
 
-def compose(items: Sequence[Delivery], target: Target, *, template: Path | None = None) -> list[Part]:
+def compose(
+    items: Sequence[Delivery], target: Target, *, template: Path | None = None, now: datetime | None = None
+) -> list[Part]:
+    """`now`: when the message is written, for each posting's age (default: the clock)."""
     if not items:
         return []
     items = ordered(items)
-    whole = _part(items, target, template)
+    now = now or datetime.now(UTC)
+    whole = _part(items, target, template, now)
     if _fits(whole, target):
         return [whole]
     if target.short:
-        return [_summary(items, target, template)]
-    return _split(items, target, template)
+        return [_summary(items, target, template, now)]
+    return _split(items, target, template, now)
 
 
 def _part(
     items: Sequence[Delivery],
     target: Target,
     template: Path | None,
+    now: datetime,
     *,
     more: dict[str, Any] | None = None,
     about: Sequence[Delivery] | None = None,
@@ -100,11 +106,17 @@ def _part(
 ) -> Part:
     """`about`: the rows the title summarises (all of them, when some are left out)."""
     body = render_body(
-        items, target.body_format, template=template, service=target.service, short=target.short, more=more
+        items,
+        target.body_format,
+        template=template,
+        service=target.service,
+        short=target.short,
+        more=more,
+        now=now,
     )
     title = escape_title(subject(about or items), target.service) + suffix
     # Email's text part lists every posting with its link written out.
-    text = render_body(items, "text", more=more) if target.email else None
+    text = render_body(items, "text", more=more, now=now) if target.email else None
     ids = tuple(item.id for item in (about or items))
     return Part(Message(title, body, target.send_format), ids, text)
 
@@ -118,26 +130,26 @@ def _fits(part: Part, target: Target, reserve: int = 0) -> bool:
     return target.chars is None or _used(part, target, reserve) <= target.chars
 
 
-def _split(items: list[Delivery], target: Target, template: Path | None) -> list[Part]:
+def _split(items: list[Delivery], target: Target, template: Path | None, now: datetime) -> list[Part]:
     groups: list[list[Delivery]] = []
     current: list[Delivery] = []
     for item in items:
         candidate = [*current, item]
-        if _fits(_part(candidate, target, template), target, PART_SUFFIX_CHARS) or not current:
+        if _fits(_part(candidate, target, template, now), target, PART_SUFFIX_CHARS) or not current:
             current = candidate
         else:
             groups.append(current)
             current = [item]
     groups.append(current)
     parts = [
-        _part(group, target, template, suffix=f" ({number}/{len(groups)})")
+        _part(group, target, template, now, suffix=f" ({number}/{len(groups)})")
         for number, group in enumerate(groups, start=1)
     ]
     # An event too long for a message on its own is cut rather than refused.
     return [part if _fits(part, target) else _truncated(part, target) for part in parts]
 
 
-def _summary(items: list[Delivery], target: Target, template: Path | None) -> Part:
+def _summary(items: list[Delivery], target: Target, template: Path | None, now: datetime) -> Part:
     """As many events as fit, then "...and N more" (every row counts as sent)."""
 
     def attempt(shown: int, first: Delivery | None = None) -> Part:
@@ -147,7 +159,7 @@ def _summary(items: list[Delivery], target: Target, template: Path | None) -> Pa
             posting = items[shown].event.posting
             link = safe_link(posting.url or posting.apply_url, target.service)
             more = {"count": len(items) - shown, "link": link}
-        return _part(head, target, template, more=more, about=items)
+        return _part(head, target, template, now, more=more, about=items)
 
     low, high = 0, len(items) - 1  # the whole list is known not to fit
     while low < high:

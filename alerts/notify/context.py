@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import fields
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Delivery, Posting
+from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Delivery, Event, Posting
 from alerts.notify.escape import (
     Escaper,
     break_mentions,
@@ -25,14 +26,20 @@ from alerts.notify.escape import (
 
 KIND_ORDER: tuple[str, ...] = ("opened", "reopened", "updated", "closed")
 KIND_LABELS = {"opened": "New", "reopened": "Reopened", "updated": "Updated", "closed": "Closed"}
+REPOST_LABEL = "Reposted"
 # How each kind reads in the subject line: "2 new, 1 reopened, ...".
 KIND_WORDS = {"opened": "new", "reopened": "reopened", "updated": "updated", "closed": "closed"}
 SUBJECT_MAX_COMPANIES = 3
 NO_VALUE = "none"
 
 _URL_FIELDS = ("url", "apply_url")
-# Every Posting field a template sees but the links (made safe apart) and `raw`.
-_POSTING_FIELDS = tuple(f.name for f in fields(Posting) if f.name != "raw" and f.name not in _URL_FIELDS)
+# Every Posting field a template sees but the links (made safe apart), `raw`
+# and the description's source form (templates get an excerpt of its text).
+_POSTING_FIELDS = tuple(
+    f.name for f in fields(Posting) if f.name not in ("raw", "description_source", *_URL_FIELDS)
+)
+# Messages show the start of a description, never all of it.
+DESCRIPTION_EXCERPT_CHARS = 300
 # Postings kept escaped, per destination format and service: a pass's worth.
 POSTING_CACHE_SIZE = 4096
 # Closed vocabularies: kept as the raw word so templates can compare them
@@ -63,15 +70,20 @@ def count_kinds(items: Sequence[Delivery]) -> dict[str, int]:
     seen: Counter[str] = Counter(item.event.kind for item in items)
     counts = {kind: seen.get(kind, 0) for kind in KIND_ORDER}
     counts["total"] = len(items)
+    # Reposts are `opened` events too: counted there and on their own.
+    counts["reposted"] = sum(1 for item in items if item.event.reposts is not None)
     return counts
 
 
 def subject(items: Sequence[Delivery]) -> str:
-    """Plain summary line, e.g. "2 new, 1 closed: OpenAI, Stripe"."""
+    """Plain summary line, e.g. "2 new, 1 reposted, 1 closed: OpenAI, Stripe"."""
     if not items:
         return "No job changes"
     counts = count_kinds(items)
-    parts = [f"{counts[kind]} {KIND_WORDS[kind]}" for kind in KIND_ORDER if counts[kind]]
+    shown = {**counts, "opened": counts["opened"] - counts["reposted"]}
+    parts = [f"{shown[kind]} {KIND_WORDS[kind]}" for kind in KIND_ORDER if shown[kind]]
+    if counts["reposted"]:
+        parts.insert(1 if shown["opened"] else 0, f"{counts['reposted']} reposted")
     companies = sorted({company_of(item) for item in items}, key=str.casefold)
     names = ", ".join(companies[:SUBJECT_MAX_COMPANIES])
     if len(companies) > SUBJECT_MAX_COMPANIES:
@@ -102,19 +114,76 @@ def posting_context(posting: Posting, body_format: str, service: str | None) -> 
     A copy of a cached one: a pass sends the same posting to many channels,
     and escaping every field again for each costs more than rendering.
     """
-    return dict(_posting_context(posting, body_format, service))
+    # The description is a key of its own: postings compare equal without it.
+    return dict(_posting_context(posting, posting.description, body_format, service))
 
 
 @lru_cache(maxsize=POSTING_CACHE_SIZE)
-def _posting_context(posting: Posting, body_format: str, service: str | None) -> dict[str, Any]:
+def _posting_context(
+    posting: Posting, description: str | None, body_format: str, service: str | None
+) -> dict[str, Any]:
     escape = text_escaper(body_format, service)
     data = {name: _value(getattr(posting, name), escape, name) for name in _POSTING_FIELDS}
     for name in _URL_FIELDS:
         data[name] = safe_link(getattr(posting, name), service)
     data["salary"] = _value(posting.salary, escape)
+    data["description"] = _value(_excerpt(description), escape)
     # The one link a message shows: the posting page, else the apply form.
     data["link"] = data["url"] or data["apply_url"]
     return data
+
+
+def _excerpt(text: str | None) -> str | None:
+    if text is None or len(text) <= DESCRIPTION_EXCERPT_CHARS:
+        return text
+    cut = text.rfind(" ", 0, DESCRIPTION_EXCERPT_CHARS)
+    return text[: cut if cut > 0 else DESCRIPTION_EXCERPT_CHARS].rstrip(" ,.;:") + "…"
+
+
+def span(seconds: float) -> str:
+    """ "5 minutes", "3 hours", "12 days", "4 months", "2 years"."""
+    minutes, days = int(seconds // 60), int(seconds // 86400)
+    for count, unit, limit in (
+        (minutes, "minute", 60),
+        (minutes // 60, "hour", 24 * 60),
+        (days, "day", 60 * 24 * 60),
+        (days // 30, "month", 730 * 24 * 60),
+    ):
+        if minutes < limit:
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    years = days // 365
+    return f"{years} year{'' if years == 1 else 's'}"
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    seconds = (now - moment).total_seconds()
+    return "just now" if seconds < 60 else f"{span(seconds)} ago"
+
+
+def age(event: Event, now: datetime) -> str | None:
+    """ "posted 3 days ago" from the source's date, else "first seen 2 hours ago".
+
+    None for a new posting without a date (first seen by this very event:
+    its label says as much) and where neither is known.
+    """
+    if event.posting.posted_at is not None:
+        return f"posted {ago(event.posting.posted_at, now)}"
+    if event.kind == "opened" or event.first_seen_at is None:
+        return None
+    return f"first seen {ago(event.first_seen_at, now)}"
+
+
+def repost_context(event: Event, now: datetime, service: str | None) -> dict[str, Any] | None:
+    earlier = event.reposts
+    if earlier is None:
+        return None
+    return {
+        "link": safe_link(earlier.url, service),
+        "first_seen_at": earlier.first_seen_at,
+        "closed_at": earlier.closed_at,
+        "closed": f"closed {ago(earlier.closed_at, now)}" if earlier.closed_at else "still open",
+        "open_for": span(max(0.0, (now - earlier.first_seen_at).total_seconds())),
+    }
 
 
 def changes_context(changes: dict[str, list[Any]], escape: Escaper) -> list[dict[str, str]]:
@@ -139,7 +208,11 @@ def changes_context(changes: dict[str, list[Any]], escape: Escaper) -> list[dict
     ]
 
 
-def build_context(items: Sequence[Delivery], body_format: str, service: str | None) -> dict[str, Any]:
+def build_context(
+    items: Sequence[Delivery], body_format: str, service: str | None, now: datetime | None = None
+) -> dict[str, Any]:
+    """`now` is when the message is written, for each posting's age (default: the clock)."""
+    now = now or datetime.now(UTC)
     escape = text_escaper(body_format, service)
     groups: list[dict[str, Any]] = []
     for item in ordered(items):
@@ -150,11 +223,14 @@ def build_context(items: Sequence[Delivery], body_format: str, service: str | No
         groups[-1]["events"].append(
             {
                 "kind": event.kind,
-                "label": KIND_LABELS[event.kind],
+                "label": REPOST_LABEL if event.reposts is not None else KIND_LABELS[event.kind],
                 "posting": posting_context(event.posting, body_format, service),
                 "changes": changes_context(event.changes, escape),
                 "subscriptions": [escape(name) for name in item.subscriptions],
                 "occurred_at": event.occurred_at,
+                "first_seen_at": event.first_seen_at,
+                "age": age(event, now),
+                "repost": repost_context(event, now, service),
             }
         )
     return {

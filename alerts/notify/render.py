@@ -3,24 +3,40 @@
 Template context (the contract for users' own `template = "x.j2"` files):
 
     format    "text" | "markdown" | "html": what the body is written in
-    title     the summary subject, e.g. "2 new, 1 closed: OpenAI, Stripe"
-    counts    {"opened": n, "reopened": n, "updated": n, "closed": n, "total": n}
+    title     the summary subject, e.g. "2 new, 1 reposted, 1 closed: OpenAI, Stripe"
+    counts    {"opened": n, "reopened": n, "updated": n, "closed": n, "total": n,
+              "reposted": n} (reposts are `opened` events: counted in both)
     groups    one per company, alphabetical:
       company   display name (the board key when the source gives none)
       events    opened, reopened, updated, closed; then by title. Each has:
         kind           "opened" | "reopened" | "updated" | "closed"
-        label          "New" | "Reopened" | "Updated" | "Closed"
+        label          "New" | "Reposted" | "Reopened" | "Updated" | "Closed"
         posting        every Posting field but `raw` (title, company,
                        department, team, location, city, region, country,
                        work_model, employment_type, salary_min, salary_max,
                        salary_currency, salary_period, url, apply_url,
                        posted_at, updated_at, source, board, external_id),
-                       plus `salary` (display text or none) and `link`
-                       (url, else apply_url, else none)
+                       plus `salary` (display text or none), `link` (url,
+                       else apply_url, else none) and `description` (the
+                       start of its plain text, at most 300 characters and
+                       "…", or none; SmartRecruiters sends none)
         changes        for `updated`: [{field, label, old, new}] in tracked
                        field order; old/new are display text ("none" if empty)
         subscriptions  names of the subscriptions that matched
         occurred_at    datetime or none
+        first_seen_at  when the posting was first seen (datetime or none)
+        age            "posted 3 days ago" (from the source's posted_at), else
+                       "first seen 2 hours ago"; none when neither is known and
+                       for a new posting without a date (first seen by the
+                       event itself); counted to when the message is written
+        repost         none, or for a posting that reposts an earlier one
+                       (same company, title and location; kind "opened",
+                       label "Reposted"): {link (the earlier posting's, or
+                       none), first_seen_at (when the job was first seen,
+                       through its earlier postings), closed_at (datetime, or
+                       none while the earlier one is open), closed ("closed 5
+                       days ago" or "still open"), open_for ("4 months": from
+                       the first sighting to now)}
     more      none, or {"count": n, "link": url or none} when a short message
               (SMS and the like) could not list every event: the last n were
               left out; `link` is the first of those left out
@@ -43,6 +59,7 @@ body.short.txt.j2 (one line per event, for SMS-sized services).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -107,12 +124,14 @@ def render_body(
     service: str | None = None,
     short: bool = False,
     more: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> str:
-    """The body for these items; `more` tells the template how many were left out."""
+    """The body for these items; `more` tells the template how many were left out,
+    `now` when it is written (each posting's age; default: the clock)."""
     if body_format not in FORMATS:
         raise ValueError(f"unknown body format {body_format!r}; expected one of {FORMATS}")
     service = service.lower() if service else None
-    context = build_context(items, body_format, service)
+    context = build_context(items, body_format, service, now)
     context["more"] = more
     if template is None:
         name = built_in_template(body_format, service, short=short)
@@ -130,9 +149,12 @@ def render_message(
     service: str | None = None,
     short: bool = False,
     more: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> Message:
     """One message carrying every item for one channel target."""
-    body = render_body(items, body_format, template=template, service=service, short=short, more=more)
+    body = render_body(
+        items, body_format, template=template, service=service, short=short, more=more, now=now
+    )
     service = service.lower() if service else None
     return Message(title=escape_title(subject(items), service), body=body, body_format=body_format)
 

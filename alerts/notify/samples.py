@@ -43,6 +43,7 @@ def sample_items() -> list[Delivery]:
     """One event of each kind, in kind order, as the outbox would hand them over."""
     posting = seed_posting()
     before_update = replace(posting, work_model="onsite", team="Order to Cash")
+    first_seen = _at(4, 13)  # the seed's first_seen_at
     events = [
         Event("opened", posting.board_key, posting.external_id, posting, occurred_at=_at(4, 13)),
         Event("reopened", posting.board_key, posting.external_id, posting, occurred_at=_at(12, 9)),
@@ -68,5 +69,5 @@ def sample_items() -> list[Delivery]:
             # The second subscription only matches some, as in real use.
             subscriptions=subscriptions if event.kind != "closed" else subscriptions[:1],
         )
-        for number, event in enumerate(events, start=1)
+        for number, event in enumerate((replace(e, first_seen_at=first_seen) for e in events), start=1)
     ]

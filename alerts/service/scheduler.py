@@ -21,8 +21,10 @@ from alerts.cycle import BoardResult, Cycle
 from alerts.errors import AlertsError
 from alerts.model import BoardRef, Message
 from alerts.notify.send import send
-from alerts.service.health import HealthServer
 from alerts.service.metrics import Metrics
+from alerts.service.web.app import WebApp
+from alerts.service.web.http import HttpServer
+from alerts.service.web.standalone import listen
 from alerts.store import FetchState
 
 log = logging.getLogger("alerts")
@@ -47,7 +49,8 @@ class Service:
         self.cycle = cycle
         self.reload = reload
         self.metrics = Metrics()
-        self.health = HealthServer(http, self._healthy, self._exposition) if http else None
+        self.http = http
+        self.web: HttpServer | None = None
         self.stopping = asyncio.Event()
         self._boards: dict[str, asyncio.Task[Any]] = {}
         self._delivery: asyncio.Task[Any] | None = None
@@ -65,8 +68,17 @@ class Service:
             loop.add_signal_handler(sig, self._request_stop, sig)
         loop.add_signal_handler(signal.SIGHUP, self._reload)
         await self.cycle.prepare()
-        if self.health:
-            await self.health.start()
+        if self.http:
+            app = WebApp(
+                lambda: self.config,
+                self.cycle.store,
+                healthy=self._healthy,
+                metrics=self._exposition,
+                listen=self.http,
+                clock=self.cycle.clock,
+            )
+            self.web = await listen(self.http, app)
+            log.info("serving /, /feeds, /healthz and /metrics on http://%s:%d", self.web.host, self.web.port)
         self.scheduler.add_job(
             self.tick,
             IntervalTrigger(seconds=self.config.polling.tick.total_seconds()),
@@ -213,7 +225,7 @@ class Service:
             if late:
                 await asyncio.wait(late, timeout=5)
         self.scheduler.shutdown(wait=False)
-        if self.health:
-            await self.health.stop()
+        if self.web:
+            await self.web.stop()
         await asyncio.to_thread(self.cycle.store.leases.release_all, self.cycle.owner)
         log.info("stopped")

@@ -1,6 +1,7 @@
 """Job-board sources: one module per kind, one registry, one HTTP client.
 
-Each kind module exports `SOURCE` and a pure `parse(payload, board)`; its
+Each kind module exports `SOURCE` and a pure `parse(payload, board)` (the
+payload decoded: JSON, or Personio's XML root element); its
 fetch returns a Snapshot (complete unless asked for an incremental one, or
 not-modified) or raises SourceError. A paged board is all pages or an error.
 """
@@ -14,7 +15,23 @@ from alerts.config.types import format_duration
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 
-from . import ashby, bluedoor, greenhouse, lever, recruitee, smartrecruiters, workable
+from . import (
+    ashby,
+    bamboohr,
+    bluedoor,
+    breezy,
+    greenhouse,
+    jsonld,
+    lever,
+    personio,
+    pinpoint,
+    recruitee,
+    rippling,
+    smartrecruiters,
+    teamtailor,
+    workable,
+    workday,
+)
 from .base import FetchContext, Snapshot, Source, Validators, board_url
 from .bounds import bound_snapshot
 from .http import Client, RetryPolicy, make_client
@@ -40,6 +57,14 @@ SOURCES: dict[str, Source] = {
     "smartrecruiters": smartrecruiters.SOURCE,
     "workable": workable.SOURCE,
     "recruitee": recruitee.SOURCE,
+    "personio": personio.SOURCE,
+    "teamtailor": teamtailor.SOURCE,
+    "breezy": breezy.SOURCE,
+    "pinpoint": pinpoint.SOURCE,
+    "workday": workday.SOURCE,
+    "bamboohr": bamboohr.SOURCE,
+    "rippling": rippling.SOURCE,
+    "jsonld": jsonld.SOURCE,
     "bluedoor": bluedoor.SOURCE,
 }
 

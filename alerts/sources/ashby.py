@@ -7,6 +7,7 @@ from typing import Any
 from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .description import from_html, from_plain
 from .fetch import fetch_single
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
@@ -67,6 +68,8 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         apply_url=to_str(job.get("applyUrl")),
         posted_at=to_datetime(job.get("publishedAt")),
         updated_at=None,
+        # The plain form when sent: the same text, without parsing HTML.
+        description_source=from_plain(job.get("descriptionPlain")) or from_html(job.get("descriptionHtml")),
         raw=job,
     )
 

@@ -48,6 +48,15 @@ class Snapshot:
     # A 304: nothing changed, `postings` is empty and reconcile must be skipped.
     not_modified: bool = False
     requests: int = 1  # HTTP requests made, retries and pages included
+    # What the source calls the company (Teamtailor's feed title, Breezy's
+    # company.name), when it says; `alerts boards find` shows it.
+    board_name: str | None = None
+    # Of `requests`, those for single postings or pages (details, sitemap
+    # pages): the part of a poll's cost that follows what changed.
+    details: int = 0
+    # What the user should know about this poll (logged as warnings), such as
+    # why it is incomplete.
+    notes: tuple[str, ...] = ()
 
 
 Fetch = Callable[[Client, BoardRef, FetchContext], Awaitable[Snapshot]]
@@ -66,13 +75,20 @@ def base_of(ctx: FetchContext, default: str) -> str:
     return ctx.base_url or default
 
 
-def board_url(base_url: str, path: str, token: str) -> str:
-    """`base_url` + `path`, with `{token}` filled in both.
+def board_url(base_url: str, path: str, token: str, **parts: str) -> str:
+    """`base_url` + `path`, with `{token}` (and each of `parts`, such as
+    Workday's `{tenant}`) filled in both.
 
     Some hosts carry the board in the host name (recruitee's
     `https://{token}.recruitee.com/api`), so the base URL is templated too.
-    The token is quoted whole: a token with `/` or `?` must not reach
+    Each value is quoted whole: a token with `/` or `?` must not reach
     another path or start a query.
     """
-    quoted = quote(token, safe="")
-    return base_url.replace("{token}", quoted).rstrip("/") + path.replace("{token}", quoted)
+    values = {"token": token, **parts}
+
+    def fill(text: str) -> str:
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", quote(value, safe=""))
+        return text
+
+    return fill(base_url).rstrip("/") + fill(path)

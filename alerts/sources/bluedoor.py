@@ -24,6 +24,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .description import from_html
 from .failures import Explain, display_url, server_says, without_secret
 from .fetch import parse_reply
 from .http import Client
@@ -134,6 +135,11 @@ def _posting(record: dict[str, Any], board: BoardRef, index: int) -> Posting:
         updated_at=to_datetime(record.get("source_updated_at")) or to_datetime(record.get("last_changed_at")),
         active=_active(record),
         same_as=_same_as(record),
+        # Only when the record carries it: the list is not asked for it (the
+        # seed names `include=description` on one job's endpoint only), and a
+        # request per job would cost a hundred times more. Parsed as HTML,
+        # which leaves plain text as it is.
+        description_source=from_html(record.get("description")),
         raw=record,
     )
 

@@ -147,12 +147,46 @@ def status_error(
             message = f"server error from {shown}"
         elif status in (401, 403):
             message = f"access denied by {shown}; the board may be private"
+        elif 300 <= status < 400:
+            message = f"board not found: {shown} redirects to {redirect_target(response)}"
         else:
             message = f"unexpected answer from {shown}"
         said = server_says(response, body)
         message += f" (it says: {said!r})" if said else ""
     message += f"; {note}" if note else ""
     return SourceError(board.key, message, status=status, transient=transient, retry_after=retry_after)
+
+
+def redirect_target(response: httpx.Response) -> str:
+    """Where a 3xx points, as shown to a user: the path alone when it stays
+    on the same host (it says why: /login.php, /settings/account/expired.php)."""
+    location = response.headers.get("Location", "").strip()
+    if not location:
+        return "nowhere (no Location header)"
+    target = response.url.join(location)
+    if (target.scheme, target.host, target.port) == (
+        response.url.scheme,
+        response.url.host,
+        response.url.port,
+    ):
+        return target.raw_path.decode("ascii", "replace")
+    return display_url(str(target))
+
+
+def unknown_board(words: str, *, not_found_hint: str = "", redirect_hint: str = "") -> Explain:
+    """A list URL's own words for "no such board": `words` names it in the
+    source's terms ("no Breezy HR career portal 'acme'"). A 404/410 or, where
+    the list is fetched with redirects off, any 3xx says so."""
+
+    def explain(response: httpx.Response, body: bytes) -> str | None:
+        shown = display_url(str(response.url))
+        if response.status_code in (404, 410):
+            return f"{words} at {shown}{not_found_hint}"
+        if 300 <= response.status_code < 400:
+            return f"{words}: {shown} redirects to {redirect_target(response)}{redirect_hint}"
+        return None
+
+    return explain
 
 
 def without_secret(exc: SourceError, secret: str | None) -> SourceError:
@@ -179,8 +213,11 @@ def _explain_bad_json(
         return f"{shown} returned an HTML page, not JSON; check base_url", False
     if not body.strip():
         return f"{shown} returned an empty body, not JSON", True
-    if exc.msg.startswith("Unterminated string") or exc.pos >= len(exc.doc.rstrip()):
-        # A body cut short is a dropped connection more often than a bug.
+    rest = exc.doc[exc.pos :].rstrip()
+    cut_word = bool(rest) and any(word.startswith(rest) for word in ("null", "true", "false"))
+    if exc.msg.startswith("Unterminated string") or exc.pos >= len(exc.doc.rstrip()) or cut_word:
+        # A body cut short is a dropped connection more often than a bug
+        # (cut anywhere: in a string, after a comma, inside a `null`).
         return f"the JSON from {shown} ends early (truncated response)", True
     return f"{shown} returned invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", False
 

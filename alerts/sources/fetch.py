@@ -3,17 +3,21 @@ decoding a reply, and the fetch of a board answered by one GET."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import httpx
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Validators
-from .failures import decode_json, display_url
+from .failures import Explain, decode_json, display_url
 from .http import Client, Reply
 
 Parse = Callable[[Any, BoardRef], list[Posting]]
+# A response body as the parser reads it (JSON by default; Personio's is XML).
+Decode = Callable[[httpx.Response, bytes, BoardRef], Any]
 
 
 def conditional_headers(validators: Validators | None) -> dict[str, str]:
@@ -25,10 +29,12 @@ def conditional_headers(validators: Validators | None) -> dict[str, str]:
     return headers
 
 
-def parse_reply(reply: Reply, board: BoardRef, parse: Callable[[Any, BoardRef], Any]) -> Any:
+def parse_reply(
+    reply: Reply, board: BoardRef, parse: Callable[[Any, BoardRef], Any], decode: Decode = decode_json
+) -> Any:
     """Decode and parse one response; shape errors gain the URL and status."""
     response = reply.response
-    payload = decode_json(response, reply.body, board)
+    payload = decode(response, reply.body, board)
     try:
         return parse(payload, board)
     except SourceError as exc:
@@ -57,12 +63,27 @@ def validators_of(reply: Reply) -> Validators:
 
 
 async def fetch_single(
-    client: Client, url: str, board: BoardRef, parse: Parse, ctx: FetchContext
+    client: Client,
+    url: str,
+    board: BoardRef,
+    parse: Parse,
+    ctx: FetchContext,
+    *,
+    decode: Decode = decode_json,
+    explain: Explain | None = None,
+    follow_redirects: bool | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Snapshot:
     """A board answered by one GET: conditional when validators are known."""
-    headers = conditional_headers(ctx.validators)
-    reply = await client.get(url, board, headers=headers)
+    conditional = conditional_headers(ctx.validators)
+    reply = await client.get(
+        url,
+        board,
+        headers={**(headers or {}), **conditional},
+        explain=explain,
+        follow_redirects=follow_redirects,
+    )
     if reply.response.status_code == 304:
-        return not_modified(reply, url, board, ctx, bool(headers))
-    postings = parse_reply(reply, board, parse)
+        return not_modified(reply, url, board, ctx, bool(conditional))
+    postings = parse_reply(reply, board, parse, decode)
     return Snapshot(postings, validators=validators_of(reply), requests=reply.requests)

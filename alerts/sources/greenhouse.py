@@ -7,6 +7,7 @@ from typing import Any
 from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .description import from_escaped_html
 from .fetch import fetch_single
 from .http import Client
 from .normalize import (
@@ -54,6 +55,8 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         apply_url=None,
         posted_at=to_datetime(job.get("first_published")),
         updated_at=to_datetime(job.get("updated_at")),
+        # `content` (asked for with content=true) is HTML, entity-escaped once more.
+        description_source=from_escaped_html(job.get("content")),
         raw=job,
     )
 

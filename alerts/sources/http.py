@@ -16,7 +16,9 @@ decompression, so neither a huge nor a compressed body can exhaust memory.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
+import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
@@ -174,9 +176,12 @@ class Client:
         *,
         headers: Mapping[str, str] | None = None,
         explain: Explain | None = None,
+        follow_redirects: bool | None = None,
     ) -> Reply:
         """GET with retries; a 2xx or 304 reply, or SourceError."""
-        return await self.request("GET", url, board, headers=headers, explain=explain)
+        return await self.request(
+            "GET", url, board, headers=headers, explain=explain, follow_redirects=follow_redirects
+        )
 
     async def request(
         self,
@@ -187,9 +192,15 @@ class Client:
         headers: Mapping[str, str] | None = None,
         json: Any = None,
         explain: Explain | None = None,
+        follow_redirects: bool | None = None,
     ) -> Reply:
         """One request, retried by the transport; a 2xx or 304 reply with its
-        body read and decoded, or SourceError."""
+        body read and decoded, or SourceError.
+
+        `follow_redirects=False` for APIs that never redirect a board that
+        exists: their 3xx is an answer ("no such board"), handed to `explain`.
+        None keeps the client's setting (it follows them).
+        """
         shown = display_url(url)
         try:
             request = self.http.build_request(
@@ -198,7 +209,8 @@ class Client:
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, TypeError) as exc:
             raise request_error(board, shown, httpx.InvalidURL(str(exc))) from exc
         try:
-            response = await self.http.send(request, stream=True)
+            follow = self.http.follow_redirects if follow_redirects is None else follow_redirects
+            response = await self.http.send(request, stream=True, follow_redirects=follow)
             try:
                 body = await self._read(response)
             finally:
@@ -234,6 +246,14 @@ class Client:
         return b"".join(chunks)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # One per process: building it (reading the CA bundle) costs tens of
+    # milliseconds, and a short-lived client (`alerts boards find`, a test)
+    # would pay that each time.
+    return httpx.create_ssl_context()
+
+
 def make_client(
     *,
     timeout_seconds: float = 30.0,
@@ -247,7 +267,7 @@ def make_client(
     """The shared client; `transport` replaces the network (tests: httpx.MockTransport)."""
     timeout = httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, CONNECT_TIMEOUT_SECONDS))
     polite = PoliteTransport(
-        transport or httpx.AsyncHTTPTransport(),
+        transport or httpx.AsyncHTTPTransport(verify=_tls_context()),
         per_host_limit=per_host_limit,
         retry=retry,
         sleep=sleep,

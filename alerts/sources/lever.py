@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from alerts.model import BoardRef, Posting
+from alerts.model import BoardRef, Posting, SourceText
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .description import from_plain, from_sections
 from .fetch import fetch_single
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, from_epoch_ms, title_text, to_str
@@ -22,6 +23,15 @@ DEFAULT_BASE_URL = "https://api.lever.co/v0"
 EU_KIND = "lever-eu"
 EU_DEFAULT_BASE_URL = "https://api.eu.lever.co/v0"
 PATH = "/postings/{token}?mode=json"
+
+
+def _description(job: dict[str, Any]) -> SourceText | None:
+    """The opening and body (`description`), each list ("What you'll do",
+    with its heading) and the closing words (`additional`), all HTML."""
+    lists = [(item.get("text"), item.get("content")) for item in map(as_dict, as_list(job.get("lists")))]
+    return from_sections(job.get("description"), lists, job.get("additional")) or from_plain(
+        job.get("descriptionPlain"), job.get("additionalPlain")
+    )
 
 
 def _posting(job: dict[str, Any], board: BoardRef, index: int, kind: str) -> Posting:
@@ -54,6 +64,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int, kind: str) -> Pos
         apply_url=to_str(job.get("applyUrl")),
         posted_at=from_epoch_ms(job.get("createdAt")),
         updated_at=None,
+        description_source=_description(job),
         raw=job,
     )
 

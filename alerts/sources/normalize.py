@@ -143,3 +143,12 @@ def place_text(*parts: Any) -> str | None:
         if name and name not in names:
             names.append(name)
     return ", ".join(names) or None
+
+
+def country_code(value: Any) -> str | None:
+    """A country as the source writes it: an ISO 3166 alpha-2 code in upper
+    case ("se" -> "SE"), or the cleaned name when it is not a code."""
+    text = clean_text(value)
+    if text and len(text) == 2 and text.isascii() and text.isalpha():
+        return text.upper()
+    return text

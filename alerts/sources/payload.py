@@ -65,3 +65,13 @@ def job_id(job: dict[str, Any], board: BoardRef, index: int, key: str = "id") ->
     if isinstance(value, str) and value.strip():
         return value.strip()
     raise malformed(board, f"job #{index + 1} has no usable {key!r} (got {_json_type(value)})")
+
+
+MAX_ID = 200  # the store keeps ids up to 255 characters
+
+
+def bounded_id(text: str) -> str:
+    """An id as given, or its digest when it is too long to store."""
+    import hashlib
+
+    return text if len(text) <= MAX_ID else "sha256:" + hashlib.sha256(text.encode()).hexdigest()

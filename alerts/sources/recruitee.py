@@ -12,6 +12,7 @@ from typing import Any
 from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .description import from_html
 from .fetch import fetch_single
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, place_text, title_text, to_datetime, to_str
@@ -79,6 +80,7 @@ def _posting(offer: dict[str, Any], board: BoardRef, index: int) -> Posting:
         apply_url=to_str(offer.get("careers_apply_url")),
         posted_at=to_datetime(offer.get("published_at")) or to_datetime(offer.get("created_at")),
         updated_at=to_datetime(offer.get("updated_at")),
+        description_source=from_html(offer.get("description"), offer.get("requirements")),
         raw=offer,
     )
 

@@ -2,7 +2,8 @@
 
 List items carry no description and no salary; those are only on each
 posting's detail, and one request per posting would cost a hundred times
-more. The list has everything the tracked fields need except salary.
+more. The list has everything the tracked fields need except salary. With
+no description, a subscription's `keywords` match the title alone here.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from typing import Any
 from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .description import from_html
 from .fetch import fetch_single
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, place_text, title_text, to_bool, to_datetime, to_str
@@ -55,6 +56,9 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int, company: str) -> 
         # Dates only (YYYY-MM-DD): midnight UTC.
         posted_at=to_datetime(job.get("published_on")) or to_datetime(job.get("created_at")),
         updated_at=None,
+        # HTML; the widget sends it with details=true, and requirements and
+        # benefits where the account fills them in.
+        description_source=from_html(job.get("description"), job.get("requirements"), job.get("benefits")),
         raw=job,
     )
 

@@ -10,6 +10,7 @@ Methods are synchronous; the async cycle calls them through a worker thread.
     store.sends      what happened to sends: sending, sent, failed, dead (sending.py)
     store.channels   per-channel state, `alerts status` and `alerts retry` (channels.py)
     store.cache      what sources keep between polls of a board (cache.py)
+    store.views      read-only views: open postings, events, a posting's life (views.py)
 """
 
 from __future__ import annotations
@@ -26,16 +27,21 @@ from alerts.store.leases import LeaseQueries
 from alerts.store.outbox import OutboxQueries
 from alerts.store.sending import SendQueries, SentPart
 from alerts.store.snapshots import LeaseLost, Router, SnapshotQueries, WrittenSnapshot
+from alerts.store.views import OpenPosting, OpenSpan, PostingLife, StoredEvent, ViewQueries
 
 __all__ = [
     "ChannelState",
     "DatabaseClock",
     "FetchState",
     "LeaseLost",
+    "OpenPosting",
+    "OpenSpan",
+    "PostingLife",
     "ProcessLock",
     "Router",
     "SentPart",
     "Store",
+    "StoredEvent",
     "WrittenSnapshot",
     "database_problem",
     "store_reason",
@@ -52,6 +58,7 @@ class Store:
         self.sends = SendQueries(self.db)
         self.channels = ChannelQueries(self.db)
         self.cache = CacheQueries(self.db)
+        self.views = ViewQueries(self.db)
 
     @property
     def engine(self) -> sa.Engine:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.store.db import Queries, chunked
-from alerts.store.tables import boards, events, postings
+from alerts.store.tables import boards, postings
 
 
 @dataclass(frozen=True)
@@ -107,20 +107,6 @@ class BoardQueries(Queries):
             .outerjoin(counts, counts.c.board_id == boards.c.id)
             .order_by(boards.c.key)
         )
-        with self.db.engine.connect() as conn:
-            return list(conn.execute(query))
-
-    def history(self, board: str | None, since: datetime, limit: int = 1000) -> list[sa.Row]:
-        """Stored events, newest first."""
-        query = (
-            sa.select(events.c.occurred_at, events.c.kind, events.c.posting, events.c.changes, boards.c.key)
-            .join(boards, boards.c.id == events.c.board_id)
-            .where(events.c.occurred_at >= since)
-            .order_by(events.c.occurred_at.desc(), events.c.id.desc())
-            .limit(limit)
-        )
-        if board:
-            query = query.where(boards.c.key == board)
         with self.db.engine.connect() as conn:
             return list(conn.execute(query))
 

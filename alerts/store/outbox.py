@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from alerts.model import Delivery, Event, Posting
+from alerts.model import Delivery, Event, Posting, Repost
 from alerts.store.db import Queries, chunked
 from alerts.store.tables import OPEN, deliveries, events
 
@@ -83,12 +83,21 @@ class OutboxQueries(Queries):
     def _events(conn: sa.Connection, ids: list[int]) -> dict[int, Event]:
         found: dict[int, Event] = {}
         columns = (events.c.id, events.c.kind, events.c.external_id, events.c.changes, events.c.posting)
+        extra = (events.c.occurred_at, events.c.first_seen_at, events.c.reposts)
         for chunk in chunked(ids):
-            query = sa.select(*columns, events.c.occurred_at).where(events.c.id.in_(chunk))
+            query = sa.select(*columns, *extra).where(events.c.id.in_(chunk))
             for r in conn.execute(query):
                 posting = Posting.from_dict(r.posting)
                 found[r.id] = Event(
-                    r.kind, posting.board_key, r.external_id, posting, r.changes, r.occurred_at, r.id
+                    r.kind,
+                    posting.board_key,
+                    r.external_id,
+                    posting,
+                    r.changes,
+                    r.occurred_at,
+                    r.id,
+                    first_seen_at=r.first_seen_at,
+                    reposts=Repost.from_dict(r.reposts) if r.reposts else None,
                 )
         return found
 

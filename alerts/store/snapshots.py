@@ -4,17 +4,18 @@ postings, events and outbox rows in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
 
 import sqlalchemy as sa
 
 from alerts.errors import StoreError
-from alerts.model import BoardRef, Event, Posting
+from alerts.model import BoardRef, Event, Posting, Repost
 from alerts.reconcile import Outcome, StoredPosting, reconcile, suspect_reason
 from alerts.store.boards import bound, healthy_marks
 from alerts.store.db import Queries, chunked
+from alerts.store.reposts import annotated, find_reposts, repost_key
 from alerts.store.tables import boards, deliveries, events, postings
 
 # (event, is_baseline) -> {channel: [subscription names]}
@@ -89,11 +90,13 @@ class SnapshotQueries(Queries):
         last_modified: str | None = None,
         owner: str | None = None,
         next_poll_at: datetime | None = None,
+        repost_window: timedelta = timedelta(0),
     ) -> WrittenSnapshot:
         """Reconcile a snapshot and write state, events and outbox rows at once.
 
         A complete snapshot that drops suddenly is held (nothing written but
-        the hold itself) until the next one confirms it.
+        the hold itself) until the next one confirms it. A new posting that
+        reposts a job seen within `repost_window` carries what it reposts.
         """
         with self.db.tx() as conn:
             query = _BOARD_FOR_UPDATE if self.db.dialect == "postgresql" else _BOARD
@@ -103,7 +106,7 @@ class SnapshotQueries(Queries):
                 # its snapshot wins; writing ours could announce twice.
                 raise LeaseLost(f"{board.key}: lease lost to another process; snapshot dropped")
             prints = {p.external_id: p.fingerprint for p in snapshot}
-            stored, ids, backfill = self._load_postings(conn, row.id, prints, close_after_misses)
+            stored, ids, backfill, seen = self._load_postings(conn, row.id, prints, close_after_misses)
             held = suspect_reason(stored, snapshot) if complete and row.baselined else None
             if held and row.suspect_since is None:
                 conn.execute(
@@ -127,10 +130,14 @@ class SnapshotQueries(Queries):
                 complete=complete,
             )
             for key in backfill - outcome.changed.keys():
-                # Same posting, but its row predates fingerprints: write one.
+                # Same posting, but its row's fingerprint is another (the row
+                # predates fingerprints, or only the description's markup
+                # changed): write the new one.
                 outcome.changed[key] = stored[key]
                 outcome.fresh.add(key)
-            self._write_postings(conn, row.id, outcome, ids, prints, now)
+            reposts = {} if outcome.baseline else find_reposts(conn, outcome.events, now, repost_window)
+            outcome.events = annotated(outcome.events, seen, reposts, now)
+            self._write_postings(conn, row.id, outcome, ids, prints, now, reposts)
             written = self._write_events(conn, row.id, outcome, route, now)
             done: dict[str, object] = {
                 "baselined": True,
@@ -148,13 +155,14 @@ class SnapshotQueries(Queries):
 
     def _load_postings(
         self, conn: sa.Connection, board_id: int, prints: dict[str, str], close_after_misses: int
-    ) -> tuple[dict[str, StoredPosting], dict[str, int], set[str]]:
+    ) -> tuple[dict[str, StoredPosting], dict[str, int], set[str], dict[str, datetime]]:
         """The board's stored rows; full postings only where reconcile needs them.
 
         A posting the snapshot holds unchanged (same fingerprint, open) is
         not read back at all: on a steady board that is nearly every row.
-        Returns the rows, their ids, and the keys whose rows lack a
-        fingerprint (written before there were any) for a one-off backfill.
+        Returns the rows, their ids, the keys whose rows hold another
+        fingerprint than the snapshot's (to write it even when nothing else
+        changed), and when each posting read back was first seen.
         """
         found = conn.execute(_BOARD_POSTINGS, {"board_id": board_id})
         rows = {key: (pid, state, misses, fp) for pid, key, state, misses, fp in found}
@@ -166,17 +174,20 @@ class SnapshotQueries(Queries):
         }
         data = self._load_data(conn, [rows[key][0] for key in need])
         stored = {
-            key: StoredPosting(Posting.from_dict(data[pid]) if key in need else None, state, misses)
+            key: StoredPosting(Posting.from_dict(data[pid][0]) if key in need else None, state, misses)
             for key, (pid, state, misses, _) in rows.items()
         }
-        backfill = {key for key in need if rows[key][3] is None and key in prints}
-        return stored, {key: row[0] for key, row in rows.items()}, backfill
+        backfill = {key for key in need if key in prints and rows[key][3] != prints[key]}
+        seen = {key: data[rows[key][0]][1] for key in need}
+        return stored, {key: row[0] for key, row in rows.items()}, backfill, seen
 
-    def _load_data(self, conn: sa.Connection, ids: list[int]) -> dict[int, dict]:
-        data: dict[int, dict] = {}
+    def _load_data(self, conn: sa.Connection, ids: list[int]) -> dict[int, tuple[dict, datetime]]:
+        data: dict[int, tuple[dict, datetime]] = {}
         for chunk in chunked(ids):
-            query = sa.select(postings.c.id, postings.c.data).where(postings.c.id.in_(chunk))
-            data.update((pid, value) for pid, value in conn.execute(query))
+            query = sa.select(postings.c.id, postings.c.data, postings.c.first_seen_at)
+            data.update(
+                (pid, (value, at)) for pid, value, at in conn.execute(query.where(postings.c.id.in_(chunk)))
+            )
         return data
 
     @cached_property
@@ -196,6 +207,7 @@ class SnapshotQueries(Queries):
                     "data",
                     "changed_at",
                     "closed_at",
+                    "repost_key",
                 )
             },
         )
@@ -208,6 +220,7 @@ class SnapshotQueries(Queries):
         ids: dict[str, int],
         prints: dict[str, str],
         now: datetime,
+        reposts: dict[str, Repost],
     ) -> None:
         seen: list[tuple[str, StoredPosting, Posting]] = []
         missed: list[tuple[str, StoredPosting]] = []
@@ -232,6 +245,9 @@ class SnapshotQueries(Queries):
                         "first_seen_at": now,
                         "changed_at": now,
                         "closed_at": now if row.state == "closed" else None,
+                        "repost_key": repost_key(posting),
+                        # Kept from the first insert on: a repost's job was first seen earlier.
+                        "open_since": reposts[key].first_seen_at if key in reposts else None,
                     }
                     for key, row, posting in seen
                 ],
@@ -273,12 +289,14 @@ class SnapshotQueries(Queries):
                     "changes": e.changes,
                     "posting": e.posting.to_dict(),
                     "occurred_at": now,
+                    "first_seen_at": e.first_seen_at,
+                    "reposts": e.reposts.to_dict() if e.reposts is not None else None,
                 }
                 for e, _ in kept
             ],
         )
         written = [
-            (Event(e.kind, e.board_key, e.external_id, e.posting, e.changes, now, event_id), r)
+            (replace(e, occurred_at=now, id=event_id), r)
             for (e, r), event_id in zip(kept, result.scalars(), strict=True)
         ]
         announced = self._announced_elsewhere(conn, board_id, [e for e, _ in written], now)

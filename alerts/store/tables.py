@@ -83,6 +83,12 @@ postings = sa.Table(
     sa.Column("first_seen_at", UTCDateTime, nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),
     sa.Column("closed_at", UTCDateTime),
+    # The job behind the posting (store/reposts.py: provider, company,
+    # normalised title and location): a new id with the key of a posting
+    # closed lately, or still open, is a repost of it.
+    sa.Column("repost_key", sa.String(32), index=True),
+    # For a repost: when the job was first seen, through its earlier postings.
+    sa.Column("open_since", UTCDateTime),
     sa.UniqueConstraint("board_id", "external_id", name="uq_postings_board_external"),
     # Every poll reads these five of each posting of the board: from the
     # index alone, without touching the rows (each about 1 KB with `data`).
@@ -103,6 +109,10 @@ events = sa.Table(
     sa.Column("changes", JSON, nullable=False),
     sa.Column("posting", JSON, nullable=False),
     sa.Column("occurred_at", UTCDateTime, nullable=False, index=True),
+    # When the posting was first seen, for the age messages show.
+    sa.Column("first_seen_at", UTCDateTime),
+    # Model.Repost.to_dict() of the earlier posting an `opened` one reposts.
+    sa.Column("reposts", NULLABLE_JSON),
 )
 
 # Delivery statuses a pass may still send (the others: sent, dead).

@@ -4,7 +4,6 @@ the list endpoint over a real socket (cursors, auth, incremental, errors)."""
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -18,41 +17,8 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import FetchContext, Validators, bluedoor
 
+from kinds.bluedoor import BOARD, FIRST_PAGE, FIXTURE, KEY, SEED_POSTING, TOKEN
 from sources_support import FAST, base_url, drop_fields, fetch_error, run_fetch, set_fields
-
-TOKEN = "company=OpenAI&department=Finance&workplace_type=hybrid"
-BOARD = BoardRef("bluedoor", TOKEN)
-FIXTURE = "bluedoor_seed_record.json"
-FIRST_PAGE = TOKEN + "&status=all&limit=100"
-KEY = "bd_live_s3cr3t"
-
-# The seed's canonical job, exactly as it must come out.
-SEED_POSTING = Posting(
-    source="bluedoor",
-    board_token=TOKEN,
-    external_id="27e432e20c30e480ac13e73f7ad6a9ed6519a230",
-    title="Order Management & Billing Lead, Cloud Marketplaces & Partnerships - AWS",
-    company="OpenAI",
-    department="Finance",
-    team="Finance",
-    location="San Francisco",
-    city="San Francisco",
-    region="CA",
-    country="United States",
-    work_model="hybrid",
-    employment_type="full_time",
-    salary_min=None,
-    salary_max=None,
-    salary_currency=None,
-    salary_period=None,
-    url="https://jobs.ashbyhq.com/openai/1d03b4ee-8cec-47a1-b9e2-8ce9c5650943",
-    apply_url="https://jobs.ashbyhq.com/openai/1d03b4ee-8cec-47a1-b9e2-8ce9c5650943/application",
-    # No source dates on the record: first seen and last changed stand in.
-    posted_at=datetime(2026, 6, 4, 13, 1, 15, tzinfo=UTC),
-    updated_at=datetime(2026, 6, 4, 13, 1, 15, tzinfo=UTC),
-    active=True,
-    same_as="ashby:1d03b4ee-8cec-47a1-b9e2-8ce9c5650943",
-)
 
 
 @pytest.fixture
@@ -311,27 +277,6 @@ def test_a_failed_second_page_fails_the_whole_board(httpserver: HTTPServer, reco
     err = fetch_error(BOARD, base_url(httpserver), FetchContext(api_key=KEY), retry=FAST)
     assert err.status == 500 and err.transient is True
     assert "internal: database unavailable" in str(err)
-
-
-def test_a_truncated_page_fails_the_whole_board(httpserver: HTTPServer, record: dict[str, Any]) -> None:
-    httpserver.expect_ordered_request("/jobs", query_string=FIRST_PAGE).respond_with_json(
-        _page(record, range(0, 100), "c2")
-    )
-    body = json.dumps(_page(record, range(100, 150), None)).encode()
-    httpserver.expect_ordered_request("/jobs", query_string=FIRST_PAGE + "&cursor=c2").respond_with_data(
-        body[: len(body) // 2], content_type="application/json"
-    )
-    err = fetch_error(BOARD, base_url(httpserver))
-    assert "truncated" in str(err) and err.transient is True
-
-
-def test_rate_limited_then_served(httpserver: HTTPServer, record: dict[str, Any]) -> None:
-    httpserver.expect_ordered_request("/jobs").respond_with_json(
-        {"error": {"code": "rate_limited", "message": "slow down"}}, status=429, headers={"Retry-After": "0"}
-    )
-    httpserver.expect_ordered_request("/jobs").respond_with_json({"data": [record], "next_cursor": None})
-    snapshot = run_fetch(BOARD, base_url(httpserver), FetchContext(api_key=KEY), retry=FAST)
-    assert snapshot.postings == [SEED_POSTING] and snapshot.requests == 2
 
 
 def test_rate_limited_beyond_the_cap(httpserver: HTTPServer) -> None:

@@ -220,30 +220,7 @@ def test_at_most_per_host_limit_requests_in_flight(threaded_server: HTTPServer) 
 
 # --- conditional requests --------------------------------------------------------
 
-# Every kind answered by one request sends validators; paged kinds cannot.
-SINGLE = [
-    ("greenhouse", "/boards/t/jobs", EMPTY),
-    ("lever", "/postings/t", []),
-    ("lever-eu", "/postings/t", []),
-    ("ashby", "/job-board/t", EMPTY),
-    ("workable", "/widget/accounts/t", EMPTY),
-    ("recruitee", "/offers/", {"offers": []}),
-]
-
-
-@pytest.mark.parametrize(("kind", "path", "body"), SINGLE, ids=[row[0] for row in SINGLE])
-def test_etag_then_not_modified(httpserver: HTTPServer, kind: str, path: str, body: object) -> None:
-    board = BoardRef(kind, "t")
-    httpserver.expect_ordered_request(path).respond_with_json(body, headers={"ETag": 'W/"v1"'})
-    httpserver.expect_ordered_request(path, headers={"If-None-Match": 'W/"v1"'}).respond_with_data(
-        "", status=304
-    )
-    first = run_fetch(board, base_url(httpserver))
-    assert first.validators == Validators(etag='W/"v1"') and not first.not_modified
-    second = run_fetch(board, base_url(httpserver), FetchContext(validators=first.validators))
-    assert second.not_modified and second.postings == [] and second.validators == first.validators
-    assert second.requests == 1
-    httpserver.check_assertions()
+# Every kind's conditional requests (or, paged, none) are in the contract table.
 
 
 def test_last_modified_then_not_modified(httpserver: HTTPServer) -> None:
@@ -274,17 +251,6 @@ def test_a_304_to_an_unconditional_request_is_an_error(httpserver: HTTPServer) -
     httpserver.expect_request(PATH).respond_with_data("", status=304)
     err = fetch_error(BOARD, base_url(httpserver))
     assert "not conditional" in str(err) and err.status == 304
-
-
-def test_paged_sources_send_no_validators(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/companies/t/postings").respond_with_json(
-        {"offset": 0, "limit": 100, "totalFound": 0, "content": []}, headers={"ETag": '"page"'}
-    )
-    ctx = FetchContext(validators=Validators(etag='"old"'))
-    snapshot = run_fetch(BoardRef("smartrecruiters", "t"), base_url(httpserver), ctx)
-    request, _ = httpserver.log[0]
-    assert "If-None-Match" not in request.headers
-    assert snapshot.validators == Validators() and not snapshot.validators
 
 
 # --- the policy itself ---------------------------------------------------------

@@ -10,67 +10,14 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from alerts.errors import SourceError
-from alerts.model import BoardRef, Posting
+from alerts.model import BoardRef
 from alerts.sources import recruitee
 
+from kinds.recruitee import RECORDED
 from sources_support import base_url, drop_fields, fetch_error, set_fields
 
 BOARD = BoardRef("recruitee", "channable")
 FIXTURE = "recruitee_channable.json"
-
-RECORDED = [
-    Posting(
-        source="recruitee",
-        board_token="channable",
-        external_id="2751915",
-        title="Customer Success Manager Benelux - Dutch speaking",
-        company="Channable",
-        department="Customer Success",
-        location="Utrecht, Utrecht, Netherlands",
-        city="Utrecht",
-        region="Utrecht",
-        country="Netherlands",
-        work_model="hybrid",
-        employment_type="full_time",  # fulltime_permanent
-        salary_min=3750.0,  # "3750"
-        salary_max=5250.0,
-        salary_currency="EUR",
-        salary_period="month",
-        url="https://jobs.channable.com/o/customer-success-manager-benelux-dutch-speaking-3",
-        apply_url="https://jobs.channable.com/o/customer-success-manager-benelux-dutch-speaking-3/c/new",
-        posted_at=datetime(2026, 9, 18, 13, 27, 28, tzinfo=UTC),
-        updated_at=datetime(2026, 9, 19, 19, 2, 48, tzinfo=UTC),
-    ),
-    Posting(
-        source="recruitee",
-        board_token="channable",
-        external_id="2743511",
-        title="Head of People & Culture",
-        company="Channable",
-        department="Operations",
-        location="Utrecht, Utrecht, Netherlands",
-        city="Utrecht",
-        region="Utrecht",
-        country="Netherlands",
-        work_model="hybrid",
-        employment_type="full_time",
-        salary_min=115000.0,
-        salary_max=130000.0,
-        salary_currency="EUR",
-        salary_period="year",
-        url="https://jobs.channable.com/o/head-of-people-culture",
-        apply_url="https://jobs.channable.com/o/head-of-people-culture/c/new",
-        posted_at=datetime(2026, 9, 11, 15, 16, 33, tzinfo=UTC),
-        updated_at=datetime(2026, 9, 21, 12, 2, 55, tzinfo=UTC),
-    ),
-]
-
-
-def test_recorded_board(payload: Callable[[str], Any]) -> None:
-    data = payload(FIXTURE)
-    postings = recruitee.parse(data, BOARD)
-    assert postings == RECORDED
-    assert [p.raw for p in postings] == data["offers"]
 
 
 def _flags(remote: Any, hybrid: Any, on_site: Any) -> Callable[[dict[str, Any]], None]:

@@ -53,6 +53,74 @@ ACCEPTED = [
     ),
     ("https://careers.smartrecruiters.com/Ubisoft2", "smartrecruiters:Ubisoft2"),
     ("https://api.smartrecruiters.com/v1/companies/Ubisoft2/postings", "smartrecruiters:Ubisoft2"),
+    # Personio: the board is the host name, on .de or .com
+    ("personio:acme", "personio:acme"),
+    ("https://acme.jobs.personio.de", "personio:acme"),
+    ("https://Acme.jobs.personio.com/", "personio:acme"),
+    ("https://acme.jobs.personio.de/job/3100001?language=de&display=en", "personio:acme"),
+    ("https://acme.jobs.personio.de/xml", "personio:acme"),
+    ("https://acme-jobs.personio.de/", "personio:acme"),  # the host retired in 2021
+    # Teamtailor, North-American accounts included
+    ("https://acme.teamtailor.com/jobs", "teamtailor:acme"),
+    ("https://career.teamtailor.com", "teamtailor:career"),
+    ("https://acme.teamtailor.com/jobs/7167985-account-executive", "teamtailor:acme"),
+    ("https://rooted.na.teamtailor.com/jobs", "teamtailor:rooted.na"),
+    ("https://acme.teamtailor.com/jobs.json", "teamtailor:acme"),
+    ("teamtailor:rooted.na", "teamtailor:rooted.na"),
+    # Breezy HR
+    ("https://acme.breezy.hr", "breezy:acme"),
+    ("https://acme.breezy.hr/p/a1b2c3d4e5f6-account-manager/apply", "breezy:acme"),
+    ("https://acme.breezy.hr/json", "breezy:acme"),
+    # Pinpoint
+    ("https://workwithus.pinpointhq.com", "pinpoint:workwithus"),
+    (
+        "https://workwithus.pinpointhq.com/en/postings/ce6c9e5c-a2d3-42b0-a01e-9edeae315b04",
+        "pinpoint:workwithus",
+    ),
+    ("https://workwithus.pinpointhq.com/postings.json", "pinpoint:workwithus"),
+    # Workday: tenant and data centre from the host, the site from the path
+    ("workday:nvidia.wd5/NVIDIAExternalCareerSite", "workday:nvidia.wd5/NVIDIAExternalCareerSite"),
+    ("workday:NVIDIA.WD5/NVIDIAExternalCareerSite", "workday:nvidia.wd5/NVIDIAExternalCareerSite"),
+    (
+        "https://nvidia.wd5.myworkdayjobs.com/NVIDIAExternalCareerSite",
+        "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    ),
+    (
+        "https://nvidia.wd5.myworkdayjobs.com/en-US/NVIDIAExternalCareerSite",
+        "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    ),
+    (
+        "https://nvidia.wd5.myworkdayjobs.com/en-US/NVIDIAExternalCareerSite/job/US-CA-Santa-Clara/Title_JR2017740-1",
+        "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    ),
+    (
+        "https://salesforce.wd12.myworkdayjobs.com/en-US/External_Career_Site/details/Title_JR268932?jobFamilyGroup=1",
+        "workday:salesforce.wd12/External_Career_Site",
+    ),
+    ("https://Acme.wd103.myworkdayjobs.com/fr/Careers/login", "workday:acme.wd103/Careers"),
+    (
+        "https://nvidia.wd5.myworkdayjobs.com/wday/cxs/nvidia/NVIDIAExternalCareerSite/jobs",
+        "workday:nvidia.wd5/NVIDIAExternalCareerSite",
+    ),
+    # BambooHR: the board is the host name
+    ("bamboohr:acme", "bamboohr:acme"),
+    ("https://acme.bamboohr.com/careers", "bamboohr:acme"),
+    ("https://ACME.bamboohr.com/careers/86", "bamboohr:acme"),
+    ("https://acme.bamboohr.com/careers/list", "bamboohr:acme"),
+    ("https://acme.bamboohr.com/jobs/embed2.php", "bamboohr:acme"),
+    # Rippling
+    ("rippling:3rd-street-youth-center-clinic", "rippling:3rd-street-youth-center-clinic"),
+    ("https://ats.rippling.com/acme/jobs", "rippling:acme"),
+    ("https://ats.rippling.com/acme/jobs/0f5b3a1e-1111-4c2d-9e8f-000000000001", "rippling:acme"),
+    ("https://ats.rippling.com/en-GB/acme/jobs", "rippling:acme"),
+    ("https://api.rippling.com/platform/api/ats/v1/board/acme/jobs", "rippling:acme"),
+    ("https://ats.rippling.com/api/v2/board/acme/jobs?page=0", "rippling:acme"),
+    # JSON-LD: the URL itself, written after jsonld:
+    ("jsonld:https://careers.example.com/jobs", "jsonld:https://careers.example.com/jobs"),
+    (
+        "jsonld:https://careers.example.com/sitemap.xml?x=1",
+        "jsonld:https://careers.example.com/sitemap.xml?x=1",
+    ),
 ]
 
 
@@ -68,6 +136,31 @@ REFUSED = [
     "greenhouse:",
     ":stripe",
     "workday:acme",
+    "workday:acme.wd5",
+    "workday:acme.wd5/",
+    "workday:acme.wd5/Careers/extra",
+    "workday:acme.wd5/../../admin",
+    "workday:acme.example.com/Careers",
+    "workday:acme.wd5/Care ers",
+    "https://nvidia.wd5.myworkdayjobs.com/",
+    "https://nvidia.wd5.myworkdayjobs.com/en-US",
+    "https://nvidia.myworkday.com/nvidia/d/home.htmld",
+    "https://nvidia.wd5.myworkdayjobs.com/wday/cxs/other/Site/jobs",
+    "https://wd1.myworkdaysite.com/recruiting/snapchat/snap",
+    "bamboohr:acme/../x",
+    "bamboohr:acme.example",
+    "https://www.bamboohr.com/careers",
+    "https://a.b.bamboohr.com/careers",
+    "rippling:a/b",
+    "https://ats.rippling.com/",
+    "https://ats.rippling.com/api/v2/board/",
+    "jsonld:careers.example.com/jobs",
+    "jsonld:ftp://careers.example.com/jobs",
+    "jsonld:https://",
+    "jsonld:https://user:secret@careers.example.com/jobs",
+    "jsonld:https://careers.example.com/jo bs",
+    "jsonld:https://careers.example.com:99999/jobs",
+    "jsonld:https://careers.example.com/" + "x" * 3000,
     "lever:plaid/extra",
     "https://example.com/careers",
     "https://jobs.ashbyhq.com/",
@@ -79,6 +172,14 @@ REFUSED = [
     "https://www.recruitee.com/",
     "https://a.b.recruitee.com/",
     "https://jobs.lever.co/a%2Fb",
+    "https://www.jobs.personio.de/",
+    "https://app.teamtailor.com/companies",
+    "https://acme.eu.teamtailor.com/jobs",  # only North America is known to have its own host
+    "https://a.b.na.teamtailor.com/",
+    "https://www.breezy.hr/",
+    "https://attachments-cdn.breezy.hr/x.pdf",
+    "https://app.pinpointhq.com/",
+    "https://help.pinpointhq.com/",
     "ftp://jobs.lever.co/plaid",
     "https://",
     "",
@@ -97,7 +198,24 @@ def test_refused_with_the_accepted_forms(text: str) -> None:
     assert "https://jobs.lever.co/TOKEN" in message and "https://TOKEN.recruitee.com/" in message
 
 
+@pytest.mark.parametrize("url", ["https://acme.personio.de/", "https://acme.personio.com/login"])
+def test_a_personio_login_points_at_the_job_page(url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        resolve_board(url)
+    message = str(caught.value)
+    assert message.startswith(
+        "the job page https://acme.jobs.personio.de (personio:acme), not https://acme.personio."
+    )
+    assert "Personio login" in message
+
+
 def test_every_board_kind_has_an_accepted_form() -> None:
     kinds = {form.split(":", 1)[0] for form in ACCEPTED_FORMS}
     # bluedoor boards are made from a subscription's filters, never written by hand.
     assert kinds == set(SOURCES) - {"bluedoor"}
+
+
+def test_a_malformed_token_names_its_kinds_form() -> None:
+    with pytest.raises(ValueError) as caught:
+        resolve_board("workday:acme")
+    assert "a workday board is written workday:TENANT.wdN/SITE" in str(caught.value)

@@ -4,63 +4,21 @@ import copy
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from alerts.errors import SourceError
-from alerts.model import BoardRef, Posting
+from alerts.model import BoardRef
 from alerts.sources import smartrecruiters
 
-from sources_support import FAST, base_url, drop_fields, fetch_error, run_fetch, set_fields
+from kinds.smartrecruiters import RECORDED
+from sources_support import base_url, drop_fields, fetch_error, run_fetch, set_fields
 
 BOARD = BoardRef("smartrecruiters", "Ubisoft2")
 FIXTURE = "smartrecruiters_ubisoft2.json"
 PATH = "/companies/Ubisoft2/postings"
-
-RECORDED = [
-    Posting(
-        source="smartrecruiters",
-        board_token="Ubisoft2",
-        external_id="744000151912444",
-        title="Spécialiste Fiabilité outils et infrastructures - TGQF",
-        company="Ubisoft",
-        department="Ubisoft",
-        location="Montreal, QC, Canada",
-        city="Montreal",
-        region="QC",
-        country="CA",
-        work_model="onsite",  # remote: false, hybrid: false
-        employment_type="full_time",  # "Full-time"
-        url="https://jobs.smartrecruiters.com/Ubisoft2/744000151912444",
-        posted_at=datetime(2026, 9, 25, 18, 18, 52, 891000, tzinfo=UTC),
-    ),
-    Posting(
-        source="smartrecruiters",
-        board_token="Ubisoft2",
-        external_id="744000151872065",
-        title="CRM Webmarketing Assistant",
-        company="Ubisoft",
-        department="Ubisoft",
-        location="Paris, IDF, France",
-        city="Paris",
-        region="IDF",
-        country="FR",
-        work_model="onsite",
-        employment_type="intern",
-        url="https://jobs.smartrecruiters.com/Ubisoft2/744000151872065",
-        posted_at=datetime(2026, 9, 25, 14, 49, 0, 552000, tzinfo=UTC),
-    ),
-]
-
-
-def test_recorded_page(payload: Callable[[str], Any]) -> None:
-    data = payload(FIXTURE)
-    postings = smartrecruiters.parse(data, BOARD)
-    assert postings == RECORDED
-    assert [p.raw for p in postings] == data["content"]
 
 
 def _location(**fields: Any) -> Callable[[dict[str, Any]], None]:
@@ -190,16 +148,6 @@ def _serve(server: HTTPServer, offset: int, body: bytes, status: int = 200) -> N
     )
 
 
-def test_pages_follow_offsets_to_total_found(httpserver: HTTPServer, template: dict[str, Any]) -> None:
-    _serve(httpserver, 0, _page(template, range(0, 100), 250, 0))
-    _serve(httpserver, 100, _page(template, range(100, 200), 250, 100))
-    _serve(httpserver, 200, _page(template, range(200, 250), 250, 200))
-    snapshot = run_fetch(BOARD, base_url(httpserver))
-    assert [p.title for p in snapshot.postings] == [f"Job {n}" for n in range(250)]
-    assert snapshot.complete and snapshot.requests == 3
-    httpserver.check_assertions()
-
-
 def test_a_server_that_pages_smaller_than_asked(httpserver: HTTPServer, template: dict[str, Any]) -> None:
     # Offsets follow what came back, not what was asked for.
     _serve(httpserver, 0, _page(template, range(0, 40), 70, 0))
@@ -223,33 +171,6 @@ def test_total_found_zero_is_an_empty_complete_snapshot(httpserver: HTTPServer) 
     _serve(httpserver, 0, b'{"offset": 0, "limit": 100, "totalFound": 0, "content": []}')
     snapshot = run_fetch(BOARD, base_url(httpserver))
     assert snapshot.postings == [] and snapshot.complete and not snapshot.not_modified
-
-
-def test_a_failed_second_page_fails_the_whole_board(httpserver: HTTPServer, template: dict[str, Any]) -> None:
-    _serve(httpserver, 0, _page(template, range(0, 100), 150, 0))
-    _serve(httpserver, 100, b"oops", status=500)
-    err = fetch_error(BOARD, base_url(httpserver))
-    assert err.status == 500 and err.transient is True
-    assert "offset=100" in str(err)
-
-
-def test_a_truncated_second_page_fails_the_whole_board(
-    httpserver: HTTPServer, template: dict[str, Any]
-) -> None:
-    _serve(httpserver, 0, _page(template, range(0, 100), 150, 0))
-    _serve(httpserver, 100, _page(template, range(100, 150), 150, 100)[:500])
-    err = fetch_error(BOARD, base_url(httpserver))
-    assert "truncated" in str(err) and err.transient is True
-
-
-def test_a_rate_limited_second_page_is_retried(httpserver: HTTPServer, template: dict[str, Any]) -> None:
-    _serve(httpserver, 0, _page(template, range(0, 100), 150, 0))
-    httpserver.expect_ordered_request(PATH, query_string="limit=100&offset=100").respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "0"}
-    )
-    _serve(httpserver, 100, _page(template, range(100, 150), 150, 100))
-    snapshot = run_fetch(BOARD, base_url(httpserver), retry=FAST)
-    assert len(snapshot.postings) == 150 and snapshot.requests == 3
 
 
 def test_an_empty_page_before_the_total_fails(httpserver: HTTPServer, template: dict[str, Any]) -> None:

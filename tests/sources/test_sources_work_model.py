@@ -3,13 +3,32 @@ location or office text second, "unknown" when neither says."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from alerts.model import BoardRef, Posting
-from alerts.sources import ashby, bluedoor, greenhouse, lever, recruitee, smartrecruiters, workable
+from alerts.sources import (
+    ashby,
+    bamboohr,
+    bluedoor,
+    greenhouse,
+    jsonld,
+    lever,
+    recruitee,
+    rippling,
+    smartrecruiters,
+    workable,
+    workday,
+)
+
+
+def _ld_page(job: dict[str, Any]) -> str:
+    block = json.dumps({"@context": "https://schema.org", "@type": "JobPosting", "title": "t", **job})
+    return f'<html><head><script type="application/ld+json">{block}</script></head></html>'
+
 
 # How each kind wraps one job, and which parser reads it.
 KINDS: dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any, BoardRef], list[Posting]]]] = {
@@ -27,7 +46,22 @@ KINDS: dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any, BoardRef]
         lambda job: {"data": [{"job_id": "j", "title": "t", **job}], "next_cursor": None},
         bluedoor.parse,
     ),
+    "workday": (
+        lambda job: {"total": 1, "jobPostings": [{"title": "t", "externalPath": "/job/X/T_R1", **job}]},
+        workday.parse,
+    ),
+    "bamboohr": (
+        lambda job: {"meta": {}, "result": [{"id": "1", "jobOpeningName": "t", **job}]},
+        bamboohr.parse,
+    ),
+    "rippling": (lambda job: [{"uuid": "u", "name": "t", **job}], rippling.parse),
+    "jsonld": (_ld_page, jsonld.parse),
 }
+# Rippling's v2 list: places with a workplace type each.
+RIPPLING_V2 = (
+    lambda places: {"items": [{"id": "u", "name": "t", "locations": places}], "totalPages": 1},
+    rippling.parse,
+)
 
 
 def _place(name: str) -> dict[str, Any]:
@@ -124,22 +158,61 @@ ROWS: list[tuple[str, str, dict[str, Any], str]] = [
     ("bluedoor", "remote_policy second", {"workplace_type": None, "remote_policy": "hybrid"}, "hybrid"),
     ("bluedoor", "location text last", {"location_text": "Remote - US"}, "remote"),
     ("bluedoor", "nothing", {"location_text": "San Francisco"}, "unknown"),
+    # Workday's remoteType; "Flex" is its word for hybrid.
+    ("workday", "remoteType Flex", {"remoteType": "Flex"}, "hybrid"),
+    ("workday", "remoteType Hybrid", {"remoteType": "Hybrid (Remote & On-site)"}, "hybrid"),
+    ("workday", "remoteType On-Site", {"remoteType": "On-Site"}, "onsite"),
+    ("workday", "remoteType Remote", {"remoteType": "Remote"}, "remote"),
+    ("workday", "remoteType Fully Remote", {"remoteType": "Fully Remote"}, "remote"),
+    ("workday", "no remoteType, remote place", {"locationsText": "Remote, USA"}, "remote"),
+    ("workday", "nothing", {"locationsText": "2 Locations"}, "unknown"),
+    # BambooHR's locationType codes.
+    ("bamboohr", "locationType 0", {"locationType": "0"}, "onsite"),
+    ("bamboohr", "locationType 1", {"locationType": "1"}, "remote"),
+    ("bamboohr", "locationType 2", {"locationType": "2"}, "hybrid"),
+    ("bamboohr", "isRemote alone", {"locationType": None, "isRemote": True}, "remote"),
+    ("bamboohr", "nothing", {"locationType": None, "isRemote": None}, "unknown"),
+    # Rippling v1 has only place names; v2 (rippling-v2 rows) a workplace type per place.
+    ("rippling", "remote place", {"workLocation": {"label": "Remote (United States)"}}, "remote"),
+    ("rippling", "nothing", {"workLocation": {"label": "Austin, TX"}}, "unknown"),
+    ("rippling-v2", "ON_SITE", [{"name": "Austin, TX", "workplaceType": "ON_SITE"}], "onsite"),
+    ("rippling-v2", "REMOTE", [{"name": "Remote (US)", "workplaceType": "REMOTE"}], "remote"),
+    ("rippling-v2", "HYBRID", [{"name": "London", "workplaceType": "HYBRID"}], "hybrid"),
+    (
+        "rippling-v2",
+        "remote here, office there",
+        [{"name": "Austin", "workplaceType": "ON_SITE"}, {"name": "Remote", "workplaceType": "REMOTE"}],
+        "hybrid",
+    ),
+    # JSON-LD: TELECOMMUTE is remote; schema.org has no word for hybrid.
+    ("jsonld", "TELECOMMUTE", {"jobLocationType": "TELECOMMUTE"}, "remote"),
+    ("jsonld", "TELECOMMUTE in a list", {"jobLocationType": ["TELECOMMUTE"]}, "remote"),
+    (
+        "jsonld",
+        "a place named Remote",
+        {"jobLocation": {"address": {"addressLocality": "Remote", "addressCountry": "US"}}},
+        "remote",
+    ),
+    ("jsonld", "nothing", {"jobLocation": {"address": {"addressLocality": "Berlin"}}}, "unknown"),
 ]
 
 
 @pytest.mark.parametrize(
     ("kind", "fields", "expected"), [(r[0], r[2], r[3]) for r in ROWS], ids=[f"{r[0]}: {r[1]}" for r in ROWS]
 )
-def test_work_model(kind: str, fields: dict[str, Any], expected: str) -> None:
-    wrap, parse = KINDS[kind]
-    [posting] = parse(wrap(fields), BoardRef(kind, "b"))
+def test_work_model(kind: str, fields: Any, expected: str) -> None:
+    wrap, parse = RIPPLING_V2 if kind == "rippling-v2" else KINDS[kind]
+    [posting] = parse(wrap(fields), BoardRef(kind.removesuffix("-v2"), _TOKENS.get(kind, "b")))
     assert posting.work_model == expected
+
+
+_TOKENS = {"workday": "acme.wd5/Careers", "jsonld": "https://careers.example.com/jobs/1"}
 
 
 def test_every_source_is_in_the_table() -> None:
     from alerts.sources import SOURCES
 
-    assert {row[0] for row in ROWS} == set(SOURCES) == set(KINDS)
+    assert {row[0].removesuffix("-v2") for row in ROWS} == set(SOURCES) == set(KINDS)
     # ... with at least the unknown case and one structured or textual hit.
     for kind in SOURCES:
         assert {row[3] for row in ROWS if row[0] == kind} >= {"remote", "unknown"} or kind == "lever-eu"

@@ -10,41 +10,14 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from alerts.errors import SourceError
-from alerts.model import BoardRef, Posting
+from alerts.model import BoardRef
 from alerts.sources import workable
 
-from sources_support import FAST, base_url, drop_fields, fetch_error, run_fetch, set_fields
+from kinds.workable import RECORDED
+from sources_support import FAST, base_url, drop_fields, fetch_error, set_fields
 
 BOARD = BoardRef("workable", "huckberry")
 FIXTURE = "workable_huckberry.json"
-
-RECORDED = [
-    Posting(
-        source="workable",
-        board_token="huckberry",
-        external_id="62180FD5F9",
-        title="Associate Designer, Apparel",
-        company="huckberry",  # the recorded body has no account `name`
-        department="Product & Merchandising",
-        location="Austin, Texas, United States",
-        city="Austin",
-        region="Texas",
-        country="United States",
-        # telecommuting false says "not remote", not "on site".
-        work_model="unknown",
-        employment_type="full_time",
-        url="https://apply.workable.com/j/62180FD5F9",
-        apply_url="https://apply.workable.com/j/62180FD5F9/apply",
-        posted_at=datetime(2026, 9, 17, tzinfo=UTC),
-    )
-]
-
-
-def test_recorded_board(payload: Callable[[str], Any]) -> None:
-    data = payload(FIXTURE)
-    postings = workable.parse(data, BOARD)
-    assert postings == RECORDED
-    assert [p.raw for p in postings] == data["jobs"]
 
 
 def test_recorded_empty_board(payload_bytes: Callable[[str], bytes]) -> None:
@@ -202,16 +175,3 @@ def test_recorded_500_case(httpserver: HTTPServer, payload_bytes: Callable[[str]
     err = fetch_error(BOARD, base_url(httpserver), retry=FAST)
     assert err.status == 500 and "Internal server error" in str(err)
     assert len(httpserver.log) == 1  # a 500 is not retried
-
-
-def test_unknown_account_404(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/widget/accounts/nobody").respond_with_data("Not Found", status=404)
-    err = fetch_error(BoardRef("workable", "nobody"), base_url(httpserver))
-    assert "workable:nobody" in str(err) and "board not found" in str(err) and err.transient is False
-
-
-def test_recorded_board_over_http(httpserver: HTTPServer, served_bytes: Callable[[str], bytes]) -> None:
-    httpserver.expect_request("/widget/accounts/huckberry").respond_with_data(
-        served_bytes(FIXTURE), content_type="application/json"
-    )
-    assert run_fetch(BOARD, base_url(httpserver)).postings == RECORDED

@@ -1,0 +1,163 @@
+"""A small, strict HTTP/1.1 server on asyncio streams: one request per
+connection, GET and HEAD only, the request head bounded in size and time.
+
+Read-only pages need no framework; what this does not do (bodies,
+keep-alive, chunking) it refuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from alerts.errors import ConfigError
+
+log = logging.getLogger("alerts")
+
+READ_TIMEOUT_SECONDS = 5
+WRITE_TIMEOUT_SECONDS = 10
+# The request line and headers together; a browser sends about 1 KB.
+MAX_HEAD_BYTES = 16 * 1024
+MAX_QUERY_FIELDS = 20
+MAX_QUERY_VALUE = 200
+
+# Every answer carries these: nothing runs scripts or loads from elsewhere,
+# nothing frames the page, and forms submit only here.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """ "127.0.0.1:9108" -> ("127.0.0.1", 9108); raises ValueError."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("HOST:PORT such as 127.0.0.1:9108")
+    return host.strip("[]"), int(port)
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str  # percent-decoded
+    query: dict[str, str]  # the first value of each name, bounded
+    host: str | None = None
+
+
+@dataclass
+class Response:
+    status: str
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def text(status: str, message: str, **headers: str) -> Response:
+    return Response(status, "text/plain; charset=utf-8", message.encode() + b"\n", headers)
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def parse_head(head: bytes) -> Request:
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/1.") or not parts[1].startswith("/"):
+        raise BadRequest("not an HTTP/1.x request line")
+    method, target, _ = parts
+    split = urlsplit(target)
+    query: dict[str, str] = {}
+    try:
+        pairs = parse_qs(split.query, max_num_fields=MAX_QUERY_FIELDS, errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("query string") from None
+    for name, values in pairs.items():
+        query[name] = values[0][:MAX_QUERY_VALUE]
+    host = None
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() == "host":
+            host = value.strip()
+    try:
+        path = unquote(split.path, errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest("path") from None
+    return Request(method, path, query, host)
+
+
+class HttpServer:
+    def __init__(self, listen: str, handle: Handler):
+        self.host, self.port = parse_listen(listen)
+        self.handle = handle
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        try:
+            self._server = await asyncio.start_server(self._serve, self.host, self.port, limit=MAX_HEAD_BYTES)
+        except OSError as exc:  # in use, not an address of this host, not allowed
+            reason = exc.strerror or str(exc)
+            raise ConfigError(f"--http {self.host}:{self.port}: cannot listen there ({reason})") from None
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        method = "GET"
+        try:
+            try:
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_TIMEOUT_SECONDS)
+                request = parse_head(head)
+                method = request.method
+                response = await self._answer(request)
+            except TimeoutError:
+                response = text("408 Request Timeout", "request took too long")
+            except asyncio.LimitOverrunError:
+                response = text("431 Request Header Fields Too Large", "request too large")
+            except ValueError:
+                response = text("400 Bad Request", "bad request")
+            except asyncio.IncompleteReadError:
+                return  # the client went away before finishing its request
+            await asyncio.wait_for(self._write(writer, response, method == "HEAD"), WRITE_TIMEOUT_SECONDS)
+        except (TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def _answer(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return text("405 Method Not Allowed", "GET only: this server changes nothing", Allow="GET, HEAD")
+        try:
+            return await self.handle(request)
+        except Exception:
+            log.exception("web: %s failed", request.path)
+            return text("500 Internal Server Error", "something went wrong; the log says what")
+
+    @staticmethod
+    async def _write(writer: asyncio.StreamWriter, response: Response, head_only: bool) -> None:
+        headers = {
+            "Content-Type": response.content_type,
+            "Content-Length": str(len(response.body)),
+            "Connection": "close",
+            **SECURITY_HEADERS,
+            **response.headers,
+        }
+        lines = [f"HTTP/1.1 {response.status}", *(f"{k}: {v}" for k, v in headers.items())]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        if not head_only:
+            writer.write(response.body)
+        await writer.drain()

@@ -1,0 +1,246 @@
+"""Any careers site that publishes schema.org JobPosting: `jsonld:URL`.
+
+URL is either a page whose JSON-LD holds the postings (one, a list, an
+ItemList, an @graph), or an XML sitemap of job pages, each read for its
+postings. A sitemap's pages are fetched only when new or when their
+`lastmod` moved (`alerts.sources.details`); a page gone from the sitemap is
+a miss. Pages without a lastmod are read again once a week, spread over the
+days.
+
+`[sources.jsonld] base_url` is "{url}" (the URL itself); set to a host
+("http://127.0.0.1:8080") it takes every request instead of the URL's own
+host, or with "{url}" inside, it receives the URL as a parameter (a proxy).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import zlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from alerts.boards import jsonld_url_ok
+from alerts.errors import SourceError
+from alerts.model import BoardRef, Posting
+
+from ..base import FetchContext, Snapshot, Source, Validators
+from ..details import BOARD, gather_details, settle
+from ..failures import display_url
+from ..fetch import conditional_headers, not_modified, validators_of
+from ..http import Client, Reply
+from ..normalize import to_datetime
+from . import sitemap as sitemaps
+from .mapping import KIND, closes_at, external_id, for_cache, to_posting, trim
+from .reader import read_page
+
+DEFAULT_BASE_URL = "{url}"
+PAGE = "page:"
+ACCEPT = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+REREAD_DAYS = 7  # pages without a lastmod
+
+
+def route(url: str, base: str | None) -> str:
+    """Where to ask for `url`: itself, or through `base` (see the module doc)."""
+    if not base or base.strip() == DEFAULT_BASE_URL:
+        return url
+    if DEFAULT_BASE_URL in base:
+        return base.replace(DEFAULT_BASE_URL, quote(url, safe=""))
+    parts = urlsplit(url)
+    return base.rstrip("/") + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def page_text(reply: Reply) -> str:
+    """The page as text: the header's charset, else a <meta charset>, else UTF-8."""
+    body = reply.body
+    charset = reply.response.charset_encoding
+    if not charset and (found := _META_CHARSET.search(body[:2048])):
+        charset = found.group(1).decode("ascii")
+    try:
+        codecs.lookup(charset or "utf-8")
+    except LookupError:
+        charset = None
+    return body.decode(charset or "utf-8", errors="replace")
+
+
+def _explain(board: BoardRef) -> Any:
+    def explain(response: httpx.Response, body: bytes) -> str | None:
+        if response.status_code in (404, 410):
+            shown = display_url(str(response.url))
+            return f"nothing at {shown} (HTTP {response.status_code}); check the URL after jsonld:"
+        return None
+
+    return explain
+
+
+def _key(loc: str) -> str:
+    """A page's cache key: its URL, or a digest of a long one (keys are kept up to 500 characters)."""
+    return PAGE + (loc if len(loc) <= 400 else "sha256:" + hashlib.sha256(loc.encode()).hexdigest())
+
+
+def _signature(loc: str, lastmod: str, now: datetime) -> str:
+    if lastmod:
+        return lastmod
+    # No lastmod: a new signature once a week, on a day of its own per page.
+    day = (now - datetime(1970, 1, 1, tzinfo=UTC)).days + zlib.crc32(loc.encode()) % REREAD_DAYS
+    return f"week:{day // REREAD_DAYS}"
+
+
+def _postings(
+    pages: list[tuple[str, dict[str, Any]]], board: BoardRef, now: datetime
+) -> tuple[list[Posting], str | None]:
+    """Every page's postings, and the first company any of them names."""
+    named = (job.get("hiringOrganization") for _, data in pages for job in data.get("jobs") or [])
+    found = next((x for x in named if x), None)
+    company = found.get("name") if isinstance(found, dict) else found
+    postings = []
+    host = urlsplit(board.token).hostname
+    for page_url, data in pages:
+        jobs = [job for job in data.get("jobs") or [] if isinstance(job, dict)]
+        # Who is hiring: the postings say, else the site's name or title, else its host.
+        fallback = company if isinstance(company, str) else data.get("company") or host
+        for ordinal, job in enumerate(jobs):
+            key = external_id(job, page_url, ordinal, len(jobs) == 1)
+            postings.append(to_posting(job, key, page_url, board, fallback, now))
+    return postings, company if isinstance(company, str) else None
+
+
+async def _read_page(client: Client, url: str, board: BoardRef, base: str | None) -> tuple[Any, int]:
+    try:
+        reply = await client.get(route(url, base), board, headers=ACCEPT)
+    except SourceError as exc:
+        if exc.status in (404, 410):  # gone: its postings are missing
+            return {"jobs": []}, 1
+        raise
+    page = read_page(page_text(reply))
+    jobs = [for_cache(trim(job, page.nodes)) for job in page.jobs]
+    return {"jobs": jobs, "company": page.site_name or page.title}, reply.requests
+
+
+async def _sitemap_pages(
+    client: Client, board: BoardRef, reply: Reply, base: str | None
+) -> tuple[dict[str, str], int, bool]:
+    """(page URL -> lastmod, requests, whether it was an index), the children
+    of a sitemap index included."""
+    url = board.token
+    found = sitemaps.read(reply.body, url)
+    if not found.index:
+        return found.pages, 0, False
+    pages: dict[str, str] = {}
+    requests = 0
+    for child in list(found.pages)[: sitemaps.MAX_CHILDREN]:
+        got = await client.get(route(child, base), board, headers=ACCEPT)
+        requests += got.requests
+        part = sitemaps.read(got.body, url)
+        if not part.index:  # one level of index, as the protocol allows
+            for loc, lastmod in part.pages.items():
+                if len(pages) < sitemaps.MAX_URLS:
+                    pages.setdefault(loc, lastmod)
+    return pages, requests, True
+
+
+def parse(page: str, board: BoardRef) -> list[Posting]:
+    """The postings of one page's HTML (`board.token` is the page's URL)."""
+    found = read_page(page)
+    jobs = [trim(job, found.nodes) for job in found.jobs]
+    return _postings(
+        [(board.token, {"jobs": jobs, "company": found.site_name or found.title})], board, datetime.now(UTC)
+    )[0]
+
+
+async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
+    url = board.token
+    if not jsonld_url_ok(url):
+        raise SourceError(board.key, "not a jsonld board; write it jsonld:https://...", transient=False)
+    now = datetime.now(UTC)
+    known = (await ctx.cache.get([BOARD])).get(BOARD) if ctx.cache is not None else None
+    state = known[1] if known and isinstance(known[1], dict) else {}
+    recheck = to_datetime(state.get("recheck_at"))
+    # Past the earliest closing date (or a weekly re-read) of what we hold: a
+    # 304 would keep a closed posting open, so ask in full.
+    asked = conditional_headers(None if recheck is not None and recheck <= now else ctx.validators)
+    target = route(url, ctx.base_url)
+    reply = await client.get(target, board, headers={**ACCEPT, **asked}, explain=_explain(board))
+    if reply.response.status_code == 304:
+        return not_modified(reply, target, board, ctx, bool(asked))
+    try:
+        if sitemaps.is_sitemap(reply.body):
+            return await _from_sitemap(client, board, ctx, reply, now, state)
+    except sitemaps.NotASitemap as exc:
+        message = f"{display_url(target)} is {exc}"
+        raise SourceError(board.key, message, status=reply.response.status_code, transient=False) from exc
+    return await _from_page(board, ctx, reply, now, state)
+
+
+async def _from_page(
+    board: BoardRef, ctx: FetchContext, reply: Reply, now: datetime, state: dict[str, Any]
+) -> Snapshot:
+    page = read_page(page_text(reply))
+    data = {"jobs": [trim(job, page.nodes) for job in page.jobs], "company": page.site_name or page.title}
+    if not data["jobs"] and not state.get("had_postings"):
+        bad = f" ({page.bad_blocks} JSON-LD blocks could not be read)" if page.bad_blocks else ""
+        message = (
+            f"found no job postings (schema.org JobPosting) on {display_url(str(reply.response.url))}{bad}. "
+            f"The page may build its list in the browser: try one job's page, or the site's sitemap.xml"
+        )
+        raise SourceError(board.key, message, status=reply.response.status_code, transient=False)
+    postings, _ = _postings([(board.token, data)], board, now)
+    await settle(
+        ctx.cache, [], {"had_postings": True, "recheck_at": _recheck(postings, now, False)}, whole=True
+    )
+    return Snapshot(postings, validators=validators_of(reply), requests=reply.requests)
+
+
+async def _from_sitemap(
+    client: Client, board: BoardRef, ctx: FetchContext, reply: Reply, now: datetime, state: dict[str, Any]
+) -> Snapshot:
+    pages, requests, index = await _sitemap_pages(client, board, reply, ctx.base_url)
+    requests += reply.requests
+    locs = {_key(loc): loc for loc in pages}
+    wanted = {key: _signature(loc, pages[loc], now) for key, loc in locs.items()}
+
+    async def one(key: str) -> tuple[Any, int]:
+        return await _read_page(client, locs[key], board, ctx.base_url)
+
+    details = await gather_details(ctx.cache, wanted, one, soft=False)
+    deferred = set(details.deferred)
+    read = [(locs[key], details.data[key]) for key in wanted if key in details.data]
+    read = [(loc, data) for loc, data in read if isinstance(data, dict)]
+    postings, company = _postings(read, board, now)
+    if not postings and not deferred and not state.get("had_postings"):
+        message = (
+            f"the sitemap {display_url(board.token)} lists {len(pages)} pages on its host, "
+            f"and none publishes a job posting (schema.org JobPosting)"
+        )
+        raise SourceError(board.key, message, status=reply.response.status_code, transient=False)
+    undated = any(not lastmod for lastmod in pages.values())
+    entry = {"had_postings": bool(postings) or bool(state.get("had_postings")), "company": company}
+    entry["recheck_at"] = _recheck(postings, now, undated)
+    await settle(ctx.cache, [key for key in wanted if key not in deferred], entry, whole=not deferred)
+    return Snapshot(
+        postings,
+        # A sitemap index is several answers: no one validator stands for them
+        # all; and owed pages must not hide behind a 304.
+        validators=Validators() if deferred or index else validators_of(reply),
+        complete=not deferred,
+        requests=requests + details.requests,
+        details=details.requests,
+        notes=tuple(details.notes),
+    )
+
+
+def _recheck(postings: list[Posting], now: datetime, undated: bool) -> str | None:
+    """When a 304 can no longer stand for this snapshot: the first closing
+    date still ahead, or the next midnight when undated pages are re-read."""
+    times = [when for p in postings if (when := closes_at(p.raw)) is not None and when > now]
+    if undated:
+        times.append((now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0))
+    return min(times).isoformat() if times else None
+
+
+SOURCE = Source(kind=KIND, default_base_url=DEFAULT_BASE_URL, fetch=fetch)

@@ -1,0 +1,148 @@
+"""schema.org `JobPosting` objects in a web page's JSON-LD blocks.
+
+A real HTML tokenizer (the standard library's) finds every
+`<script type="application/ld+json">`, whatever the case of the type or a
+`; charset=` after it; each block is decoded on its own, so one broken block
+(a stray comma, an HTML comment around it, entity-encoded quotes) never
+hides a valid posting beside it. Measured against extruct on real pages,
+this finds every posting extruct finds, and the ones extruct loses, with no
+dependency and no start-up cost (notes: "extractor choice").
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+MAX_BLOCKS = 100
+MAX_DEPTH = 8
+MAX_POSTINGS = 5000  # on one page
+_COMMENT_EDGES = re.compile(r"^\s*(?:<!--|//[^\n]*\n)|-->\s*$")
+_WALK_INTO = ("@graph", "itemListElement", "item", "mainEntity")
+
+
+@dataclass
+class Page:
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+    bad_blocks: int = 0
+    title: str | None = None  # the page's <title>
+    site_name: str | None = None  # <meta property="og:site_name">
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # by @id
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self.title: list[str] = []
+        self.site_name: str | None = None
+        self._block: list[str] | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name.lower(): value or "" for name, value in attrs}
+        if tag == "script":
+            kind = values.get("type", "").split(";")[0].strip().lower()
+            self._block = [] if kind == "application/ld+json" and len(self.blocks) < MAX_BLOCKS else None
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "meta" and values.get("property", "").lower() == "og:site_name":
+            self.site_name = self.site_name or values.get("content")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._block is not None:
+            self.blocks.append("".join(self._block))
+            self._block = None
+        elif tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._block is not None:
+            self._block.append(data)
+        elif self._in_title and len(self.title) < 20:
+            self.title.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
+
+def _decode(block: str) -> Any:
+    text = block.strip()
+    stripped = _COMMENT_EDGES.sub("", text).strip()
+    for attempt in (text, stripped, html.unescape(stripped)):
+        try:
+            # strict=False: some sites leave raw newlines inside strings.
+            return json.loads(attempt, strict=False)
+        except (ValueError, RecursionError):
+            continue
+    raise ValueError("not JSON")
+
+
+def read_page(text: str) -> Page:
+    page = Page()
+    if "ld+json" not in text.lower():  # most pages of a site carry none
+        return page
+    parser = _Scripts()
+    parser.feed(text)
+    parser.close()
+    page.title = " ".join("".join(parser.title).split()) or None
+    page.site_name = parser.site_name
+    for block in parser.blocks:
+        try:
+            value = _decode(block)
+        except ValueError:
+            page.bad_blocks += 1
+            continue
+        _index(value, page.nodes, 0)
+        for job in job_postings(value):
+            if len(page.jobs) < MAX_POSTINGS:
+                page.jobs.append(job)
+    return page
+
+
+def _is_job(node: dict[str, Any]) -> bool:
+    kinds = node.get("@type")
+    for kind in kinds if isinstance(kinds, list) else [kinds]:
+        if isinstance(kind, str) and kind.rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() == "jobposting":
+            return True
+    return False
+
+
+def job_postings(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every JobPosting in a decoded block: the object itself, a list, an
+    `@graph`, an ItemList's items."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from job_postings(item, depth + 1)
+    elif isinstance(node, dict):
+        if _is_job(node):
+            yield node
+            return
+        for key in _WALK_INTO:
+            if key in node:
+                yield from job_postings(node[key], depth + 1)
+
+
+def _index(node: Any, nodes: dict[str, dict[str, Any]], depth: int) -> None:
+    """Objects with an `@id`, so that `{"@id": ...}` references resolve."""
+    if depth > MAX_DEPTH or len(nodes) > 1000:
+        return
+    if isinstance(node, list):
+        for item in node:
+            _index(item, nodes, depth + 1)
+    elif isinstance(node, dict):
+        if isinstance(node.get("@id"), str) and len(node) > 1:
+            nodes.setdefault(node["@id"], node)
+        for key in _WALK_INTO:
+            if key in node:
+                _index(node[key], nodes, depth + 1)

@@ -1,0 +1,109 @@
+"""Workday career sites (CXS API): `workday:TENANT.wdN/SITE`.
+
+The list (`POST {base}/jobs`, 20 a page) says which postings exist; each
+posting's detail (`GET {base}{externalPath}`) adds its date, country, places
+and company, and is fetched only when its list row is new or changed
+(`alerts.sources.details`). A steady poll costs the list pages alone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from alerts.boards import WORKDAY_TOKEN
+from alerts.errors import SourceError
+from alerts.model import BoardRef, Posting
+
+from ..base import FetchContext, Snapshot, Source, base_of, board_url
+from ..details import gather_details, settle
+from ..failures import Explain
+from ..fetch import parse_reply
+from ..http import Client
+from ..not_found import unknown_board
+from .listing import list_board, read_page
+from .postings import detail_path, identify, read_detail, signature, to_posting
+
+KIND = "workday"
+DEFAULT_BASE_URL = "https://{tenant}.{dc}.myworkdayjobs.com/wday/cxs/{tenant}/{site}"
+JOB = "job:"  # cache keys of postings (the board's own entry is "board")
+
+
+def _list_explain(tenant: str, dc: str, site: str) -> Explain:
+    moved = unknown_board(f"no Workday career site {tenant}/{site} on {dc}")
+
+    def explain(response: httpx.Response, body: bytes) -> str | None:
+        status = response.status_code
+        if 300 <= status < 400:
+            return moved(response, body)
+        if status == 422:
+            return (
+                f"no Workday career site {tenant}/{site} on {dc}: check the tenant, "
+                f"the wdN part and the site name of the careers URL"
+            )
+        if status in (404, 410):
+            return f"Workday site {site!r} not found for {tenant} on {dc}; check the site name of the careers URL"
+        if status in (401, 403):
+            return f"the Workday site {tenant}/{site} refuses our requests (private, or closed to automated requests)"
+        if status == 400:
+            return "Workday refused the list request as malformed (a bug in alerts, or a changed API)"
+        return None
+
+    return explain
+
+
+def parse(payload: Any, board: BoardRef) -> list[Posting]:
+    """One list page alone as postings (no detail: no date, country or company)."""
+    tenant, dc, site = _site(board)
+    today = datetime.now(UTC)
+    rows = identify(read_page(payload, board).rows)
+    return [to_posting(key, row, None, board, (tenant, dc, site), None, today) for key, row in rows.items()]
+
+
+def _site(board: BoardRef) -> tuple[str, str, str]:
+    found = WORKDAY_TOKEN.fullmatch(board.token)
+    if found is None:
+        message = "not a Workday board; write it workday:TENANT.wdN/SITE"
+        raise SourceError(board.key, message, transient=False)
+    return found["tenant"], found["dc"], found["site"]
+
+
+async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
+    tenant, dc, site = _site(board)
+    base = board_url(base_of(ctx, DEFAULT_BASE_URL), "", board.token, tenant=tenant, dc=dc, site=site)
+    listing = await list_board(client, board, base, _list_explain(tenant, dc, site))
+    rows = identify(list(listing.rows.values()))
+    paths = {JOB + key: path for key, row in rows.items() if (path := detail_path(row))}
+    wanted = {JOB + key: signature(row) for key, row in rows.items() if JOB + key in paths}
+
+    async def one(cache_key: str) -> tuple[Any, int]:
+        reply = await client.get(base + paths[cache_key], board, follow_redirects=False)
+        return parse_reply(reply, board, read_detail), reply.requests
+
+    details = await gather_details(ctx.cache, wanted, one)
+    deferred = set(details.deferred)
+    found_names = (d.get("company") for d in details.data.values() if isinstance(d, dict))
+    company = next(filter(None, found_names), None) or details.board.get("company")
+    today = datetime.now(UTC)
+    postings = []
+    for key, row in rows.items():
+        if JOB + key in deferred:
+            continue
+        detail = details.data.get(JOB + key)
+        detail = detail if isinstance(detail, dict) else None
+        postings.append(to_posting(key, row, detail, board, (tenant, dc, site), company, today))
+    await settle(
+        ctx.cache, [key for key in wanted if key not in deferred], {"company": company}, whole=not deferred
+    )
+    return Snapshot(
+        postings,
+        complete=listing.complete and not deferred,
+        requests=listing.requests + details.requests,
+        details=details.requests,
+        notes=(*listing.notes, *details.notes),
+    )
+
+
+SOURCE = Source(kind=KIND, default_base_url=DEFAULT_BASE_URL, fetch=fetch)
