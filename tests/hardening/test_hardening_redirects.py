@@ -68,7 +68,8 @@ channels = ["term"]
 """,
         )
         result = alerts("run", "--once", "--config", str(config))
-    status = alerts("status", "--config", str(config))
+    # -v: the long form of the health cell, with the error (the short one stops at the status).
+    status = alerts("status", "-v", "--config", str(config))
     line = board_line(status.stdout, "greenhouse:acme")
     assert "word0000" in line, line  # quoted, but short
     quoted = sum(len(word) + 1 for word in said.split() if word in line)
