@@ -93,15 +93,16 @@ class Cycle:
         self.config = config
         self.store = store
         self.client = client
-        # The database's time (store/clock.py): leases and "sending" marks are
-        # compared across processes, whatever this host's clock says.
-        self.clock = DatabaseClock(store.db, clock)
+        self.clock = clock
+        # The database's time (store/clock.py) for leases and "sending" marks:
+        # they are compared across processes, whatever this host's clock says.
+        self.lease_clock = DatabaseClock(store.db, clock)
         # This process's name on the leases it holds.
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         # True when this is the only process on the database (it holds SQLite's
         # ProcessLock): leases left by a killed process are taken over at once.
         self.sole = sole
-        self.deliverer = Deliverer(config, store, self.clock, owner=self.owner)
+        self.deliverer = Deliverer(config, store, clock, owner=self.owner, lease_clock=self.lease_clock)
 
     def use_config(self, config: Config) -> None:
         """A reloaded config (SIGHUP) for every board and delivery from now on."""
@@ -110,7 +111,7 @@ class Cycle:
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self.store.upgrade)
-        await asyncio.to_thread(self.clock.sync)
+        await asyncio.to_thread(self.lease_clock.sync)
         if self.sole:
             await asyncio.to_thread(self.store.leases.take_over, self.owner)
         await asyncio.to_thread(self.store.boards.sync_boards, self.config.boards().values(), self.clock())
@@ -127,7 +128,7 @@ class Cycle:
             self.store.leases.claim_boards,
             self.owner,
             boards,
-            self.clock(),
+            self.lease_clock(),
             self.config.polling.lease,
             limit=len(boards),
             due_only=False,

@@ -15,9 +15,9 @@ from pydantic import AfterValidator, BeforeValidator
 _DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)")
 _DURATION_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 DIGEST_ALIASES = {"hourly": "0 * * * *", "daily": "0 8 * * *", "weekly": "0 8 * * mon"}
-# No duration in a config means more than a year; beyond that a typo is far
-# likelier than a wish (and "999999999999d" is past what a timedelta holds).
-MAX_DURATION = timedelta(days=366)
+# No duration in a config means more than ten years; beyond that a typo is
+# far likelier than a wish (and "999999999999d" is past what a timedelta holds).
+MAX_DURATION = timedelta(days=3650)
 _DURATION_EXAMPLE = 'a duration like "90s", "15m", "1h" or "1h30m"'
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)

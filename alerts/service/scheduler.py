@@ -102,8 +102,8 @@ class Service:
         if self.stopping.is_set():
             return
         try:
-            if self.cycle.clock.due():
-                await asyncio.to_thread(self.cycle.clock.sync)
+            if self.cycle.lease_clock.due():
+                await asyncio.to_thread(self.cycle.lease_clock.sync)
             await self._claim_and_start()
         except AlertsError as exc:
             log.error("tick: %s", exc)
@@ -120,7 +120,7 @@ class Service:
             self.cycle.store.leases.claim_boards,
             self.cycle.owner,
             candidates,
-            self.cycle.clock(),
+            self.cycle.lease_clock(),
             self.config.polling.lease,
             limit=room,
         )

@@ -3,9 +3,10 @@
 Leases and "sending" marks are compared across processes: a host whose clock
 runs ten minutes ahead would take over every lease still held and count the
 send in flight as unconfirmed. So on PostgreSQL a process reads its clock
-offset from the database (at start, then now and then) and every time it
-writes or compares is the local clock plus that offset. SQLite serves one
-process: its clock is the local one.
+offset from the database (at start, then now and then), and the times of its
+leases and "sending" marks are its own clock plus that offset (everything
+else, digests and quiet hours included, keeps the process's clock). SQLite
+serves one process: its clock is the local one.
 """
 
 from __future__ import annotations
