@@ -20,7 +20,7 @@ RANKS: dict[str, int] = {
     "alerts": 0,  # the package itself: version and homepage
     "model": 0,
     "errors": 0,
-    "text": 0,  # text hygiene for strings from outside
+    "text": -1,  # text hygiene for strings from outside (model's descriptions use it)
     "boards": 1,
     "backoff": 1,
     "config": 2,

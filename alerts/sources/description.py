@@ -16,9 +16,7 @@ from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from typing import Any
 
-from alerts.model import SourceText
-from alerts.model import plain_text as _collapsed
-from alerts.text import clean_line
+from alerts.model import SourceText, plain_text
 
 # Parsing costs time in proportion to the markup: a hostile or broken board
 # sending megabytes of it is cut here (ten times the plain text kept).
@@ -58,13 +56,6 @@ class _Text(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.hidden:
             self.parts.append(data)
-
-
-def plain_text(text: str) -> str | None:
-    """Plain text as stored: control characters, bidi overrides and terminal
-    escape sequences removed (NUL too, which PostgreSQL refuses), whitespace
-    collapsed, the length bounded."""
-    return _collapsed(clean_line(text))
 
 
 def html_text(markup: str) -> str | None:

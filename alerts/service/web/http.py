@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from alerts.errors import ConfigError
-
 log = logging.getLogger("alerts")
 
 READ_TIMEOUT_SECONDS = 5
@@ -105,11 +103,7 @@ class HttpServer:
         self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
-        try:
-            self._server = await asyncio.start_server(self._serve, self.host, self.port, limit=MAX_HEAD_BYTES)
-        except OSError as exc:  # in use, not an address of this host, not allowed
-            reason = exc.strerror or str(exc)
-            raise ConfigError(f"--http {self.host}:{self.port}: cannot listen there ({reason})") from None
+        self._server = await asyncio.start_server(self._serve, self.host, self.port, limit=MAX_HEAD_BYTES)
 
     async def stop(self) -> None:
         if self._server is not None:
