@@ -233,3 +233,42 @@ def test_a_sitemap_board_answered_by_an_html_page_closes_nothing(httpserver: HTT
     # complete snapshot, held as suspect, a miss, held, a miss: all 3 closed
     # at the fourth poll.
     assert closed == []
+
+
+def test_a_sitemap_that_lists_its_www_pages_is_read(httpserver: HTTPServer) -> None:
+    """A user writes the site as they know it (`acme.example`); the site
+    answers from, and its sitemap lists, `www.acme.example` (a redirect to
+    www is the usual setup). Every page is dropped as "another host"."""
+    block = json.dumps({"@type": "JobPosting", "title": "Welder", "identifier": "1"})
+    page = f'<script type="application/ld+json">{block}</script>'
+    sitemap = "<urlset><url><loc>https://www.acme.example/jobs/1</loc><lastmod>2026-09-01</lastmod></url></urlset>"
+    httpserver.expect_request("/sitemap.xml").respond_with_data(sitemap, content_type="application/xml")
+    httpserver.expect_request("/jobs/1").respond_with_data(page, content_type="text/html")
+    board = BoardRef("jsonld", "https://acme.example/sitemap.xml")
+    # On main: SourceError "the sitemap https://acme.example/sitemap.xml lists
+    # 0 pages on its host, and none publishes a job posting".
+    snapshot = run_fetch(board, f"http://127.0.0.1:{httpserver.port}", FetchContext(cache=MemoryCache()))
+    assert [p.title for p in snapshot.postings] == ["Welder"]
+
+
+class RateLimitingTenant(WorkdayTenant):
+    """A tenant whose WAF starts answering 429 (no Retry-After) to detail
+    requests after the first 10, as bot protection does."""
+
+    def _detail(self, request: Request) -> Response:
+        if self.asked["detail"] >= 10:
+            self.asked["detail"] += 1
+            return Response("Too Many Requests", status=429)
+        return super()._detail(request)
+
+
+def test_a_host_that_starts_rate_limiting_details_is_left_alone(httpserver: HTTPServer) -> None:
+    from sources_support import FAST
+
+    rows = [workday_row(n) for n in range(100)]
+    tenant = RateLimitingTenant(httpserver, rows)
+    run_fetch(BOARD, workday_base(httpserver), FetchContext(cache=MemoryCache()), retry=FAST, timeout=PATIENT_SECONDS)
+    # "Polite by default": a host saying 429 is asked a few more times, not
+    # for every remaining detail three times over. On main the give-up only
+    # counts failures before the first success: 10 + 90 x 3 = 280 requests.
+    assert tenant.asked["detail"] <= 10 + 5 * 3, tenant.asked
