@@ -1,5 +1,5 @@
 """Review of issue 12 (branch review-b): the house as it ships and as a
-maintainer reads it. See /work/notes/review-12-13.md."""
+maintainer reads it. (review notes: review-12-13.md)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,7 @@ def test_every_package_of_alerts_is_shipped() -> None:
     is not listed: an installed `alerts` fails every command that reads a
     config with ModuleNotFoundError: No module named 'alerts.boards'."""
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {
-        ".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "alerts").rglob("__init__.py")
-    }
+    found = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "alerts").rglob("__init__.py")}
     assert found - listed == set()
 
 

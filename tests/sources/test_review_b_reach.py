@@ -1,5 +1,5 @@
 """Review of issues 12 and 13 (branch review-b): reproductions of the
-findings in /work/notes/review-12-13.md. Each test states what a user or
+findings of the review (review-12-13.md). Each test states what a user or
 maintainer should see; each fails on main at the time of the review.
 """
 
@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from test_sources_reach_cycles import BambooHR, JsonLd, Run, Workday, config
+from test_sources_workday_fetch import BOARD, known
 from werkzeug import Request, Response
 
 from alerts.model import BoardRef
 from alerts.sources import FetchContext
 from alerts.sources.cache import MemoryCache
 
-from reach_support import CXS, PATIENT_SECONDS, Under, WorkdayTenant, workday_base, workday_row
+from reach_support import PATIENT_SECONDS, WorkdayTenant, workday_base, workday_row
 from sources_support import run_fetch
-from test_sources_reach_cycles import BambooHR, JsonLd, Run, Workday, config
-from test_sources_workday_fetch import BOARD, known
 
 
 class TwoListings(Workday):
@@ -98,7 +98,9 @@ class SlowWorkday(Workday):
         self.tenant = SlowTenant(server, [])
 
 
-def test_a_first_poll_of_a_large_workday_board_fits_its_deadline(httpserver: HTTPServer, tmp_path: Path) -> None:
+def test_a_first_poll_of_a_large_workday_board_fits_its_deadline(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
     # Real scale: 2,000 postings, 2,000 details at ~0.3 s, 3 at a time: about
     # 200 s against board_deadline 2 m. Here: 60 details at 0.1 s against 1 s.
     world = SlowWorkday(httpserver)
@@ -117,11 +119,17 @@ def test_workday_a_facet_that_counts_a_posting_twice_is_no_true_total(httpserver
     """2,500 postings: timeType is a partition (1,500 + 1,000); `locations`
     counts a posting once per place (a tenth have two): 2,750 in all."""
     rows = [
-        workday_row(n, _time="ft" if n < 1500 else "pt", _locs=["a" if n % 2 else "b"] + (["c"] if n % 10 == 0 else []))
+        workday_row(
+            n,
+            _time="ft" if n < 1500 else "pt",
+            _locs=["a" if n % 2 else "b"] + (["c"] if n % 10 == 0 else []),
+        )
         for n in range(2500)
     ]
     tenant = FacetTenant(httpserver, rows)
-    snapshot = run_fetch(BOARD, workday_base(httpserver), FetchContext(cache=known(rows)), timeout=PATIENT_SECONDS)
+    snapshot = run_fetch(
+        BOARD, workday_base(httpserver), FetchContext(cache=known(rows)), timeout=PATIENT_SECONDS
+    )
     # Every posting was read (by timeType, or by locations): the snapshot is
     # whole. On main the largest facet sum (2,750) is taken for the board's
     # size, timeType no longer "covers" it, and every poll is incomplete:
@@ -153,7 +161,9 @@ class FacetTenant(WorkdayTenant):
         rows = [r for r in self.rows if all(has(r, p, ids) for p, ids in chosen.items())]
         listed = rows[:2000]
         offset = 0 if offset >= 2000 else offset
-        page = [{k: v for k, v in r.items() if not k.startswith("_")} for r in listed[offset : offset + limit]]
+        page = [
+            {k: v for k, v in r.items() if not k.startswith("_")} for r in listed[offset : offset + limit]
+        ]
         answer: dict[str, Any] = {"total": len(listed) if offset == 0 else 0, "jobPostings": page}
         if offset == 0 and not chosen:
             facets = []
@@ -166,10 +176,6 @@ class FacetTenant(WorkdayTenant):
                 facets.append({"facetParameter": parameter, "values": values})
             answer["facets"] = facets
         return Response(json.dumps(answer), content_type="application/json")
-
-
-_ = (CXS, MemoryCache, BoardRef)
-
 
 
 class FlakyDetailsBambooHR(BambooHR):
@@ -215,7 +221,9 @@ class ChallengedSitemap(JsonLd):
         return super()._answer(request)
 
 
-def test_a_sitemap_board_answered_by_an_html_page_closes_nothing(httpserver: HTTPServer, tmp_path: Path) -> None:
+def test_a_sitemap_board_answered_by_an_html_page_closes_nothing(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
     world = ChallengedSitemap(httpserver)
     for number in range(3):
         world.open(number)
@@ -241,7 +249,9 @@ def test_a_sitemap_that_lists_its_www_pages_is_read(httpserver: HTTPServer) -> N
     www is the usual setup). Every page is dropped as "another host"."""
     block = json.dumps({"@type": "JobPosting", "title": "Welder", "identifier": "1"})
     page = f'<script type="application/ld+json">{block}</script>'
-    sitemap = "<urlset><url><loc>https://www.acme.example/jobs/1</loc><lastmod>2026-09-01</lastmod></url></urlset>"
+    sitemap = (
+        "<urlset><url><loc>https://www.acme.example/jobs/1</loc><lastmod>2026-09-01</lastmod></url></urlset>"
+    )
     httpserver.expect_request("/sitemap.xml").respond_with_data(sitemap, content_type="application/xml")
     httpserver.expect_request("/jobs/1").respond_with_data(page, content_type="text/html")
     board = BoardRef("jsonld", "https://acme.example/sitemap.xml")
@@ -267,7 +277,13 @@ def test_a_host_that_starts_rate_limiting_details_is_left_alone(httpserver: HTTP
 
     rows = [workday_row(n) for n in range(100)]
     tenant = RateLimitingTenant(httpserver, rows)
-    run_fetch(BOARD, workday_base(httpserver), FetchContext(cache=MemoryCache()), retry=FAST, timeout=PATIENT_SECONDS)
+    run_fetch(
+        BOARD,
+        workday_base(httpserver),
+        FetchContext(cache=MemoryCache()),
+        retry=FAST,
+        timeout=PATIENT_SECONDS,
+    )
     # "Polite by default": a host saying 429 is asked a few more times, not
     # for every remaining detail three times over. On main the give-up only
     # counts failures before the first success: 10 + 90 x 3 = 280 requests.
