@@ -26,7 +26,7 @@ from typing import Any
 
 from alerts.errors import SourceError
 
-from .cache import SourceCache, fresh
+from .cache import Entry, SourceCache, fresh
 from .together import all_or_none
 
 BOARD = "board"  # the board's own entry: settled, its company name, ...
@@ -64,6 +64,8 @@ async def gather_details(
     soft: bool = True,
     budget: int = MAX_PER_POLL,
     concurrency: int = CONCURRENCY,
+    known: Mapping[str, Entry] | None = None,
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Details:
     """Details for `wanted` (key -> signature of its list entry), from the
     cache where the signature still holds, fetched otherwise.
@@ -71,8 +73,16 @@ async def gather_details(
     `soft`: a failed detail leaves its key without data (in `failed`), as
     when the list is the authority and the detail only adds to it; otherwise
     the first failure is raised, after the progress so far is cached.
+    `known`: the cache entries already read by the caller (every wanted key
+    and the board's own), so that they are not read twice. `extra`: what to
+    keep in a key's entry beside its detail (Workday: the path and row it was
+    read from).
     """
-    entries = await cache.get([*wanted, BOARD]) if cache is not None else {}
+    if known is not None:
+        entries = dict(known)
+    else:
+        entries = await cache.get([*wanted, BOARD]) if cache is not None else {}
+    extra = extra or {}
     result = Details(board=dict(_board_entry(entries)))
     new: list[str] = []
     changed: list[str] = []
@@ -95,7 +105,9 @@ async def gather_details(
             got = await run.batch(batch)
         finally:
             if cache is not None and run.done:
-                await cache.put({key: (wanted[key], run.done[key]) for key in run.done})
+                await cache.put(
+                    {key: (wanted[key], _with(run.done[key], extra.get(key))) for key in run.done}
+                )
             run.done = {}
         result.data.update(got)
     if run.gave_up:
@@ -111,6 +123,10 @@ async def gather_details(
             f"(at most {limit} details a poll); nothing is counted missing meanwhile"
         )
     return result
+
+
+def _with(data: Any, more: Mapping[str, Any] | None) -> Any:
+    return {**data, **more} if more and isinstance(data, dict) else data
 
 
 def _board_entry(entries: Mapping[str, tuple[str, Any]]) -> Mapping[str, Any]:

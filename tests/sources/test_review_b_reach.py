@@ -25,47 +25,6 @@ from reach_support import PATIENT_SECONDS, WorkdayTenant, workday_base, workday_
 from sources_support import run_fetch
 
 
-class TwoListings(Workday):
-    """One requisition posted twice at once (a second posting of JR...,
-    path `..._JR0001001-1`), as Workday allows: one requisition, several
-    job postings (another location, another site)."""
-
-    both: set[int] = set()  # listed as the original and as `-1`
-    only_second: set[int] = set()  # only the `-1` posting is still listed
-
-    def sync(self) -> None:
-        rows = []
-        for number, title in sorted(self.jobs.items()):
-            row = workday_row(number, title=title)
-            second = dict(row, externalPath=row["externalPath"] + "-1")
-            if number in self.only_second:
-                rows.append(second)
-            else:
-                rows.append(row)
-                if number in self.both:
-                    rows.append(second)
-        self.tenant.rows[:] = rows
-
-
-def test_workday_no_false_close_when_one_of_two_postings_of_a_requisition_goes(
-    httpserver: HTTPServer, tmp_path: Path
-) -> None:
-    world = TwoListings(httpserver)
-    for number in range(3):
-        world.open(number)
-    run = Run(config(tmp_path, world, f"sqlite:///{tmp_path / 'a.db'}"), world)
-    run()  # baseline
-    world.both = {1}
-    run()  # the second posting of JR0001001 opens (a posting of its own)
-    world.both, world.only_second = set(), {1}  # the first posting is taken down
-    events = [run()[0] for _ in range(3)]  # enough polls for a close after misses
-    closed = [e for poll in events for e in poll if e[0] == "closed"]
-    # The `-1` posting is still listed, so nothing may be announced closed.
-    # On main: its key (its path) moves to the requisition id, and the path
-    # key is "closed" after two misses while the job is open.
-    assert closed == []
-
-
 def test_a_first_poll_past_the_catch_up_limit_is_no_baseline_then_a_flood(
     httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

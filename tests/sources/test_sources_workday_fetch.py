@@ -17,7 +17,8 @@ from alerts.model import BoardRef
 from alerts.sources import FetchContext
 from alerts.sources.cache import MemoryCache
 from alerts.sources.details import BOARD as BOARD_ENTRY
-from alerts.sources.workday.postings import requisition_id, signature
+from alerts.sources.workday.keys import requisition_id
+from alerts.sources.workday.postings import signature
 
 from reach_support import (
     PATIENT_SECONDS,
