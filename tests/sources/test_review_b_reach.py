@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from test_sources_reach_cycles import BambooHR, JsonLd, Run, Workday, config
+from test_sources_reach_cycles import BambooHR, Run, Workday, config
 from test_sources_workday_fetch import BOARD, known
 from werkzeug import Request, Response
 
-from alerts.model import BoardRef
 from alerts.sources import FetchContext
 from alerts.sources.cache import MemoryCache
 
@@ -164,60 +163,6 @@ def test_a_detail_that_failed_once_is_no_update_later(httpserver: HTTPServer, tm
     # Nothing about the job changed: its pay was there all along. On main
     # the user gets "updated: salary None -> 50,000-60,000 USD a year".
     assert later == [], later
-
-
-class ChallengedSitemap(JsonLd):
-    """The careers site's sitemap, answered while `challenge` is set by a
-    200 HTML page (a CDN's "checking your browser", a maintenance page, a
-    soft 404), as real sites do."""
-
-    challenge = False
-
-    def _answer(self, request: Request) -> Response:
-        if self.challenge and request.path == "/sitemap.xml":
-            self.lists += 1
-            return Response("<html><title>Just a moment...</title></html>", content_type="text/html")
-        return super()._answer(request)
-
-
-def test_a_sitemap_board_answered_by_an_html_page_closes_nothing(
-    httpserver: HTTPServer, tmp_path: Path
-) -> None:
-    world = ChallengedSitemap(httpserver)
-    for number in range(3):
-        world.open(number)
-    run = Run(config(tmp_path, world, f"sqlite:///{tmp_path / 'a.db'}"), world)
-    run()  # baseline: 3 postings from 3 job pages
-    world.challenge = True
-    closed = []
-    for _ in range(4):  # the site's CDN challenges us for four polls (an hour)
-        try:
-            events, _ = run()
-        except AssertionError:
-            continue  # the board failing is the right answer
-        closed += [e for e in events if e[0] == "closed"]
-    # On main the HTML is read as a careers *page* without postings: an empty
-    # complete snapshot, held as suspect, a miss, held, a miss: all 3 closed
-    # at the fourth poll.
-    assert closed == []
-
-
-def test_a_sitemap_that_lists_its_www_pages_is_read(httpserver: HTTPServer) -> None:
-    """A user writes the site as they know it (`acme.example`); the site
-    answers from, and its sitemap lists, `www.acme.example` (a redirect to
-    www is the usual setup). Every page is dropped as "another host"."""
-    block = json.dumps({"@type": "JobPosting", "title": "Welder", "identifier": "1"})
-    page = f'<script type="application/ld+json">{block}</script>'
-    sitemap = (
-        "<urlset><url><loc>https://www.acme.example/jobs/1</loc><lastmod>2026-09-01</lastmod></url></urlset>"
-    )
-    httpserver.expect_request("/sitemap.xml").respond_with_data(sitemap, content_type="application/xml")
-    httpserver.expect_request("/jobs/1").respond_with_data(page, content_type="text/html")
-    board = BoardRef("jsonld", "https://acme.example/sitemap.xml")
-    # On main: SourceError "the sitemap https://acme.example/sitemap.xml lists
-    # 0 pages on its host, and none publishes a job posting".
-    snapshot = run_fetch(board, f"http://127.0.0.1:{httpserver.port}", FetchContext(cache=MemoryCache()))
-    assert [p.title for p in snapshot.postings] == ["Welder"]
 
 
 class RateLimitingTenant(WorkdayTenant):

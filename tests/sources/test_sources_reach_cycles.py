@@ -186,9 +186,10 @@ channels = ["out"]
 
 
 class Run:
-    def __init__(self, path: Path, world: World):
+    def __init__(self, path: Path, world: World, *, every_board: bool = False):
         self.config = load_config(path)
         self.world = world
+        self.every_board = every_board  # a failing board too, as `run --once --all` does
 
     def __call__(self) -> tuple[list[tuple[str, str, dict[str, Any]]], int]:
         """One cycle: its events (kind, title, changes) and the details it asked for."""
@@ -202,7 +203,7 @@ class Run:
                 async with make_client(timeout_seconds=PATIENT_SECONDS) as client:
                     cycle = Cycle(self.config, store, client)
                     await cycle.prepare()
-                    return await cycle.run_once()
+                    return await cycle.run_once(every_board=self.every_board)
             finally:
                 store.close()
 

@@ -34,6 +34,9 @@ class Page:
     site_name: str | None = None  # <meta property="og:site_name">
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # by @id
     truncated: bool = False  # more than MAX_POSTINGS: the rest were not read
+    # A block says in so many words that there are none: an empty list, an
+    # empty @graph, an ItemList of no items.
+    says_none: bool = False
 
 
 class _Scripts(HTMLParser):
@@ -103,12 +106,26 @@ def read_page(text: str) -> Page:
             page.bad_blocks += 1
             continue
         _index(value, page.nodes, 0)
+        page.says_none |= _empty_list(value)
         for job in job_postings(value):
             if len(page.jobs) < MAX_POSTINGS:
                 page.jobs.append(job)
             else:
                 page.truncated = True
     return page
+
+
+def _empty_list(value: Any) -> bool:
+    if isinstance(value, list):
+        return not value
+    if not isinstance(value, dict):
+        return False
+    if value.get("@graph") == []:
+        return True
+    kinds = value.get("@type")
+    if "ItemList" not in (kinds if isinstance(kinds, list) else [kinds]):
+        return False
+    return value.get("itemListElement") in ([], None) or value.get("numberOfItems") == 0
 
 
 def _is_job(node: dict[str, Any]) -> bool:
