@@ -273,6 +273,7 @@ class Cycle:
             now=now,
             route=self._router(ref.key),
             complete=snapshot.complete,
+            waiting=snapshot.waiting,
             etag=snapshot.validators.etag,
             last_modified=snapshot.validators.last_modified,
             owner=owner,

@@ -148,7 +148,8 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         got = await client.get(base + path, board, follow_redirects=False)
         return parse_reply(got, board, read_cached), got.requests
 
-    details = await gather_details(ctx.cache, {JOB + key: signature(job) for key, job in jobs.items()}, one)
+    wanted = {JOB + key: signature(job) for key, job in jobs.items()}
+    details = await gather_details(ctx.cache, wanted, one, time=ctx.details_time)
     if not jobs and not details.board.get("had_postings"):
         # What BambooHR also answers for a name it does not use.
         message = (
@@ -172,6 +173,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         requests=reply.requests + details.requests,
         details=details.requests,
         notes=tuple(details.notes),
+        waiting=len(deferred),
     )
 
 

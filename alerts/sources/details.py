@@ -8,13 +8,17 @@ board's source cache under the signature of the list entry it belongs to (a
 digest of the entry, a page's lastmod), and fetched again only when that
 signature changes. A steady board costs its list requests and nothing more.
 
-Until a board has been read whole once (it is not yet *settled*), every
-detail it needs is fetched in that poll: postings left out of a board's
-first snapshot would be announced as new later. After that, at most
-`MAX_PER_POLL` are fetched per poll; new entries beyond it wait for the next
-poll (the snapshot is then incomplete, so nothing is counted missing), and
-changed ones keep their last detail meanwhile. Progress is cached after
-every batch, so a poll that fails halfway does not start over.
+At most `MAX_PER_POLL` details are fetched per poll (`CATCH_UP_MAX` until
+the board has been read whole once, when it is not yet *settled*), and none
+is started past the poll's time for details (`FetchContext.details_time`,
+most of board_deadline). New entries beyond either wait for the next poll:
+the snapshot is then incomplete (nothing is counted missing) and says how
+many wait (`Snapshot.waiting`), and the store keeps a board that has never
+been read whole unbaselined until they have arrived, so that they join its
+baseline silently. Changed entries keep their last detail meanwhile. A large
+first poll so converges over a few polls instead of failing its deadline.
+Progress is cached after every batch, so a poll that fails halfway does not
+start over.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 from alerts.errors import SourceError
 
+from .base import TimeBox
 from .cache import Entry, SourceCache, fresh
 from .together import all_or_none
 
@@ -66,6 +71,7 @@ async def gather_details(
     concurrency: int = CONCURRENCY,
     known: Mapping[str, Entry] | None = None,
     extra: Mapping[str, Mapping[str, Any]] | None = None,
+    time: TimeBox | None = None,
 ) -> Details:
     """Details for `wanted` (key -> signature of its list entry), from the
     cache where the signature still holds, fetched otherwise.
@@ -76,7 +82,8 @@ async def gather_details(
     `known`: the cache entries already read by the caller (every wanted key
     and the board's own), so that they are not read twice. `extra`: what to
     keep in a key's entry beside its detail (Workday: the path and row it was
-    read from).
+    read from). `time`: when details stop starting, and when one still in
+    flight is dropped.
     """
     if known is not None:
         entries = dict(known)
@@ -98,11 +105,14 @@ async def gather_details(
     limit = budget if result.board.get("settled") else CATCH_UP_MAX
     todo = (new + changed)[:limit]
     result.deferred = new[limit:]
-    run = _Run(result, fetch_one, soft, concurrency)
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
+    run = _Run(result, fetch_one, soft, concurrency, time)
+    # The first few start whatever the time: every poll makes progress, even
+    # one whose list took most of its deadline.
+    first = max(1, concurrency)
+    batches = [todo[:first], *(todo[start : start + BATCH] for start in range(first, len(todo), BATCH))]
+    for number, batch in enumerate(filter(None, batches)):
         try:
-            got = await run.batch(batch)
+            got = await run.batch(batch, timed=number > 0)
         finally:
             if cache is not None and run.done:
                 await cache.put(
@@ -110,17 +120,27 @@ async def gather_details(
                 )
             run.done = {}
         result.data.update(got)
+    late = set(run.late)
+    result.deferred.extend(key for key in new if key in late)
     if run.gave_up:
-        skipped = [key for key in todo if key not in run.tried]
+        skipped = [key for key in todo if key not in run.tried and key not in run.late]
         result.failed.extend(key for key in skipped if key in new)
         result.notes.append(
             f"{run.failures} detail requests failed in a row ({run.last_error}); "
             f"{len(skipped)} details left for the next poll"
         )
+    why = [
+        *([f"at most {limit} details a poll"] if len(new) > limit else []),
+        *(["the poll's time for details ran out"] if late else []),
+    ]
     if result.deferred:
         result.notes.append(
             f"{len(result.deferred)} new postings wait for their details until the next poll "
-            f"(at most {limit} details a poll); nothing is counted missing meanwhile"
+            f"({'; '.join(why)}); nothing is counted missing meanwhile"
+        )
+    elif late:
+        result.notes.append(
+            f"the poll's time for details ran out; {len(late)} changed postings keep their last"
         )
     return result
 
@@ -135,25 +155,44 @@ def _board_entry(entries: Mapping[str, tuple[str, Any]]) -> Mapping[str, Any]:
 
 
 class _Run:
-    """One poll's detail requests: a few at once, until too many fail."""
+    """One poll's detail requests: a few at once, until too many fail or the
+    time for details runs out."""
 
-    def __init__(self, result: Details, fetch_one: FetchOne, soft: bool, concurrency: int):
-        self.result, self.fetch_one, self.soft = result, fetch_one, soft
+    def __init__(
+        self, result: Details, fetch_one: FetchOne, soft: bool, concurrency: int, time: TimeBox | None
+    ):
+        self.result, self.fetch_one, self.soft, self.time = result, fetch_one, soft, time
         self.slots = asyncio.Semaphore(max(1, concurrency))
+        self.late: list[str] = []  # not started: the time for details ran out
+        self.timed = True  # this batch stops when the time for details runs out
         self.done: dict[str, Any] = {}  # fetched since the last cache write
         self.tried: set[str] = set()
+        self.finished: set[str] = set()  # fetched or failed
         self.failures = 0  # in a row, with no success this poll
         self.succeeded = False
         self.gave_up = False
         self.last_error = ""
 
-    async def batch(self, keys: list[str]) -> dict[str, Any]:
-        got = await all_or_none(self.one(key) for key in keys)
+    async def batch(self, keys: list[str], *, timed: bool = True) -> dict[str, Any]:
+        self.timed = timed
+        try:
+            async with asyncio.timeout_at(self.time.done_by if timed and self.time else None) as limit:
+                got = await all_or_none(self.one(key) for key in keys)
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            # The time ran out mid-batch: what is still in flight is dropped
+            # (a few requests' work) and waits with the rest.
+            self.late.extend(key for key in keys if key not in self.finished and key not in self.late)
+            return {key: self.done[key] for key in keys if key in self.done}
         return {key: data for key, data in zip(keys, got, strict=True) if data is not None}
 
     async def one(self, key: str) -> Any | None:
         async with self.slots:
             if self.gave_up:
+                return None
+            if self.timed and self.time and asyncio.get_running_loop().time() >= self.time.start_by:
+                self.late.append(key)
                 return None
             self.tried.add(key)
             try:
@@ -162,6 +201,7 @@ class _Run:
                 self.result.requests += 1
                 if not self.soft:
                     raise
+                self.finished.add(key)
                 self.result.failed.append(key)  # a changed one keeps its last known detail
                 self.failures += 1
                 self.last_error = exc.message
@@ -171,6 +211,7 @@ class _Run:
             self.result.requests += requests
             self.result.fetched += 1
             self.succeeded, self.failures = True, 0
+            self.finished.add(key)
             self.done[key] = data
             return data
 

@@ -226,7 +226,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         got = await client.get(f"{base}/{quote(key[len(JOB) :], safe='')}", board, follow_redirects=False)
         return parse_reply(got, board, read_detail), got.requests
 
-    details = await gather_details(ctx.cache, wanted, one)
+    details = await gather_details(ctx.cache, wanted, one, time=ctx.details_time)
     deferred = set(details.deferred)
     names = (d.get("company") for d in details.data.values() if isinstance(d, dict))
     company = next(filter(None, names), None) or details.board.get("company")
@@ -248,6 +248,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         requests=requests + details.requests,
         details=details.requests,
         notes=(*details.notes, *(() if whole else (_SHORT,))),
+        waiting=len(deferred),
     )
 
 

@@ -75,6 +75,7 @@ class SnapshotQueries(Queries):
         now: datetime,
         route: Router,
         complete: bool = True,
+        waiting: int = 0,
         etag: str | None = None,
         last_modified: str | None = None,
         owner: str | None = None,
@@ -87,6 +88,10 @@ class SnapshotQueries(Queries):
         A complete snapshot that drops suddenly is held (nothing written but
         the hold itself) until the next one confirms it. A new posting that
         reposts a job seen within `repost_window` carries what it reposts.
+        A board is baselined by its first snapshot in which no posting
+        `waiting` for its details was left out: until then every snapshot is
+        part of its baseline, so that what was listed all along is never
+        announced as opened when its details arrive.
         """
         with self.db.tx() as conn:
             query = _BOARD_FOR_UPDATE if self.db.dialect == "postgresql" else _BOARD
@@ -132,7 +137,7 @@ class SnapshotQueries(Queries):
                 conn, row.id, outcome.events, route, now, baseline=outcome.baseline
             )
             done: dict[str, object] = {
-                "baselined": True,
+                "baselined": row.baselined or not waiting,
                 "suspect_since": None,
                 "etag": etag,
                 "last_modified": last_modified,

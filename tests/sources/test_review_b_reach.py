@@ -6,14 +6,12 @@ maintainer should see; each fails on main at the time of the review.
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pytest_httpserver import HTTPServer
-from test_sources_reach_cycles import BambooHR, Run, Workday, config
+from test_sources_reach_cycles import BambooHR, Run, config
 from test_sources_workday_fetch import BOARD, known
 from werkzeug import Request, Response
 
@@ -22,55 +20,6 @@ from alerts.sources.cache import MemoryCache
 
 from reach_support import PATIENT_SECONDS, WorkdayTenant, workday_base, workday_row
 from sources_support import run_fetch
-
-
-def test_a_first_poll_past_the_catch_up_limit_is_no_baseline_then_a_flood(
-    httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # CATCH_UP_MAX is 5,000 (a sitemap of 8,000 job pages, a Workday board
-    # read by facet); made 10 here so that the test stays small.
-    monkeypatch.setattr("alerts.sources.details.CATCH_UP_MAX", 10)
-    world = Workday(httpserver)
-    for number in range(15):
-        world.open(number)
-    run = Run(config(tmp_path, world, f"sqlite:///{tmp_path / 'a.db'}"), world)
-    run()  # first poll: 10 details, 5 postings deferred; stored as the baseline
-    events, _ = run()
-    # The 5 postings existed before the board was added: they are no news.
-    # On main: five "opened" events (a first poll of an 8,000-page sitemap
-    # announces 3,000 old postings as new).
-    assert [e for e in events if e[0] == "opened"] == []
-
-
-class SlowTenant(WorkdayTenant):
-    """A tenant whose detail requests take a realistic 0.1 s each."""
-
-    def _detail(self, request: Request) -> Response:
-        time.sleep(0.1)
-        return super()._detail(request)
-
-
-class SlowWorkday(Workday):
-    def __init__(self, server: HTTPServer):
-        self.server, self.jobs, self.lists, self.details = server, {}, 0, 0
-        self.tenant = SlowTenant(server, [])
-
-
-def test_a_first_poll_of_a_large_workday_board_fits_its_deadline(
-    httpserver: HTTPServer, tmp_path: Path
-) -> None:
-    # Real scale: 2,000 postings, 2,000 details at ~0.3 s, 3 at a time: about
-    # 200 s against board_deadline 2 m. Here: 60 details at 0.1 s against 1 s.
-    world = SlowWorkday(httpserver)
-    for number in range(60):
-        world.open(number)
-    path = config(tmp_path, world, f"sqlite:///{tmp_path / 'a.db'}")
-    path.write_text(path.read_text() + '\n[polling]\nboard_deadline = "1s"\n')
-    run = Run(path, world)
-    # On main the first poll fails ("took longer than 1s (board_deadline)"),
-    # the board backs off as failing, and each later poll pays the list again
-    # until the details are caught up over several failed polls.
-    run()
 
 
 def test_workday_a_facet_that_counts_a_posting_twice_is_no_true_total(httpserver: HTTPServer) -> None:

@@ -271,7 +271,7 @@ async def _from_sitemap(
     async def one(key: str) -> tuple[Any, int]:
         return await _read_page(client, locs[key], board, ctx.base_url)
 
-    details = await gather_details(ctx.cache, wanted, one, soft=False)
+    details = await gather_details(ctx.cache, wanted, one, soft=False, time=ctx.details_time)
     deferred = set(details.deferred)
     read = [(locs[key], details.data[key]) for key in wanted if key in details.data]
     read = [(loc, data) for loc, data in read if isinstance(data, dict)]
@@ -305,6 +305,7 @@ async def _from_sitemap(
         requests=requests + details.requests,
         details=details.requests,
         notes=tuple(notes),
+        waiting=len(deferred),
     )
 
 

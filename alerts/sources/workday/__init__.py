@@ -89,7 +89,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         reply = await client.get(base + paths[cache_key], board, follow_redirects=False)
         return parse_reply(reply, board, read_detail), reply.requests
 
-    details = await gather_details(ctx.cache, wanted, one, known=entries, extra=extra)
+    details = await gather_details(ctx.cache, wanted, one, known=entries, extra=extra, time=ctx.details_time)
     deferred = set(details.deferred)
     found_names = (d.get("company") for d in details.data.values() if isinstance(d, dict))
     company = next(filter(None, found_names), None) or details.board.get("company")
@@ -118,6 +118,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         requests=listing.requests + details.requests,
         details=details.requests,
         notes=(*listing.notes, *details.notes),
+        waiting=len(deferred),
     )
 
 
