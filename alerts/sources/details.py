@@ -40,9 +40,12 @@ MAX_PER_POLL = 250  # details per poll once the board is settled
 # on later polls.
 CATCH_UP_MAX = 5000
 BATCH = 50  # details cached after each batch
-# Soft failures in a row, without one success, before the rest of this
-# poll's details are left alone: a host that refuses every detail (some
-# Workday tenants block them) costs a few requests per poll, not hundreds.
+# Soft failures in a row before the rest of this poll's details are left
+# alone, as they are at the first 429 (or Retry-After): a host that refuses
+# every detail (some Workday tenants block them), or starts to, costs a few
+# requests per poll, not hundreds. What was not asked waits for the next poll;
+# only when no detail at all succeeded (a host that refuses them outright)
+# are new postings shown from the list alone.
 GIVE_UP_AFTER = 5
 CONCURRENCY = 3  # details of one board in flight at once ("a few" per host)
 
@@ -124,11 +127,11 @@ async def gather_details(
     result.deferred.extend(key for key in new if key in late)
     if run.gave_up:
         skipped = [key for key in todo if key not in run.tried and key not in run.late]
-        result.failed.extend(key for key in skipped if key in new)
-        result.notes.append(
-            f"{run.failures} detail requests failed in a row ({run.last_error}); "
-            f"{len(skipped)} details left for the next poll"
-        )
+        left = [key for key in skipped if key in new]
+        # A host that answered some details and then stopped: the rest wait.
+        # One that answered none: new postings are shown from the list alone.
+        (result.deferred if run.succeeded else result.failed).extend(left)
+        result.notes.append(f"{run.why_stopped}; {len(skipped)} details left for the next poll")
     why = [
         *([f"at most {limit} details a poll"] if len(new) > limit else []),
         *(["the poll's time for details ran out"] if late else []),
@@ -168,10 +171,10 @@ class _Run:
         self.done: dict[str, Any] = {}  # fetched since the last cache write
         self.tried: set[str] = set()
         self.finished: set[str] = set()  # fetched or failed
-        self.failures = 0  # in a row, with no success this poll
+        self.failures = 0  # in a row
         self.succeeded = False
-        self.gave_up = False
-        self.last_error = ""
+        self.gave_up = False  # no more details this poll
+        self.why_stopped = ""
 
     async def batch(self, keys: list[str], *, timed: bool = True) -> dict[str, Any]:
         self.timed = timed
@@ -204,9 +207,11 @@ class _Run:
                 self.finished.add(key)
                 self.result.failed.append(key)  # a changed one keeps its last known detail
                 self.failures += 1
-                self.last_error = exc.message
-                if exc.retry_after or (not self.succeeded and self.failures >= GIVE_UP_AFTER):
-                    self.gave_up = True
+                if not self.gave_up and (exc.status == 429 or exc.retry_after):
+                    self.gave_up, self.why_stopped = True, f"the host asks us to slow down ({exc.message})"
+                elif not self.gave_up and self.failures >= GIVE_UP_AFTER:
+                    failed = f"{self.failures} detail requests failed in a row ({exc.message})"
+                    self.gave_up, self.why_stopped = True, failed
                 return None
             self.result.requests += requests
             self.result.fetched += 1

@@ -16,7 +16,6 @@ from test_sources_workday_fetch import BOARD, known
 from werkzeug import Request, Response
 
 from alerts.sources import FetchContext
-from alerts.sources.cache import MemoryCache
 
 from reach_support import PATIENT_SECONDS, WorkdayTenant, workday_base, workday_row
 from sources_support import run_fetch
@@ -112,32 +111,3 @@ def test_a_detail_that_failed_once_is_no_update_later(httpserver: HTTPServer, tm
     # Nothing about the job changed: its pay was there all along. On main
     # the user gets "updated: salary None -> 50,000-60,000 USD a year".
     assert later == [], later
-
-
-class RateLimitingTenant(WorkdayTenant):
-    """A tenant whose WAF starts answering 429 (no Retry-After) to detail
-    requests after the first 10, as bot protection does."""
-
-    def _detail(self, request: Request) -> Response:
-        if self.asked["detail"] >= 10:
-            self.asked["detail"] += 1
-            return Response("Too Many Requests", status=429)
-        return super()._detail(request)
-
-
-def test_a_host_that_starts_rate_limiting_details_is_left_alone(httpserver: HTTPServer) -> None:
-    from sources_support import FAST
-
-    rows = [workday_row(n) for n in range(100)]
-    tenant = RateLimitingTenant(httpserver, rows)
-    run_fetch(
-        BOARD,
-        workday_base(httpserver),
-        FetchContext(cache=MemoryCache()),
-        retry=FAST,
-        timeout=PATIENT_SECONDS,
-    )
-    # "Polite by default": a host saying 429 is asked a few more times, not
-    # for every remaining detail three times over. On main the give-up only
-    # counts failures before the first success: 10 + 90 x 3 = 280 requests.
-    assert tenant.asked["detail"] <= 10 + 5 * 3, tenant.asked

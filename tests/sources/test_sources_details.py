@@ -184,3 +184,24 @@ def test_a_few_details_start_even_when_the_list_took_all_the_time() -> None:
         time=TimeBox(time.monotonic() - 1, time.monotonic() - 1),
     )
     assert len(fetch.asked) == details.CONCURRENCY and len(got.deferred) == 10 - details.CONCURRENCY
+
+
+def test_a_host_that_starts_answering_429_is_left_alone_and_the_rest_wait() -> None:
+    limited = SourceError("x:y", "rate limited", status=429)
+    wanted = {f"k{i:03d}": "s" for i in range(100)}
+    fetch = Details(failing={key: limited for key in list(wanted)[10:]})
+    got = run(MemoryCache(), wanted, fetch, concurrency=1)
+    assert len(fetch.asked) == 11  # ten answered, one 429, then nothing more
+    assert len(got.data) == 10 and got.failed == ["k010"]
+    assert sorted(got.deferred) == list(wanted)[11:]  # not shown from the list alone: they wait
+    assert any("asks us to slow down" in note for note in got.notes)
+
+
+def test_failures_in_a_row_stop_the_details_even_after_successes() -> None:
+    broken = SourceError("x:y", "server error", status=500)
+    wanted = {f"k{i:03d}": "s" for i in range(100)}
+    fetch = Details(failing={key: broken for key in list(wanted)[20:]})
+    got = run(MemoryCache(), wanted, fetch, concurrency=1)
+    assert len(fetch.asked) == 20 + details.GIVE_UP_AFTER
+    assert len(got.failed) == details.GIVE_UP_AFTER and len(got.deferred) == 100 - 20 - details.GIVE_UP_AFTER
+    assert any("5 detail requests failed in a row (server error)" in note for note in got.notes)
