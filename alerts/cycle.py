@@ -274,6 +274,7 @@ class Cycle:
             route=self._router(ref.key),
             complete=snapshot.complete,
             waiting=snapshot.waiting,
+            filled=snapshot.filled,
             etag=snapshot.validators.etag,
             last_modified=snapshot.validators.last_modified,
             owner=owner,

@@ -168,12 +168,13 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     return Snapshot(
         postings,
         # Asked in full next time while details are owed (waiting or failed): a 304 would hide them.
-        validators=Validators() if deferred or details.failed else validators_of(reply),
+        validators=Validators() if details.owed else validators_of(reply),
         complete=not deferred,
         requests=reply.requests + details.requests,
         details=details.requests,
         notes=tuple(details.notes),
         waiting=len(deferred),
+        filled=frozenset(key[len(JOB) :] for key in details.filled),
     )
 
 

@@ -75,6 +75,10 @@ class Snapshot:
     # any wait, so that they join its baseline silently instead of being
     # announced as opened once they arrive.
     waiting: int = 0
+    # Ids of postings shown from their list entry alone before (their detail
+    # had failed) whose detail arrived now: a field it fills that was empty
+    # is no change (reconcile does not announce it as an update).
+    filled: frozenset[str] = frozenset()
 
 
 Fetch = Callable[[Client, BoardRef, FetchContext], Awaitable[Snapshot]]

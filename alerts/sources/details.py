@@ -19,6 +19,12 @@ baseline silently. Changed entries keep their last detail meanwhile. A large
 first poll so converges over a few polls instead of failing its deadline.
 Progress is cached after every batch, so a poll that fails halfway does not
 start over.
+
+A new posting whose detail fails is shown from its list entry alone, and
+remembered as such (`BARE`): its detail is asked again at later polls, and
+when it arrives it *fills* the posting in (`Details.filled`,
+`Snapshot.filled`): a pay or a place that was unknown only because of our
+failed request is never announced as an update.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ from .cache import Entry, SourceCache, fresh
 from .together import all_or_none
 
 BOARD = "board"  # the board's own entry: settled, its company name, ...
+# The signature of an entry whose posting was shown from the list alone (its
+# detail failed): never a list entry's, so it is asked again.
+BARE = "(no detail)"
 MAX_PER_POLL = 250  # details per poll once the board is settled
 # Even a first poll stops here (a sitemap of 50,000 pages); the rest follow
 # on later polls.
@@ -58,10 +67,21 @@ class Details:
     data: dict[str, Any] = field(default_factory=dict)  # fresh, fetched or last known
     deferred: list[str] = field(default_factory=list)  # new, left for a later poll
     failed: list[str] = field(default_factory=list)  # no detail: the request failed
+    # Shown from the list alone: new ones whose detail failed, and earlier
+    # ones whose detail has still not arrived.
+    bare: list[str] = field(default_factory=list)
+    # Shown from the list alone before, with their detail now: what it adds
+    # is no change of the posting (see `Snapshot.filled`).
+    filled: list[str] = field(default_factory=list)
     board: dict[str, Any] = field(default_factory=dict)
     requests: int = 0
     fetched: int = 0
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def owed(self) -> bool:
+        """Some detail is missing or stale: a 304 must not stand for this snapshot."""
+        return bool(self.deferred or self.failed or self.bare)
 
 
 async def gather_details(
@@ -96,17 +116,20 @@ async def gather_details(
     result = Details(board=dict(_board_entry(entries)))
     new: list[str] = []
     changed: list[str] = []
+    bare: list[str] = []  # shown from the list alone so far
     for key, signature in wanted.items():
         data = fresh(entries.get(key), signature)
         if data is not None:
             result.data[key] = data
+        elif key in entries and entries[key][0] == BARE:
+            bare.append(key)
         elif key in entries:
             changed.append(key)
             result.data[key] = entries[key][1]  # the last known detail, until a new one arrives
         else:
             new.append(key)
     limit = budget if result.board.get("settled") else CATCH_UP_MAX
-    todo = (new + changed)[:limit]
+    todo = (new + changed + bare)[:limit]
     result.deferred = new[limit:]
     run = _Run(result, fetch_one, soft, concurrency, time)
     # The first few start whatever the time: every poll makes progress, even
@@ -132,6 +155,14 @@ async def gather_details(
         # One that answered none: new postings are shown from the list alone.
         (result.deferred if run.succeeded else result.failed).extend(left)
         result.notes.append(f"{run.why_stopped}; {len(skipped)} details left for the next poll")
+    failed = set(result.failed)
+    result.filled = [key for key in bare if key in result.data]
+    newly_bare = [key for key in new if key in failed]
+    result.bare = newly_bare + [key for key in bare if key not in result.data]
+    if cache is not None and newly_bare:
+        # Remembered, so that the detail, when it arrives, is known to fill a
+        # posting in rather than to change it.
+        await cache.put({key: (BARE, {"bare": True, **extra.get(key, {})}) for key in newly_bare})
     why = [
         *([f"at most {limit} details a poll"] if len(new) > limit else []),
         *(["the poll's time for details ran out"] if late else []),

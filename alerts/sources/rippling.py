@@ -243,12 +243,13 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     )
     return Snapshot(
         postings,
-        validators=Validators() if deferred or details.failed else validators,
+        validators=Validators() if details.owed else validators,
         complete=whole and not deferred,
         requests=requests + details.requests,
         details=details.requests,
         notes=(*details.notes, *(() if whole else (_SHORT,))),
         waiting=len(deferred),
+        filled=frozenset(key[len(JOB) :] for key in details.filled),
     )
 
 

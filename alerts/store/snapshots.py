@@ -76,6 +76,7 @@ class SnapshotQueries(Queries):
         route: Router,
         complete: bool = True,
         waiting: int = 0,
+        filled: frozenset[str] = frozenset(),
         etag: str | None = None,
         last_modified: str | None = None,
         owner: str | None = None,
@@ -123,6 +124,7 @@ class SnapshotQueries(Queries):
                 close_after_misses=close_after_misses,
                 now=now,
                 complete=complete,
+                filled=filled,
             )
             for key in backfill - outcome.changed.keys():
                 # Same posting, but its row's fingerprint is another (the row

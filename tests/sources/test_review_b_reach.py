@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from pytest_httpserver import HTTPServer
-from test_sources_reach_cycles import BambooHR, Run, config
 from test_sources_workday_fetch import BOARD, known
 from werkzeug import Request, Response
 
@@ -82,32 +80,3 @@ class FacetTenant(WorkdayTenant):
                 facets.append({"facetParameter": parameter, "values": values})
             answer["facets"] = facets
         return Response(json.dumps(answer), content_type="application/json")
-
-
-class FlakyDetailsBambooHR(BambooHR):
-    """BambooHR whose detail requests fail (HTTP 500) while `down` is set."""
-
-    down = False
-
-    def _detail(self, request: Request) -> Response:
-        if self.down:
-            self.details += 1
-            return Response("oops", status=500)
-        return super()._detail(request)
-
-
-def test_a_detail_that_failed_once_is_no_update_later(httpserver: HTTPServer, tmp_path: Path) -> None:
-    world = FlakyDetailsBambooHR(httpserver)
-    for number in range(3):
-        world.open(number)
-    run = Run(config(tmp_path, world, f"sqlite:///{tmp_path / 'a.db'}"), world)
-    run()  # baseline
-    world.open(7, "Staff Engineer")
-    world.down = True
-    opened, _ = run()  # announced from the list alone: no pay, no date
-    world.down = False
-    later, _ = run()  # the detail arrives
-    assert [e[0] for e in opened] == ["opened"]
-    # Nothing about the job changed: its pay was there all along. On main
-    # the user gets "updated: salary None -> 50,000-60,000 USD a year".
-    assert later == [], later

@@ -205,3 +205,19 @@ def test_failures_in_a_row_stop_the_details_even_after_successes() -> None:
     assert len(fetch.asked) == 20 + details.GIVE_UP_AFTER
     assert len(got.failed) == details.GIVE_UP_AFTER and len(got.deferred) == 100 - 20 - details.GIVE_UP_AFTER
     assert any("5 detail requests failed in a row (server error)" in note for note in got.notes)
+
+
+def test_a_new_posting_whose_detail_failed_is_shown_bare_then_filled_in() -> None:
+    cache = settled()
+    broken = SourceError("x:y", "server error", status=500)
+    got = run(cache, {"a": "1", "b": "1"}, Details(failing={"a": broken}), extra={"a": {"path": "/a"}})
+    assert got.failed == ["a"] and got.bare == ["a"] and "a" not in got.data and got.owed
+    assert cache.entries["a"] == (details.BARE, {"bare": True, "path": "/a"})  # remembered, with its extra
+    # Still failing: still bare, never a detail made of the marker.
+    got = run(cache, {"a": "1", "b": "1"}, Details(failing={"a": broken}))
+    assert got.bare == ["a"] and "a" not in got.data and got.filled == []
+    # New postings are asked first; the bare one after them, and filled in.
+    fetch = Details()
+    got = run(cache, {"a": "1", "b": "1", "c": "1"}, fetch)
+    assert fetch.asked == ["c", "a"] and got.filled == ["a"] and got.bare == [] and not got.owed
+    assert cache.entries["a"] == ("1", {"detail of": "a"})

@@ -106,7 +106,8 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         # Shown as last read: its requisition is still listed under another key.
         data = entries[JOB + key][1] if JOB + key in entries else None
         if isinstance(data, dict) and isinstance(data.get("row"), dict):
-            postings.append(to_posting(key, data["row"], data, board, (tenant, dc, site), company, today))
+            detail = None if data.get("bare") else data
+            postings.append(to_posting(key, data["row"], detail, board, (tenant, dc, site), company, today))
             carried.append(JOB + key)
     shown = [JOB + key for key in rows if JOB + key not in deferred]
     await settle(
@@ -119,6 +120,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         details=details.requests,
         notes=(*listing.notes, *details.notes),
         waiting=len(deferred),
+        filled=frozenset(key[len(JOB) :] for key in details.filled),
     )
 
 
