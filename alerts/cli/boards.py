@@ -32,7 +32,7 @@ def status(config_path: str, fmt: str) -> None:
 
     MATCH/OPEN is how many open postings of the board a subscription on it
     matches, of all it has open (`alerts jobs` lists them). -v shows each
-    failing board's whole error.
+    failing board's whole error, and why an incomplete one is incomplete.
     """
     from alerts.cli.report import status_data, status_lines
     from alerts.cli.tables import emit_json

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -71,3 +72,23 @@ class CacheQueries(Queries):
                     )
                 )
         return len(gone)
+
+    def of_board(self, board_key: str, clock: Callable[[], datetime]) -> BoardCache:
+        """One board's entries, for its fetch (the sources' SourceCache)."""
+        return BoardCache(self, board_key, clock)
+
+
+class BoardCache:
+    """One board's source cache, awaited from a fetch: each call runs in a thread."""
+
+    def __init__(self, queries: CacheQueries, board_key: str, clock: Callable[[], datetime]):
+        self.queries, self.board_key, self.clock = queries, board_key, clock
+
+    async def get(self, keys: Iterable[str]) -> dict[str, tuple[str, Any]]:
+        return await asyncio.to_thread(self.queries.get, self.board_key, list(keys))
+
+    async def put(self, entries: Entries) -> None:
+        await asyncio.to_thread(self.queries.put, self.board_key, dict(entries), self.clock())
+
+    async def retain(self, keys: Iterable[str]) -> None:
+        await asyncio.to_thread(self.queries.retain, self.board_key, list(keys))

@@ -27,6 +27,7 @@ _BOARD = sa.select(
     boards.c.lease_owner,
     boards.c.consecutive_failures,
     boards.c.failure_noticed_at,
+    boards.c.incomplete_since,
 ).where(boards.c.key == sa.bindparam("key"))
 _BOARD_FOR_UPDATE = _BOARD.with_for_update()
 _BOARD_POSTINGS = sa.select(
@@ -77,6 +78,7 @@ class SnapshotQueries(Queries):
         complete: bool = True,
         waiting: int = 0,
         filled: frozenset[str] = frozenset(),
+        incomplete: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
         owner: str | None = None,
@@ -92,7 +94,9 @@ class SnapshotQueries(Queries):
         A board is baselined by its first snapshot in which no posting
         `waiting` for its details was left out: until then every snapshot is
         part of its baseline, so that what was listed all along is never
-        announced as opened when its details arrive.
+        announced as opened when its details arrive. `incomplete`: why a
+        snapshot that is not complete is not (None for an incremental one,
+        incomplete by design): kept, with since when, until a complete one.
         """
         with self.db.tx() as conn:
             query = _BOARD_FOR_UPDATE if self.db.dialect == "postgresql" else _BOARD
@@ -145,7 +149,9 @@ class SnapshotQueries(Queries):
                 "last_modified": last_modified,
             }
             if complete:
-                done["last_full_at"] = now
+                done.update(last_full_at=now, incomplete_since=None, incomplete_why=None)
+            elif incomplete is not None:
+                done.update(incomplete_since=row.incomplete_since or now, incomplete_why=incomplete[:2000])
             if next_poll_at is not None:
                 done["next_poll_at"] = next_poll_at
             values = {**healthy_marks(now), **done}
