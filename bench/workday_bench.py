@@ -224,7 +224,7 @@ def workday_scenario(alerts_src: Path, workdir: Path, smoke: bool = False) -> li
     rounds = [
         item for size, new, retitled in sizes for item in run_tenant(alerts_src, workdir, size, new, retitled)
     ]
-    slow = (60, 0.05, "1s") if smoke else (2000, 0.3, "2m")
+    slow = (30, 0.05, "1s") if smoke else (2000, 0.3, "2m")
     return rounds + run_slow(alerts_src, workdir, *slow)
 
 

@@ -57,7 +57,8 @@ def test_every_slug_named_kind_is_tried() -> None:
     # A new kind must say whether its boards are named by a company slug.
     assert set(SOURCES) - set(PROBES) == NOT_BY_NAME & set(SOURCES) == {"bluedoor", "workday", "jsonld"}
     # ... and whether an empty answer proves a board: BambooHR answers any name
-    # so; Rippling answers an unknown one 404 (research notes, sources.md 6.5).
+    # so; Rippling answers an unknown one 404 (its v2 API; v1 was not seen
+    # answering either way, so an empty list there is an empty board).
     assert "bamboohr" in EMPTY_MEANS_UNKNOWN and "rippling" not in EMPTY_MEANS_UNKNOWN
 
 

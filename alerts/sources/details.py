@@ -30,10 +30,11 @@ failed request is never announced as an update.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from alerts.chunks import chunked
 from alerts.errors import SourceError
 
 from .base import TimeBox
@@ -135,7 +136,7 @@ async def gather_details(
     # The first few start whatever the time: every poll makes progress, even
     # one whose list took most of its deadline.
     first = max(1, concurrency)
-    batches = [todo[:first], *(todo[start : start + BATCH] for start in range(first, len(todo), BATCH))]
+    batches = [todo[:first], *chunked(todo[first:], BATCH)]
     for number, batch in enumerate(filter(None, batches)):
         try:
             got = await run.batch(batch, timed=number > 0)
@@ -207,7 +208,7 @@ class _Run:
         self.gave_up = False  # no more details this poll
         self.why_stopped = ""
 
-    async def batch(self, keys: list[str], *, timed: bool = True) -> dict[str, Any]:
+    async def batch(self, keys: Sequence[str], *, timed: bool = True) -> dict[str, Any]:
         self.timed = timed
         try:
             async with asyncio.timeout_at(self.time.done_by if timed and self.time else None) as limit:

@@ -10,7 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from alerts.store.db import Queries, chunked
+from alerts.chunks import chunked
+from alerts.store.db import IN_LIST_MAX, Queries
 from alerts.store.tables import boards, source_cache
 
 # (signature, data) per key
@@ -28,7 +29,7 @@ class CacheQueries(Queries):
             if board_id is None:
                 return found
             columns = (source_cache.c.key, source_cache.c.signature, source_cache.c.data)
-            for chunk in chunked(sorted(set(keys))):
+            for chunk in chunked(sorted(set(keys)), IN_LIST_MAX):
                 query = sa.select(*columns).where(
                     source_cache.c.board_id == board_id, source_cache.c.key.in_(chunk)
                 )
@@ -65,7 +66,7 @@ class CacheQueries(Queries):
                 sa.select(source_cache.c.key).where(source_cache.c.board_id == board_id)
             ).scalars()
             gone = sorted(set(stored) - keep)
-            for chunk in chunked(gone):
+            for chunk in chunked(gone, IN_LIST_MAX):
                 conn.execute(
                     sa.delete(source_cache).where(
                         source_cache.c.board_id == board_id, source_cache.c.key.in_(chunk)

@@ -9,12 +9,13 @@ from functools import cached_property, lru_cache
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.errors import StoreError
 from alerts.model import BoardRef, Event, Posting, Repost
 from alerts.reconcile import Outcome, StoredPosting, reconcile, suspect_reason
 from alerts.store.announce import Announcer, Router
 from alerts.store.boards import bound, healthy_marks
-from alerts.store.db import Database, Queries, chunked
+from alerts.store.db import IN_LIST_MAX, Database, Queries
 from alerts.store.notices import Ops, recovered
 from alerts.store.reposts import annotated, find_reposts, repost_key
 from alerts.store.tables import boards, postings
@@ -190,7 +191,7 @@ class SnapshotQueries(Queries):
 
     def _load_data(self, conn: sa.Connection, ids: list[int]) -> dict[int, tuple[dict, datetime]]:
         data: dict[int, tuple[dict, datetime]] = {}
-        for chunk in chunked(ids):
+        for chunk in chunked(ids, IN_LIST_MAX):
             query = sa.select(postings.c.id, postings.c.data, postings.c.first_seen_at)
             data.update(
                 (pid, (value, at)) for pid, value, at in conn.execute(query.where(postings.c.id.in_(chunk)))
