@@ -135,8 +135,8 @@ def _explain(board: BoardRef) -> Explain:
     return unknown_board(
         f"no Teamtailor career site named {board.token!r}",
         gone=(
-            "; North-American accounts are written teamtailor:NAME.na, and a company "
-            "on its own domain cannot be followed as teamtailor:"
+            "; North-American accounts are written teamtailor:NAME.na, and a careers site on "
+            "the company's own domain is no Teamtailor name (give its URL as jsonld:URL instead)"
         ),
     )
 
