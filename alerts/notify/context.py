@@ -120,7 +120,9 @@ def _posting_context(
     for name in _URL_FIELDS:
         data[name] = safe_link(getattr(posting, name), service)
     data["salary"] = _value(posting.salary, escape)
-    short = compact_salary(posting.salary_min, posting.salary_max, posting.salary_currency, posting.salary_period)
+    short = compact_salary(
+        posting.salary_min, posting.salary_max, posting.salary_currency, posting.salary_period
+    )
     data["salary_short"] = _value(short, escape)
     data["description"] = _value(_excerpt(description), escape)
     # The one link a message shows: the posting page, else the apply form.

@@ -74,4 +74,6 @@ def test_email_text_part_is_the_rendered_text_template():
     url = "mailto://127.0.0.1:2525/?from=a@example.com&to=b@example.com"
     (part,) = compose(sample_items()[:1], target_for(url))
     assert part.message.body_format == "html" and part.text is not None
-    assert part.text.startswith("OpenAI\n======") and "https://jobs.ashbyhq.com/openai/" in part.text
+    # Issue 14: a header (when, what) above the postings, as in the HTML.
+    assert part.text.startswith("Job alerts: ") and "\n\nOpenAI\n======\n" in part.text
+    assert "https://jobs.ashbyhq.com/openai/" in part.text
