@@ -24,7 +24,7 @@ from alerts.notify.escape import (
     safe_link,
     text_escaper,
 )
-from alerts.notify.salary import compact_salary
+from alerts.notify.salary import compact_display, compact_salary
 from alerts.notify.stories import Story, stories
 
 KIND_ORDER: tuple[str, ...] = ("opened", "reopened", "updated", "closed")
@@ -196,12 +196,19 @@ def changes_context(changes: dict[str, list[Any]], escape: Escaper) -> list[dict
     def rank(name: str) -> int:
         return TRACKED_FIELDS.index(name) if name in TRACKED_FIELDS else len(TRACKED_FIELDS)
 
+    def brief(name: str, value: Any) -> str:
+        if name == "salary" and isinstance(value, str) and value:
+            return escape(compact_display(value))
+        return shown(name, value)
+
     return [
         {
             "field": name,
             "label": name.replace("_", " "),
             "old": shown(name, old_new[0]),
             "new": shown(name, old_new[1]),
+            "old_short": brief(name, old_new[0]),
+            "new_short": brief(name, old_new[1]),
         }
         for name, old_new in sorted(changes.items(), key=lambda kv: (rank(kv[0]), kv[0]))
     ]

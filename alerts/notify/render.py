@@ -35,7 +35,9 @@ Template context (the contract for users' own `template = "x.j2"` files):
         changes        [{field, label, old, new}] in tracked field order:
                        each field's first old and last new value across the
                        story (fields that came back are left out; none for a
-                       new posting); old/new are display text ("none" if empty)
+                       new posting); old/new are display text ("none" if empty);
+                       old_short/new_short the same, but a salary in the
+                       compact form ("$120K–$150K/yr")
         subscriptions  names of the subscriptions that matched any of them
         occurred_at    when the last event happened: datetime or none
         first_occurred_at  when the first one did

@@ -6,6 +6,8 @@ stays what `updated` events compare; this is only how a message shows it.
 
 from __future__ import annotations
 
+import re
+
 # Currencies written with a symbol; any other code is written before the
 # amounts ("CHF 120K–150K/yr"), as people read it.
 SYMBOLS = {
@@ -26,6 +28,10 @@ SYMBOLS = {
 }
 PERIODS = {"year": "yr", "month": "mo", "week": "wk", "day": "day", "hour": "hr"}
 DASH = "–"  # an en dash, the range sign
+# model.format_salary's display value, the form `updated` events store.
+_DISPLAY = re.compile(
+    r"(?:(?P<currency>\S+) )?(?P<low>\d[\d,]*(?:\.\d+)?)(?:-(?P<high>\d[\d,]*(?:\.\d+)?))?(?: per (?P<period>\w+))?"
+)
 
 
 def _amount(value: float) -> str:
@@ -68,3 +74,17 @@ def compact_salary(
         text, prefix = f"up to {prefix}{money(high)}", ""
     unit = PERIODS.get(period, period) if period else None
     return f"{prefix}{text}/{unit}" if unit else f"{prefix}{text}"
+
+
+def compact_display(text: str) -> str:
+    """A stored display value ("USD 135,000-165,000 per year") in the compact
+    form; text in any other form is returned as it is."""
+    match = _DISPLAY.fullmatch(text)
+    if match is None:
+        return text
+
+    def number(value: str | None) -> float | None:
+        return float(value.replace(",", "")) if value else None
+
+    low, high = number(match["low"]), number(match["high"])
+    return compact_salary(low, high, match["currency"], match["period"]) or text
