@@ -3,6 +3,7 @@ against a local server standing in for every slug-named job site."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import threading
@@ -14,8 +15,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from alerts.sources import SOURCES
-from alerts.sources.find import NOT_BY_NAME, PROBES, slug_candidates
+from alerts.sources import SOURCES, make_client
+from alerts.sources.find import EMPTY_MEANS_UNKNOWN, NOT_BY_NAME, PROBES, Search, find_boards, slug_candidates
 
 from support import alerts
 
@@ -54,7 +55,10 @@ def test_slug_candidates(name: str, expected: list[str]) -> None:
 
 def test_every_slug_named_kind_is_tried() -> None:
     # A new kind must say whether its boards are named by a company slug.
-    assert set(SOURCES) - set(PROBES) == NOT_BY_NAME & set(SOURCES) == {"bluedoor"}
+    assert set(SOURCES) - set(PROBES) == NOT_BY_NAME & set(SOURCES) == {"bluedoor", "workday", "jsonld"}
+    # ... and whether an empty answer proves a board: BambooHR answers any name
+    # so; Rippling answers an unknown one 404 (research notes, sources.md 6.5).
+    assert "bamboohr" in EMPTY_MEANS_UNKNOWN and "rippling" not in EMPTY_MEANS_UNKNOWN
 
 
 # --- the command ------------------------------------------------------------------
@@ -123,6 +127,9 @@ def test_finds_every_board_that_exists(tmp_path: Path, server: HTTPServer) -> No
             ).encode()
         ),
         "/personio/acme/xml": slowly((DATA / "personio_avian.xml").read_bytes()),
+        # The list alone: no opening's detail is asked (one request per name and kind, below).
+        "/bamboohr/acme/careers/list": slowly((DATA / "bamboohr_list.json").read_bytes()),
+        "/rippling/acme-corp/jobs": slowly(b"[]"),  # there, empty: Rippling answers 404 for no board
         "/workable/widget/accounts/acme": slowly(b'{"name": "Acme", "jobs": []}'),  # there, empty
         # Not there, in each host's own way:
         "/ashby/job-board/acme": slowly(b'{"apiVersion": "1", "jobs": []}'),  # as Ashby answers any name
@@ -130,6 +137,7 @@ def test_finds_every_board_that_exists(tmp_path: Path, server: HTTPServer) -> No
         "/smartrecruiters/companies/acme/postings": slowly(
             b'{"offset": 0, "limit": 1, "totalFound": 0, "content": []}'
         ),
+        "/bamboohr/acmecorp/careers/list": slowly((DATA / "bamboohr_list_empty.json").read_bytes()),
     }
     for path, handler in answers.items():
         server.expect_request(path).respond_with_handler(handler)
@@ -138,7 +146,7 @@ def test_finds_every_board_that_exists(tmp_path: Path, server: HTTPServer) -> No
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["BOARD", "OPEN", "COMPANY"]
-    rows = [line.split(None, 2) for line in lines[1:6]]
+    rows = [line.split(None, 2) for line in lines[1:8]]
     assert rows == [
         ["greenhouse:acme", "2", "Vercel"],
         ["lever:acme-corp", "2", "(the site does not say)"],
@@ -146,14 +154,19 @@ def test_finds_every_board_that_exists(tmp_path: Path, server: HTTPServer) -> No
         ["workable:acme", "0", "(the site does not say)"],
         ["personio:acme", "2", "Innovire AG"],
         ["teamtailor:acmecorp", "2+", "Teamtailor"],  # one page of more: "+"
+        ["bamboohr:acme", "2", "(the site does not say)"],
+        ["rippling:acme-corp", "0", "(the site does not say)"],
     ]
-    specs = '"greenhouse:acme", "lever:acme-corp", "workable:acme", "personio:acme", "teamtailor:acmecorp"'
+    specs = (
+        '"greenhouse:acme", "lever:acme-corp", "workable:acme", "personio:acme", "teamtailor:acmecorp", '
+        '"bamboohr:acme", "rippling:acme-corp"'
+    )
     assert lines[-1] == f"boards = [{specs}]"
     assert result.stderr == ""
     # Politely: one request at a time to the one host, and no more than one per name and kind.
     assert most[0] == 1
     tried = len(slug_candidates("Acme Corp, Inc.")) * len(PROBES)
-    assert len(server.log) == tried == 3 * 11
+    assert len(server.log) == tried == 3 * 13
 
 
 def test_says_plainly_when_it_finds_none(tmp_path: Path, server: HTTPServer) -> None:
@@ -161,9 +174,29 @@ def test_says_plainly_when_it_finds_none(tmp_path: Path, server: HTTPServer) -> 
     assert result.returncode == 1, result.stderr
     assert result.stdout.strip() == (
         "no board found for 'Nobody Here GmbH' (tried nobodyhere, nobody-here, nobodyheregmbh, "
-        "nobody-here-gmbh, nobody on 11 job sites). If you know its careers page, "
+        "nobody-here-gmbh, nobody on 13 job sites). If you know its careers page, "
         "`alerts boards resolve URL` reads it."
     )
+
+
+def test_an_empty_answer_proves_a_board_only_where_unknown_names_are_refused(server: HTTPServer) -> None:
+    """BambooHR answers a name it does not use with an empty list, so an empty
+    answer there is no board; Rippling answers such a name 404, so its empty
+    list is an empty board. In-process: the probes alone."""
+    empty = json.loads((DATA / "bamboohr_list_empty.json").read_bytes())
+    server.expect_request("/bamboohr/acme/careers/list").respond_with_json(empty)
+    server.expect_request("/rippling/acme/jobs").respond_with_json([])
+    base = f"http://127.0.0.1:{server.port}"
+    urls = {kind: base + PREFIX[kind] for kind in ("bamboohr", "rippling")}
+
+    async def go() -> Search:
+        async with make_client(per_host_limit=1) as client:
+            return await find_boards(client, "Acme", urls, kinds=["bamboohr", "rippling"])
+
+    search = asyncio.run(go())
+    assert [(f.board.key, f.postings) for f in search.found] == [("rippling:acme", 0)]
+    assert search.answered == 2 and search.problems == []
+    assert len(server.log) == 2  # one request each
 
 
 def test_a_rate_limited_site_is_left_alone(tmp_path: Path, server: HTTPServer) -> None:
@@ -233,6 +266,8 @@ def test_without_a_config_file_the_public_hosts_are_asked(
             "https://acme.teamtailor.com/jobs.json",
             "https://acme.breezy.hr/json",
             "https://acme.pinpointhq.com/postings.json",
+            "https://acme.bamboohr.com/careers/list",
+            "https://api.rippling.com/platform/api/ats/v1/board/acme/jobs",
         ]
     )
 

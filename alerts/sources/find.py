@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 
-from . import SOURCES, FetchContext, fetch_board, smartrecruiters, teamtailor
+from . import SOURCES, FetchContext, bamboohr, fetch_board, rippling, smartrecruiters, teamtailor
 from .base import board_url
 from .fetch import parse_reply
 from .http import Client
@@ -35,9 +35,12 @@ LEGAL_FORMS = frozenset(
 # Kinds whose boards are not named by a company slug.
 NOT_BY_NAME = frozenset({"bluedoor", "workday", "jsonld"})
 # Kinds that answer a name they do not know like an empty board (Ashby and
-# SmartRecruiters are seen to; Pinpoint is unknown, so it is not trusted
+# SmartRecruiters are seen to; BambooHR answers a slug that never had
+# postings with an empty list; Pinpoint is unknown, so it is not trusted
 # either): only a board with postings there is evidence that it exists.
-EMPTY_MEANS_UNKNOWN = frozenset({"ashby", "smartrecruiters", "pinpoint"})
+# Rippling is not among them: an unknown board is a 404 there (v2; v1 is
+# not seen either way), so an empty list is an empty board.
+EMPTY_MEANS_UNKNOWN = frozenset({"ashby", "smartrecruiters", "pinpoint", "bamboohr"})
 
 
 @dataclass(frozen=True)
@@ -135,10 +138,28 @@ async def _teamtailor(client: Client, board: BoardRef, ctx: FetchContext) -> Fou
     return Found(board, len(postings), more=more, name=title)
 
 
+async def _bamboohr(client: Client, board: BoardRef, ctx: FetchContext) -> Found | None:
+    # The list alone: a fetch would ask every opening's detail.
+    base = board_url(ctx.base_url or bamboohr.DEFAULT_BASE_URL, "", board.token)
+    reply = await client.get(base + bamboohr.LIST, board, follow_redirects=False)
+    return Found(board, len(parse_reply(reply, board, bamboohr.read_list)))
+
+
+async def _rippling(client: Client, board: BoardRef, ctx: FetchContext) -> Found | None:
+    # The first page of the list alone: a fetch would ask every job's detail.
+    url = board_url(ctx.base_url or rippling.DEFAULT_BASE_URL, rippling.PATH, board.token)
+    reply = await client.get(url, board, follow_redirects=False)
+    jobs, pages, total = parse_reply(reply, board, rippling.read_list)
+    # v2 counts the whole board; v1 is one page.
+    return Found(board, len(jobs) if total is None else total, more=total is None and pages > 1)
+
+
 PROBES: dict[str, Probe] = {
     **{kind: _by_fetch for kind in SOURCES if kind not in NOT_BY_NAME},
     "smartrecruiters": _smartrecruiters,
     "teamtailor": _teamtailor,
+    "bamboohr": _bamboohr,
+    "rippling": _rippling,
 }
 
 

@@ -55,6 +55,26 @@ def closed_port() -> int:
         return port
 
 
+def _read_request(conn: socket.socket) -> None:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        body += chunk
+
+
 @pytest.fixture
 def cut_off_server() -> Iterator[str]:
     """A server that promises 1000 bytes of JSON, sends 12 and hangs up,
@@ -62,19 +82,21 @@ def cut_off_server() -> Iterator[str]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
-    listener.settimeout(0.05)  # so the loop notices `stop`
+    address = listener.getsockname()
     stop = threading.Event()
 
     def serve() -> None:
-        while not stop.is_set():
+        while True:
             try:
                 conn, _ = listener.accept()
-            except TimeoutError:
-                continue
             except OSError:
                 return
             with conn:
-                conn.recv(65536)
+                if stop.is_set():  # the wake-up call below
+                    return
+                # The whole request (a POST's body too): closing on unread
+                # data would reset the connection instead of cutting it short.
+                _read_request(conn)
                 conn.sendall(
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     b"Content-Length: 1000\r\n\r\n" + b'{"jobs": [{"'
@@ -82,7 +104,8 @@ def cut_off_server() -> Iterator[str]:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    yield f"http://127.0.0.1:{address[1]}"
     stop.set()
+    socket.create_connection(address, timeout=5).close()  # wakes accept() at once
     thread.join(timeout=5)
     listener.close()

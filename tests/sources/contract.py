@@ -1,6 +1,7 @@
 """The source contract: one table every source kind runs through
-(test_sources_contract.py): fetch over a real local server, paging, every
-way a fetch fails, the recorded payload normalised, work models.
+(test_sources_contract.py, _errors.py, _pages.py): fetch over a
+real local server (details included), paging, every way a fetch fails, the
+recorded payload normalised, work models.
 
 A new kind adds one module under kinds/ (its `CASE` and `RECORDED`) and one
 entry in CASES; its own test file keeps only what is special about it.
@@ -10,18 +11,22 @@ from __future__ import annotations
 
 from kinds import (
     ashby,
+    bamboohr,
     bluedoor,
     breezy,
     greenhouse,
+    jsonld,
     lever,
     personio,
     pinpoint,
     recruitee,
+    rippling,
     smartrecruiters,
     teamtailor,
     workable,
+    workday,
 )
-from sources_support import Case
+from sources_support import DATA_DIR, Case
 
 CASES: tuple[Case, ...] = (
     greenhouse.CASE,
@@ -36,9 +41,18 @@ CASES: tuple[Case, ...] = (
     breezy.CASE,
     pinpoint.CASE,
     bluedoor.CASE,
+    workday.CASE,
+    bamboohr.CASE,
+    rippling.CASE,
+    rippling.V2_CASE,
+    jsonld.CASE,
 )
 PAGED = tuple(case for case in CASES if case.pages)
 TEMPLATED = tuple(case for case in CASES if case.templated)
+DETAILED = tuple(case for case in CASES if case.details)
+# A body cut short that says it is whole is caught by the JSON or XML parser;
+# an HTML page has no end to miss (a connection cut mid-body is caught for all).
+PARSED = tuple(case for case in CASES if case.format in ("json", "xml"))
 # Work-model rows of every kind: (kind, case, the job's fields, expected).
 WORK_MODELS = tuple((case, *row) for case in CASES for row in case.work_models)
 
@@ -56,6 +70,11 @@ STATUS_CASES = [
     (500, b"oops", "text/plain", True, "server error"),
     (503, HTML_PAGE, "text/html", True, "server error"),
 ]
+
+_NO_POSTING = "found no job postings (schema.org JobPosting)"
+# Organization and WebSite only, and a JobPosting in application/json: not ld+json.
+_OTHER_TYPES = (DATA_DIR / "jsonld_no_jobposting_page.html").read_bytes()
+_NESTED = b'<script type="application/ld+json">' + b"[" * 100_000 + b"</script>"
 
 # Bodies a 200 may bring that are no board, per format:
 # name, body, content type, transient, words the message must hold
@@ -106,6 +125,23 @@ BODY_CASES = {
             "text/xml",
             False,
             "expected <workzag-jobs>",
+        ),
+    ],
+    # A careers page (jsonld): any 200 without a JobPosting is no board.
+    "html": [
+        ("html page", HTML_PAGE, "text/html; charset=utf-8", False, _NO_POSTING),
+        ("other schema.org types", _OTHER_TYPES, "text/html; charset=utf-8", False, _NO_POSTING),
+        ("empty body", b"", "text/html", True, "returned an empty page"),  # a hiccup, as for every format
+        ("plain text", b"jobs: none", "text/plain", False, _NO_POSTING),
+        ("json", b'{"jobs": []}', "application/json", False, _NO_POSTING),
+        ("not utf-8", b"<html>\xff\xfe</html>", "text/html", False, _NO_POSTING),
+        ("hostile nesting", _NESTED, "text/html", False, "1 JSON-LD blocks could not be read"),
+        (
+            "a sitemap cut short",
+            b'<?xml version="1.0"?><urlset><url><loc>x',
+            "application/xml",
+            False,
+            "invalid XML",
         ),
     ],
 }

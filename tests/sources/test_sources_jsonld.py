@@ -1,6 +1,8 @@
 """JSON-LD pages: every JobPosting a page holds, however it is wrapped or
-broken around it, mapped to one posting shape; a page without any is an
-unknown board, said in words."""
+broken around it, mapped to one posting shape. Fetching a page, the ways it
+fails, a page without any posting (an unknown board, said in words) and the
+recorded Wellfound page are the contract table's; sitemaps:
+test_sources_jsonld_sitemap.py."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from alerts.sources.cache import MemoryCache
 from alerts.sources.jsonld import route
 from alerts.sources.jsonld.reader import read_page
 
-from sources_support import FAST, base_url, fetch_error, run_fetch
+from sources_support import base_url, run_fetch
 
 
 def page(name: str, payload_bytes: Callable[[str], bytes]) -> str:
@@ -81,8 +83,7 @@ def test_recorded_pages(payload_bytes: Callable[[str], bytes], payload: Callable
     assert jobvite.external_id == "oiiRyfwJ" and jobvite.country == "US"
     assert jobvite.salary_min is None  # empty strings are no pay
     assert jobvite.company == "jobs.jobvite.com"  # nothing names it: the site's host
-    [wellfound] = parse(page("wellfound.html", payload_bytes)).values()
-    assert wellfound.company == "Deepgram" and wellfound.work_model == "remote" and wellfound.country == "IN"
+    # The recorded Wellfound page is the contract table's row (kinds/jsonld.py).
     recorded = payload("jsonld_pages.json")["pages"]
     for name, expected in {
         "trakstar": "Garage Sweeper",
@@ -92,11 +93,6 @@ def test_recorded_pages(payload_bytes: Callable[[str], bytes], payload: Callable
         entry = recorded[name]
         postings = parse(f"<html><head>{entry['page']}</head></html>", entry["url"])
         assert len(postings) == 1 and next(iter(postings.values())).title.startswith(expected), name
-
-
-def test_a_page_without_postings(payload_bytes: Callable[[str], bytes]) -> None:
-    # Organization and WebSite only, and a JobPosting in application/json: not ld+json.
-    assert parse(page("no_jobposting_page.html", payload_bytes)) == {}
 
 
 HOSTILE = [
@@ -160,17 +156,6 @@ def serve(server: HTTPServer, body: str, **headers: str) -> list[Request]:
     return seen
 
 
-def test_a_page_over_http_with_its_etag(
-    httpserver: HTTPServer, payload_bytes: Callable[[str], bytes]
-) -> None:
-    seen = serve(httpserver, page("list_page.html", payload_bytes), ETag='"p1"')
-    first = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=MemoryCache()))
-    assert {p.external_id for p in first.postings} == {"9001", "9002"} and first.requests == 1
-    assert "text/html" in seen[0].headers["Accept"]
-    again = run_fetch(BOARD, base_url(httpserver), FetchContext(validators=Validators('"p1"')))
-    assert again.not_modified
-
-
 def test_a_304_is_not_asked_for_once_a_posting_should_have_closed(
     httpserver: HTTPServer, payload_bytes: Callable[[str], bytes]
 ) -> None:
@@ -188,57 +173,6 @@ def test_a_304_is_not_asked_for_once_a_posting_should_have_closed(
     assert "If-None-Match" not in seen[2].headers and not again.not_modified
 
 
-def test_a_page_without_job_postings_is_an_unknown_board(
-    httpserver: HTTPServer, payload_bytes: Callable[[str], bytes]
-) -> None:
-    serve(httpserver, page("no_jobposting_page.html", payload_bytes))
-    err = fetch_error(BOARD, base_url(httpserver), FetchContext(cache=MemoryCache()))
-    assert "found no job postings (schema.org JobPosting) on" in str(err) and not err.transient
-    assert "builds its list in the browser" in str(err) or "build its list in the browser" in str(err)
-
-
-def test_a_page_that_had_postings_may_have_none(
-    httpserver: HTTPServer, payload_bytes: Callable[[str], bytes]
-) -> None:
-    cache = MemoryCache()
-    serve(httpserver, page("list_page.html", payload_bytes))
-    run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache))
-    httpserver.clear()
-    serve(httpserver, page("no_jobposting_page.html", payload_bytes))
-    snapshot = run_fetch(BOARD, base_url(httpserver), FetchContext(cache=cache))
-    assert snapshot.postings == [] and snapshot.complete
-
-
-def test_404(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/jobs").respond_with_data("Not Found", status=404)
-    err = fetch_error(BOARD, base_url(httpserver))
-    assert "nothing at http://127.0.0.1" in str(err) and "check the URL after jsonld:" in str(err)
-
-
-def test_429_then_200(httpserver: HTTPServer, payload_bytes: Callable[[str], bytes]) -> None:
-    httpserver.expect_ordered_request("/jobs").respond_with_data(
-        "wait", status=429, headers={"Retry-After": "0"}
-    )
-    httpserver.expect_ordered_request("/jobs").respond_with_data(
-        page("graph_page.html", payload_bytes), content_type="text/html"
-    )
-    snapshot = run_fetch(BOARD, base_url(httpserver), retry=FAST)
-    assert [p.external_id for p in snapshot.postings] == ["4711"] and snapshot.requests == 2
-
-
-def test_an_html_error_page(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/jobs").respond_with_data(
-        "<html><body>We'll be right back</body></html>", status=503, content_type="text/html"
-    )
-    err = fetch_error(BOARD, base_url(httpserver))
-    assert err.status == 503 and err.transient
-
-
-def test_a_page_cut_short(cut_off_server: str) -> None:
-    err = fetch_error(BOARD, cut_off_server)
-    assert err.transient
-
-
 def test_the_charset_of_the_page(httpserver: HTTPServer) -> None:
     block = json.dumps(
         {"@type": "JobPosting", "title": "Développeur", "identifier": "d1"}, ensure_ascii=False
@@ -247,3 +181,27 @@ def test_the_charset_of_the_page(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/jobs").respond_with_data(body.encode("latin-1"), content_type="text/html")
     [posting] = run_fetch(BOARD, base_url(httpserver)).postings
     assert posting.title == "Développeur"
+
+
+def test_a_page_past_the_posting_limit_is_incomplete(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Postings past the limit were never read: none of them may count as gone."""
+    import alerts.sources.jsonld.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_POSTINGS", 2)
+    jobs = [
+        {
+            "@context": "https://schema.org",
+            "@type": "JobPosting",
+            "title": f"Job {n}",
+            "url": f"https://x.example/{n}",
+        }
+        for n in range(3)
+    ]
+    page = f'<html><script type="application/ld+json">{json.dumps(jobs)}</script></html>'
+    httpserver.expect_request("/jobs").respond_with_data(page, content_type="text/html")
+    board = BoardRef("jsonld", "https://x.example/jobs")
+    snapshot = run_fetch(board, base_url(httpserver))
+    assert len(snapshot.postings) == 2 and not snapshot.complete
+    assert any("read the first" in note for note in snapshot.notes)

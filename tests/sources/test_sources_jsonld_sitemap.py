@@ -209,3 +209,42 @@ def test_pages_without_lastmod_are_read_again_once_a_week() -> None:
     days = [_signature(url, "", now + timedelta(days=d)) for d in range(14)]
     assert len(set(days)) in (2, 3) and days[0] == days[0]
     assert _signature(url, "2026-09-01", now) == "2026-09-01"
+
+
+def test_a_sitemap_past_the_page_limit_is_incomplete(
+    httpserver: HTTPServer, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages past the limit were never read: their postings must not count as gone."""
+    import alerts.sources.jsonld.sitemap as sitemaps
+
+    monkeypatch.setattr(sitemaps, "MAX_URLS", 2)
+    snapshot = fetch(httpserver, MemoryCache())
+    assert not snapshot.complete
+    assert any("more pages than are read" in note for note in snapshot.notes)
+
+
+def test_a_sitemap_index_past_the_child_limit_is_incomplete(
+    httpserver: HTTPServer, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alerts.sources.jsonld.sitemap as sitemaps
+
+    monkeypatch.setattr(sitemaps, "MAX_CHILDREN", 1)
+    site.sitemap = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{HOST}/a.xml</loc></sitemap><sitemap><loc>{HOST}/b.xml</loc></sitemap>"
+        "</sitemapindex>"
+    ).encode()
+    site.pages["/a.xml"] = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{HOST}/jobs/4712-robotics-technician</loc></url></urlset>"
+    )
+    snapshot = fetch(httpserver, MemoryCache())
+    assert [p.external_id for p in snapshot.postings] == ["4712"]
+    assert not snapshot.complete and site.asked["/b.xml"] == 0
+
+
+def test_a_blank_job_page_fails_the_board(httpserver: HTTPServer, site: Site) -> None:
+    """A page answering 200 with nothing is a hiccup, not a page whose posting went away."""
+    site.failing["/jobs/4713-office-manager"] = Response("", content_type="text/html")
+    err = fetch_error(BOARD, base_url(httpserver), FetchContext(cache=MemoryCache()))
+    assert err.transient and "returned an empty page" in str(err)

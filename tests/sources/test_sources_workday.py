@@ -54,13 +54,6 @@ def test_recorded_asml_page(payload: Callable[[str], Any]) -> None:
     assert postings["J-00351580"].raw in data["jobPostings"]
 
 
-def test_a_count_of_places_is_not_a_place(payload: Callable[[str], Any]) -> None:
-    postings = workday.parse(payload("workday_salesforce.json"), BOARD)
-    assert {p.external_id for p in postings} == {"JR354232", "JR332446"}
-    # "3 Locations", "5 Locations": how many, not where.
-    assert all(p.location is None and p.city is None and p.country is None for p in postings)
-
-
 # externalPath's last segment, bulletFields, the requisition id
 IDS = [
     ("Senior-Software-Engineer--GoLang_JR2017740-1", ["JR2017740"], "JR2017740"),

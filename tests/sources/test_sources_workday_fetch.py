@@ -1,5 +1,7 @@
 """Workday over real sockets: a local tenant that pages, caps and fails as
-real ones do (reach_support.WorkdayTenant), counting list and detail requests."""
+real ones do (reach_support.WorkdayTenant), counting list and detail
+requests. Paging by 20, the statuses and bodies every kind fails on, and a
+failed detail are the contract table's (test_sources_contract*.py)."""
 
 from __future__ import annotations
 
@@ -22,10 +24,9 @@ from reach_support import (
     WORKDAY_BOARD,
     WorkdayTenant,
     workday_base,
-    workday_detail,
     workday_row,
 )
-from sources_support import FAST, fetch_error, run_fetch
+from sources_support import fetch_error, run_fetch
 
 BOARD = BoardRef("workday", WORKDAY_BOARD.split(":", 1)[1])
 
@@ -49,18 +50,11 @@ def known(listed: list[dict[str, Any]]) -> MemoryCache:
     return cache
 
 
-def test_45_postings_over_3_pages_of_20(httpserver: HTTPServer) -> None:
-    tenant = WorkdayTenant(httpserver, rows(45))
+def test_a_reposted_row_gets_its_own_detail(httpserver: HTTPServer) -> None:
+    # Paging by 20 with the site's own body, and details asked and merged,
+    # are the contract table's (test_sources_contract_pages.py).
+    WorkdayTenant(httpserver, rows(10))
     snapshot = fetch(httpserver, MemoryCache())
-    assert len(snapshot.postings) == 45 and snapshot.complete
-    # Exactly the careers site's own body, 20 at a time; total only on page 0.
-    assert sorted(b["offset"] for b in tenant.bodies) == [0, 20, 40]
-    assert all(
-        b == {"appliedFacets": {}, "limit": 20, "offset": b["offset"], "searchText": ""}
-        for b in tenant.bodies
-    )
-    assert tenant.asked == {"list": 3, "detail": 45}
-    assert snapshot.requests == 48 and snapshot.details == 45
     posting = next(p for p in snapshot.postings if p.external_id == "JR0001009")  # listed as a repost, "-1"
     assert posting.company == "Acme Corporation" and posting.country == "US"
     assert posting.location == "US, CA, Santa Clara" and posting.posted_at is not None
@@ -101,33 +95,6 @@ def test_a_limit_above_20_is_refused_by_the_tenant(httpserver: HTTPServer) -> No
     assert answer["errorCode"] == "HTTP_400"  # the stand-in behaves as a real tenant
 
 
-def test_a_400_says_the_request_was_refused(httpserver: HTTPServer) -> None:
-    tenant = WorkdayTenant(httpserver, rows(5))
-    tenant.failures[("list", 0)] = Response(
-        '{"errorCode":"HTTP_400"}', status=400, content_type="application/json"
-    )
-    err = fetch_error(BOARD, workday_base(httpserver))
-    assert err.status == 400 and "refused the list request" in str(err)
-
-
-def test_a_failed_page_2_fails_the_board_and_asks_no_detail(httpserver: HTTPServer) -> None:
-    tenant = WorkdayTenant(httpserver, rows(45))
-    tenant.failures[("list", 20)] = Response("oops", status=500)
-    err = fetch_error(BOARD, workday_base(httpserver), FetchContext(cache=MemoryCache()))
-    assert err.status == 500 and err.transient
-    assert tenant.asked["detail"] == 0
-
-
-def test_429_then_200_is_retried(httpserver: HTTPServer) -> None:
-    tenant = WorkdayTenant(httpserver, rows(45))
-    tenant.failures[("list", 20)] = Response("slow down", status=429, headers={"Retry-After": "0"})
-    snapshot = fetch(httpserver, retry=FAST)
-    assert len(snapshot.postings) == 45 and snapshot.complete
-    assert ("list", 20) not in tenant.failures and tenant.asked[
-        "list"
-    ] >= 4  # the 429 was answered, then retried
-
-
 def test_unknown_tenant_422(httpserver: HTTPServer, payload_bytes: Callable[[str], bytes]) -> None:
     httpserver.expect_request("/wday/cxs/acme/Careers/jobs").respond_with_data(
         payload_bytes("workday_error_422.json"),
@@ -139,12 +106,6 @@ def test_unknown_tenant_422(httpserver: HTTPServer, payload_bytes: Callable[[str
     assert "no Workday career site acme/Careers on wd5" in str(err) and "wdN part" in str(err)
 
 
-def test_unknown_site_404(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/wday/cxs/acme/Careers/jobs").respond_with_data("", status=404)
-    err = fetch_error(BOARD, workday_base(httpserver))
-    assert "Workday site 'Careers' not found for acme on wd5" in str(err)
-
-
 def test_a_redirect_is_no_such_site(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/wday/cxs/acme/Careers/jobs").respond_with_data(
         "", status=302, headers={"Location": "https://www.workday.com/en-us/signin.html"}
@@ -152,32 +113,6 @@ def test_a_redirect_is_no_such_site(httpserver: HTTPServer) -> None:
     err = fetch_error(BOARD, workday_base(httpserver))
     assert err.status == 302 and "no Workday career site acme/Careers on wd5" in str(err)
     assert "redirects to https://www.workday.com/en-us/signin.html" in str(err)
-
-
-def test_a_truncated_page_fails(httpserver: HTTPServer) -> None:
-    tenant = WorkdayTenant(httpserver, rows(45))
-    tenant.failures[("list", 40)] = Response(
-        '{"total": 0, "jobPostings": [{"title": "Eng', content_type="application/json"
-    )
-    err = fetch_error(BOARD, workday_base(httpserver))
-    assert "truncated" in str(err) and err.transient
-
-
-def test_an_html_error_page_fails(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/wday/cxs/acme/Careers/jobs").respond_with_data(
-        "<html><body>Workday is currently unavailable.</body></html>", content_type="text/html"
-    )
-    err = fetch_error(BOARD, workday_base(httpserver))
-    assert "HTML page, not JSON" in str(err)
-
-
-def test_a_refused_detail_leaves_the_list_fields(httpserver: HTTPServer) -> None:
-    """The list says what exists: a detail that fails costs its fields, never the posting."""
-    tenant = WorkdayTenant(httpserver, rows(45))
-    tenant.failures[("detail", 0)] = Response("denied", status=403)
-    snapshot = fetch(httpserver, MemoryCache())
-    assert len(snapshot.postings) == 45 and snapshot.complete
-    assert sum(p.posted_at is None for p in snapshot.postings) == 1
 
 
 def test_a_host_that_refuses_every_detail_costs_a_few_requests(httpserver: HTTPServer) -> None:
@@ -237,10 +172,3 @@ def test_a_board_that_shifts_while_paging_is_incomplete(httpserver: HTTPServer) 
     snapshot = fetch(httpserver)
     assert not snapshot.complete and len(snapshot.postings) == 44
     assert any("changed while paging" in note for note in snapshot.notes)
-
-
-def test_the_detail_url_is_the_externalpath_under_the_site(httpserver: HTTPServer) -> None:
-    tenant = WorkdayTenant(httpserver, rows(1))
-    tenant.details[tenant.rows[0]["externalPath"]] = workday_detail(tenant.rows[0], remoteType="Remote")
-    [posting] = fetch(httpserver).postings
-    assert posting.url == "https://acme.wd5.myworkdayjobs.com/Careers" + tenant.rows[0]["externalPath"]

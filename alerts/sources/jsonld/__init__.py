@@ -18,6 +18,7 @@ import codecs
 import hashlib
 import re
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -36,7 +37,7 @@ from ..http import Client, Reply
 from ..normalize import to_datetime
 from . import sitemap as sitemaps
 from .mapping import KIND, closes_at, external_id, for_cache, to_posting, trim
-from .reader import read_page
+from .reader import MAX_POSTINGS, read_page
 
 DEFAULT_BASE_URL = "{url}"
 PAGE = "page:"
@@ -117,31 +118,43 @@ async def _read_page(client: Client, url: str, board: BoardRef, base: str | None
         if exc.status in (404, 410):  # gone: its postings are missing
             return {"jobs": []}, 1
         raise
+    if not reply.body.strip():
+        message = f"{display_url(url)} returned an empty page"
+        raise SourceError(board.key, message, status=reply.response.status_code, transient=True)
     page = read_page(page_text(reply))
     jobs = [for_cache(trim(job, page.nodes)) for job in page.jobs]
     return {"jobs": jobs, "company": page.site_name or page.title}, reply.requests
 
 
-async def _sitemap_pages(
-    client: Client, board: BoardRef, reply: Reply, base: str | None
-) -> tuple[dict[str, str], int, bool]:
-    """(page URL -> lastmod, requests, whether it was an index), the children
-    of a sitemap index included."""
+@dataclass
+class _Pages:
+    pages: dict[str, str]  # page URL -> lastmod
+    requests: int = 0
+    index: bool = False  # read through a sitemap index
+    # Some of the site's pages were past a limit and not read: what they hold
+    # cannot count as gone.
+    capped: bool = False
+
+
+async def _sitemap_pages(client: Client, board: BoardRef, reply: Reply, base: str | None) -> _Pages:
+    """The pages a sitemap lists, the children of a sitemap index included."""
     url = board.token
     found = sitemaps.read(reply.body, url)
     if not found.index:
-        return found.pages, 0, False
-    pages: dict[str, str] = {}
-    requests = 0
+        return _Pages(found.pages, capped=found.capped)
+    out = _Pages({}, index=True, capped=len(found.pages) > sitemaps.MAX_CHILDREN)
     for child in list(found.pages)[: sitemaps.MAX_CHILDREN]:
         got = await client.get(route(child, base), board, headers=ACCEPT)
-        requests += got.requests
+        out.requests += got.requests
         part = sitemaps.read(got.body, url)
-        if not part.index:  # one level of index, as the protocol allows
-            for loc, lastmod in part.pages.items():
-                if len(pages) < sitemaps.MAX_URLS:
-                    pages.setdefault(loc, lastmod)
-    return pages, requests, True
+        # One level of index, as the protocol allows; a deeper one is not read.
+        out.capped |= part.index or part.capped
+        for loc, lastmod in [] if part.index else part.pages.items():
+            if len(out.pages) < sitemaps.MAX_URLS:
+                out.pages.setdefault(loc, lastmod)
+            else:
+                out.capped = True
+    return out
 
 
 def parse(page: str, board: BoardRef) -> list[Posting]:
@@ -180,6 +193,10 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
 async def _from_page(
     board: BoardRef, ctx: FetchContext, reply: Reply, now: datetime, state: dict[str, Any]
 ) -> Snapshot:
+    if not reply.body.strip():
+        # A blank answer is a hiccup of the site, not a page without postings.
+        message = f"{display_url(str(reply.response.url))} returned an empty page"
+        raise SourceError(board.key, message, status=reply.response.status_code, transient=True)
     page = read_page(page_text(reply))
     data = {"jobs": [trim(job, page.nodes) for job in page.jobs], "company": page.site_name or page.title}
     if not data["jobs"] and not state.get("had_postings"):
@@ -193,14 +210,19 @@ async def _from_page(
     await settle(
         ctx.cache, [], {"had_postings": True, "recheck_at": _recheck(postings, now, False)}, whole=True
     )
+    if page.truncated:
+        # Postings past the limit were not read: none of them may count as gone.
+        note = f"more than {MAX_POSTINGS} job postings on one page: read the first {MAX_POSTINGS}"
+        return Snapshot(postings, complete=False, requests=reply.requests, notes=(note,))
     return Snapshot(postings, validators=validators_of(reply), requests=reply.requests)
 
 
 async def _from_sitemap(
     client: Client, board: BoardRef, ctx: FetchContext, reply: Reply, now: datetime, state: dict[str, Any]
 ) -> Snapshot:
-    pages, requests, index = await _sitemap_pages(client, board, reply, ctx.base_url)
-    requests += reply.requests
+    listed = await _sitemap_pages(client, board, reply, ctx.base_url)
+    pages, index = listed.pages, listed.index
+    requests = listed.requests + reply.requests
     locs = {_key(loc): loc for loc in pages}
     wanted = {key: _signature(loc, pages[loc], now) for key, loc in locs.items()}
 
@@ -222,15 +244,18 @@ async def _from_sitemap(
     entry = {"had_postings": bool(postings) or bool(state.get("had_postings")), "company": company}
     entry["recheck_at"] = _recheck(postings, now, undated)
     await settle(ctx.cache, [key for key in wanted if key not in deferred], entry, whole=not deferred)
+    notes = list(details.notes)
+    if listed.capped:
+        notes.append(f"the sitemap lists more pages than are read ({sitemaps.MAX_URLS} at most)")
     return Snapshot(
         postings,
         # A sitemap index is several answers: no one validator stands for them
         # all; and owed pages must not hide behind a 304.
         validators=Validators() if deferred or index else validators_of(reply),
-        complete=not deferred,
+        complete=not deferred and not listed.capped,
         requests=requests + details.requests,
         details=details.requests,
-        notes=tuple(details.notes),
+        notes=tuple(notes),
     )
 
 

@@ -33,6 +33,7 @@ class Page:
     title: str | None = None  # the page's <title>
     site_name: str | None = None  # <meta property="og:site_name">
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # by @id
+    truncated: bool = False  # more than MAX_POSTINGS: the rest were not read
 
 
 class _Scripts(HTMLParser):
@@ -105,6 +106,8 @@ def read_page(text: str) -> Page:
         for job in job_postings(value):
             if len(page.jobs) < MAX_POSTINGS:
                 page.jobs.append(job)
+            else:
+                page.truncated = True
     return page
 
 

@@ -36,6 +36,7 @@ class Sitemap:
     index: bool  # a sitemap index: `pages` are sitemaps
     pages: dict[str, str] = field(default_factory=dict)  # URL -> lastmod ("" if none)
     dropped: int = 0  # URLs on other hosts, or past the limit
+    capped: bool = False  # URLs of this host past MAX_URLS were not read
 
 
 def unpacked(body: bytes) -> bytes:
@@ -82,6 +83,7 @@ def read(body: bytes, sitemap_url: str) -> Sitemap:
             continue
         if _origin(loc) != host or len(found.pages) >= MAX_URLS or len(loc) > 2000:
             found.dropped += 1
+            found.capped |= _origin(loc) == host and len(found.pages) >= MAX_URLS
             continue
         found.pages.setdefault(loc, lastmod)
     return found
