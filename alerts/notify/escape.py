@@ -31,7 +31,8 @@ _MARKDOWN_LINE_START = re.compile(r"^(?:(\d+)\.|([-+]))")
 
 # Slack's mrkdwn has no escape for its formatting characters: a backslash
 # before one shows as a backslash. Posting text gets look-alikes for them
-# instead (as jsx-slack does inside links, where nothing else works).
+# instead (∗ ˍ ∼ ˋ), which also work inside a link's text, where Slack's
+# other workaround (a date token's fallback text) does not.
 _SLACK_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
 # What Apprise's Markdown-to-mrkdwn converter turns back into plain text
 # (`\(` -> `(`) or into Slack's entities (`\<` -> `&lt;`).
