@@ -11,7 +11,7 @@ import socket
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from alerts import pacing
 from alerts.config import Config
@@ -21,7 +21,7 @@ from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Snapshot, Validators, fetch_board
 from alerts.sources.cache import Entry
-from alerts.store import FetchState, LeaseLost, Ops, Router, Store
+from alerts.store import DatabaseClock, FetchState, LeaseLost, Ops, Router, Store, store_reason
 from alerts.store.unchanged import Unchanged
 
 log = logging.getLogger("alerts")
@@ -89,14 +89,22 @@ class StoreCache:
 class Cycle:
     """Ties config, store and the HTTP client together; one per process."""
 
-    def __init__(self, config: Config, store: Store, client: Client, clock: Clock = utcnow):
+    def __init__(
+        self, config: Config, store: Store, client: Client, clock: Clock = utcnow, *, sole: bool = False
+    ):
         self.config = config
         self.store = store
         self.client = client
         self.clock = clock
+        # The database's time (store/clock.py) for leases and "sending" marks:
+        # they are compared across processes, whatever this host's clock says.
+        self.lease_clock = DatabaseClock(store.db, clock)
         # This process's name on the leases it holds.
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        self.deliverer = Deliverer(config, store, clock, owner=self.owner)
+        # True when this is the only process on the database (it holds SQLite's
+        # ProcessLock): leases left by a killed process are taken over at once.
+        self.sole = sole
+        self.deliverer = Deliverer(config, store, clock, owner=self.owner, lease_clock=self.lease_clock)
 
     def use_config(self, config: Config) -> None:
         """A reloaded config (SIGHUP) for every board and delivery from now on."""
@@ -105,6 +113,9 @@ class Cycle:
 
     async def prepare(self) -> None:
         await asyncio.to_thread(self.store.upgrade)
+        await asyncio.to_thread(self.lease_clock.sync)
+        if self.sole:
+            await asyncio.to_thread(self.store.leases.take_over, self.owner)
         await asyncio.to_thread(self.store.boards.sync_boards, self.config.boards().values(), self.clock())
 
     async def run_once(self, *, every_board: bool = False) -> CycleReport:
@@ -123,7 +134,7 @@ class Cycle:
                 self.store.leases.claim_boards,
                 self.owner,
                 boards,
-                now,
+                self.lease_clock(),
                 self.config.polling.lease,
                 limit=len(boards),
                 due_only=False,
@@ -219,7 +230,12 @@ class Cycle:
             state = states[ref.key]
         interval = self.config.board_interval(ref.key)
         try:
-            snapshot = await fetch_board(self.client, ref, self._context(ref, state))
+            snapshot = await fetch_board(
+                self.client,
+                ref,
+                self._context(ref, state),
+                deadline_seconds=self.config.polling.board_deadline.total_seconds(),
+            )
         except SourceError as exc:
             result.error = exc
             now = self.clock()
@@ -270,9 +286,7 @@ class Cycle:
             log.warning("%s", exc)
             return result
         except Exception as exc:  # one board's database trouble must not end the cycle
-            log.exception("%s: the snapshot could not be stored; the board is polled again", ref.key)
-            result.error = SourceError(ref.key, f"snapshot not stored: {type(exc).__name__}")
-            return result
+            return await self._not_stored(result, state, interval, exc)
         result.events, result.held = applied.events, applied.held
         if applied.held:
             log.warning("%s: %s; held until the next poll confirms it", ref.key, applied.held)
@@ -284,6 +298,27 @@ class Cycle:
                 len(result.events),
                 _cost(snapshot),
             )
+        return result
+
+    async def _not_stored(
+        self, result: BoardResult, state: FetchState, interval: timedelta, exc: Exception
+    ) -> BoardResult:
+        """The snapshot could not be written: the board fails like a fetch that
+        failed (shown by `alerts status`, polled again after its back-off).
+        One line in the log, without the SQL; the traceback at -v."""
+        ref = result.board
+        reason = store_reason(exc)
+        result.error = SourceError(ref.key, f"snapshot not stored: {reason}", transient=True)
+        log.debug("%s: the snapshot could not be stored", ref.key, exc_info=exc)
+        now = self.clock()
+        delay = pacing.after_failure(interval, state.consecutive_failures + 1, None)
+        try:
+            await asyncio.to_thread(
+                self.store.boards.record_failure, ref, result.error, now, now + delay, self._ops()
+            )
+        except Exception as again:
+            log.debug("%s: the failure could not be recorded either", ref.key, exc_info=again)
+        log.warning("%s (stored state kept; next try in %s)", result.error, delay)
         return result
 
     def _named(self, ref: BoardRef, snapshot: Snapshot) -> Snapshot:

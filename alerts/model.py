@@ -1,4 +1,4 @@
-"""Plain data shared by every stage. Imports nothing of ours."""
+"""Plain data shared by every stage. Imports nothing of ours but text hygiene (text.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
+
+from alerts.text import clean_line
 
 WorkModel = Literal["remote", "hybrid", "onsite", "unknown"]
 EmploymentType = Literal["full_time", "part_time", "contract", "intern", "temporary", "unknown"]
@@ -63,8 +65,10 @@ DESCRIPTION_MAX_CHARS = 20_000
 
 
 def plain_text(text: str) -> str | None:
-    """Whitespace collapsed (one line), cut to DESCRIPTION_MAX_CHARS at a word; None if empty."""
-    text = " ".join(text.split())
+    """Whitespace collapsed (one line), cut to DESCRIPTION_MAX_CHARS at a word; None if empty.
+    Control characters, bidi overrides and terminal escape sequences go first
+    (text.py): a NUL would make PostgreSQL refuse the whole board."""
+    text = " ".join(clean_line(text).split())
     if len(text) > DESCRIPTION_MAX_CHARS:
         cut = text.rfind(" ", DESCRIPTION_MAX_CHARS // 2, DESCRIPTION_MAX_CHARS)
         text = text[: cut if cut > 0 else DESCRIPTION_MAX_CHARS - 1] + "…"

@@ -19,8 +19,13 @@ def next_poll(interval: timedelta, jitter: timedelta, now: datetime) -> datetime
     return now + interval + jitter * random.random()
 
 
+# A server's Retry-After is honoured up to this (sources clamp it already).
+MAX_RETRY_AFTER = timedelta(days=1)
+
+
 def after_failure(interval: timedelta, failures: int, retry_after: float | None) -> timedelta:
-    return max(failing_board(interval).delay(failures), timedelta(seconds=retry_after or 0))
+    asked = timedelta(seconds=min(max(retry_after or 0.0, 0.0), MAX_RETRY_AFTER.total_seconds()))
+    return max(failing_board(interval).delay(failures), asked)
 
 
 def incremental_since(source: Any, state: Any, now: datetime) -> datetime | None:

@@ -20,6 +20,7 @@ RANKS: dict[str, int] = {
     "alerts": 0,  # the package itself: version and homepage
     "model": 0,
     "errors": 0,
+    "text": -1,  # text hygiene for strings from outside (model's descriptions use it)
     "boards": 1,
     "backoff": 1,
     "countries": 1,  # pure: country codes and names (pycountry), for config, filters and sources

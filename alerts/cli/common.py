@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from alerts.errors import AlertsError
+from alerts.service.redact import RedactingFormatter, Redactor
 
 if TYPE_CHECKING:
     from alerts.config import Config
@@ -37,18 +38,36 @@ def say(message: str) -> None:
         click.echo(message)
 
 
+# Secrets of the loaded config, taken out of every log line (service/redact.py).
+REDACTOR = Redactor()
+# Libraries whose logs may print URLs with credentials (urllib3 prints each
+# request's path and query: a webhook's token): quiet unless asked twice, and
+# redacted even then.
+LIBRARY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "urllib3",
+    "requests",
+    "charset_normalizer",
+    "paho",
+    "apscheduler",
+    "alembic",
+)
+
+
 def _setup_logging(verbose: int, log_format: str, quiet: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    formatter: logging.Formatter
     if log_format == "json":
         from alerts.service.jsonlog import JsonFormatter
 
-        handler.setFormatter(JsonFormatter())
+        formatter = JsonFormatter()
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    handler.setFormatter(RedactingFormatter(formatter, REDACTOR))
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, handlers=[handler])
-    # Third-party loggers may print URLs with credentials: keep them quiet unless asked twice.
-    for name in ("httpx", "httpcore", "apscheduler", "alembic"):
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    for name in LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
     # Apprise's per-send results capture its log records through handlers on
     # its own logger, so it keeps its level; it just does not reach our stderr.
@@ -91,6 +110,17 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except KeyboardInterrupt:
             sys.exit(130)
+        except Exception as exc:
+            # A database that went away or is locked mid-command: one line too.
+            from alerts.store import database_problem
+
+            problem = database_problem(exc)
+            if problem is None:
+                raise
+            if verbose:
+                traceback.print_exc()
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
 
     return wrapper
 
@@ -100,5 +130,24 @@ def load(config_path: str) -> Config:
     from alerts.notify.checks import check_config
 
     config = load_config(config_path)
+    REDACTOR.add(config_secrets(config))
     check_config(config)
     return config
+
+
+def config_secrets(config: Config) -> list[str]:
+    """What must never be printed: channel URLs' secret parts, api keys, the database password."""
+    from alerts.notify.mask import url_secrets
+
+    found = [
+        secret
+        for channel in config.channels.values()
+        for url in channel.targets
+        for secret in url_secrets(url)
+    ]
+    found += [source.api_key for source in config.sources.values() if source.api_key]
+    _, _, rest = config.database.url.partition("://")
+    userinfo, at, _ = rest.rpartition("@")
+    if at and ":" in userinfo:
+        found.append(userinfo.partition(":")[2])
+    return found

@@ -14,6 +14,7 @@ from alerts.config import Config
 from alerts.service.board_health import BoardHealth, board_health, short_health
 from alerts.service.display import iso
 from alerts.store import Store
+from alerts.text import clean_line
 
 
 def status_lines(config: Config, store: Store, now: datetime, *, verbose: bool = False) -> Iterator[str]:
@@ -42,7 +43,7 @@ def _health(board: BoardHealth, zone: tzinfo, verbose: bool) -> str:
         return short_health(board)
     if board.health == "failing":
         status = f" (HTTP {board.last_status})" if board.last_status else ""
-        return f"failing x{board.failures}: {board.last_error}{status}"
+        return f"failing x{board.failures}: {clean_line(board.last_error or '')}{status}"
     if board.health == "holding":
         since = when(board.suspect_since, zone)
         return f"holding a sudden drop since {since} (next poll confirms or clears it)"

@@ -14,6 +14,7 @@ from alerts.delivery.schedule import next_digest, quiet_until
 from alerts.service.display import iso
 from alerts.store import Store
 from alerts.store.channels import ChannelState
+from alerts.text import clean_line
 
 
 def channel_mode(name: str, channel: ChannelConfig, store: Store, now: datetime) -> str:
@@ -83,7 +84,7 @@ def channel_data(config: Config, store: Store, now: datetime) -> list[dict[str, 
 
 def _notes(name: str, state: ChannelState, zone: tzinfo) -> Iterator[str]:
     failing, dead = state.counts.get("failed", 0), state.counts.get("dead", 0)
-    error = f": {state.last_error}" if state.last_error else ""
+    error = f": {clean_line(state.last_error)}" if state.last_error else ""
     if failing:
         yield f"{name}: {failing} failing, next try {when(state.next_retry, zone)}{error}"
     if dead:

@@ -10,6 +10,7 @@ from typing import Any
 from alerts.cli.tables import table, when
 from alerts.service.display import iso
 from alerts.store import StoredEvent
+from alerts.text import clean_line
 
 # Delivery statuses as a reader says them.
 DELIVERY_WORDS = {"sent": "sent", "pending": "waiting", "failed": "failing", "dead": "gave up"}
@@ -32,9 +33,9 @@ def history_lines(events: list[StoredEvent], zone: tzinfo) -> Iterator[str]:
         changes = "; ".join(f"{field}: {old} -> {new}" for field, (old, new) in event.changes.items())
         company = f"{posting.company}: " if posting.company else ""
         text = f"{company}{posting.title or '(untitled)'}" + (f" ({changes})" if changes else "")
-        lines.append(
-            (when(event.occurred_at, zone), event.board_key, event.kind, f"{text} [{delivered(event)}]")
-        )
+        # Rows stored before text was cleaned at normalisation: nothing raw reaches the terminal.
+        shown = f"{clean_line(text)} [{delivered(event)}]"
+        lines.append((when(event.occurred_at, zone), event.board_key, event.kind, shown))
     if not lines:
         yield "no events in that window"
         return
@@ -48,8 +49,8 @@ def history_data(events: list[StoredEvent], zone: tzinfo) -> list[dict[str, Any]
             "board": event.board_key,
             "event": event.kind,
             "external_id": event.external_id,
-            "company": event.posting.company,
-            "title": event.posting.title,
+            "company": clean_line(event.posting.company) if event.posting.company else None,
+            "title": clean_line(event.posting.title or ""),
             "url": event.posting.url,
             "changes": event.changes,
             "delivered": any(status == "sent" for _, status in event.deliveries),

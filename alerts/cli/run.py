@@ -63,8 +63,11 @@ def run(config_path: str, once: bool, every_board: bool, http: str | None) -> No
     store = Store(config.database.url)
 
     async def go() -> CycleReport | None:
-        async with make_client(timeout_seconds=config.polling.timeout.total_seconds()) as client:
-            cycle = Cycle(config, store, client)
+        async with make_client(
+            timeout_seconds=config.polling.timeout.total_seconds(),
+            max_body_bytes=config.polling.max_response_size,
+        ) as client:
+            cycle = Cycle(config, store, client, sole=lock.held)
             if once:
                 await cycle.prepare()
                 return await cycle.run_once(every_board=every_board)

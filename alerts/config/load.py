@@ -14,7 +14,7 @@ from typing import Any
 import tomli
 from pydantic import ValidationError
 
-from alerts.boards import BLUEDOOR, board_key
+from alerts.boards import BLUEDOOR, KINDS, board_key
 from alerts.config.errors import config_error, key_path
 from alerts.config.models import Config, DatabaseConfig
 from alerts.errors import ConfigError
@@ -46,26 +46,46 @@ def parse_config(text: str, path: Path) -> Config:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
+    substituted: dict[str, str] = {}  # value from the environment -> where it came from
     try:
-        data = _substitute_env(data, ()) if "${" in text else data
+        data = _substitute_env(data, (), substituted) if "${" in text else data
     except ConfigError as exc:
         exc.file = str(path)
         raise
     if os.environ.get(DATABASE_ENV):
         data.setdefault("database", {})["url"] = os.environ[DATABASE_ENV]
+        substituted[os.environ[DATABASE_ENV]] = DATABASE_ENV
     try:
-        config = Config.model_validate({**data, "path": path})
-    except ValidationError as exc:
-        raise config_error(exc, data, path) from None
-    _check_references(config, path)
+        try:
+            config = Config.model_validate({**data, "path": path})
+        except ValidationError as exc:
+            raise config_error(exc, data, path) from None
+        _check_sources(config, path)
+        _check_references(config, path)
+        _check_templates(config, path)
+    except ConfigError as exc:
+        # A value read from the environment may be a secret: never echoed back.
+        raise _without(exc, substituted) from None
     return config.model_copy(update={"database": _resolve_database(config, path)})
 
 
-def _substitute_env(value: Any, key: tuple[str | int, ...]) -> Any:
+# Shorter values are too common as substrings to replace safely (and are no secret).
+_SECRET_MIN_CHARS = 3
+
+
+def _without(exc: ConfigError, substituted: dict[str, str]) -> ConfigError:
+    message = exc.message
+    for value in sorted(substituted, key=len, reverse=True):
+        if len(value) >= _SECRET_MIN_CHARS:
+            message = message.replace(value, f"<value of {substituted[value]}>")
+    return exc if message == exc.message else ConfigError(message, file=exc.file, key=exc.key)
+
+
+def _substitute_env(value: Any, key: tuple[str | int, ...], substituted: dict[str, str]) -> Any:
     if isinstance(value, dict):
-        return {k: _substitute_env(v, key + (k,)) for k, v in value.items()}
+        return {k: _substitute_env(v, key + (k,), substituted) for k, v in value.items()}
     if isinstance(value, list):
-        return [_substitute_env(v, key + (i,)) for i, v in enumerate(value)]
+        return [_substitute_env(v, key + (i,), substituted) for i, v in enumerate(value)]
     if not isinstance(value, str) or "$" not in value:
         return value
 
@@ -76,9 +96,36 @@ def _substitute_env(value: Any, key: tuple[str | int, ...]) -> Any:
                 f"${{{name}}} is not set in the environment; export {name} or edit the value",
                 key=key_path(key),
             )
+        substituted[os.environ[name]] = f"${{{name}}}"
         return os.environ[name]
 
-    return _ENV_REF.sub(lookup, value)
+    result = _ENV_REF.sub(lookup, value)
+    if result != value:
+        substituted.setdefault(result, key_path(key))
+    return result
+
+
+def _check_sources(config: Config, path: Path) -> None:
+    # A misspelt kind would leave the real one at its public host (not the proxy meant).
+    for name in config.sources:
+        if name not in KINDS:
+            raise ConfigError(
+                f"unknown source kind; kinds: {', '.join(KINDS)}", file=str(path), key=f"sources.{name}"
+            )
+
+
+def _check_templates(config: Config, path: Path) -> None:
+    """A channel's template stays inside the config's folder: a config shared
+    or generated must not print any file of the machine."""
+    folder = path.parent.resolve()
+    for name in config.channels:
+        template = config.template_path(name)
+        if template is not None and not template.resolve().is_relative_to(folder):
+            raise ConfigError(
+                f"the template must be inside the config's folder ({folder}); move it there",
+                file=str(path),
+                key=f"channels.{name}.template",
+            )
 
 
 def _check_board_settings(config: Config, path: Path) -> None:

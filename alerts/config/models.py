@@ -19,7 +19,19 @@ from pydantic import (
 
 from alerts.boards import board_key
 from alerts.config.subscription import Subscription
-from alerts.config.types import Duration, Strict, StrList, cron_trigger
+from alerts.config.types import (
+    DAY,
+    SECOND,
+    Duration,
+    Interval,
+    Size,
+    Strict,
+    StrList,
+    between,
+    cron_trigger,
+    size_between,
+)
+from alerts.config.urls import check_base_url, check_database_url
 from alerts.model import BoardRef
 
 DEFAULT_DATABASE_URL = "sqlite:///alerts.db"
@@ -27,28 +39,27 @@ MAX_REPOST_WINDOW = timedelta(days=365)
 
 
 class DatabaseConfig(Strict):
-    url: str = DEFAULT_DATABASE_URL
+    url: Annotated[str, AfterValidator(check_database_url)] = DEFAULT_DATABASE_URL
 
 
 class PollingConfig(Strict):
-    interval: Duration = timedelta(minutes=15)
-    jitter: Duration = timedelta(seconds=30)
-    close_after_misses: int = Field(2, ge=1)
-    timeout: Duration = timedelta(seconds=30)
+    interval: Interval = timedelta(minutes=15)
+    jitter: Annotated[Duration, between(timedelta(0), DAY)] = timedelta(seconds=30)
+    close_after_misses: int = Field(2, ge=1, le=1000)
+    # One request's wait for the server (connecting, each read).
+    timeout: Annotated[Duration, between(SECOND, timedelta(minutes=10))] = timedelta(seconds=30)
+    # One board's whole fetch: every page, retry and detail. A board still
+    # answering then fails for this cycle.
+    board_deadline: Annotated[Duration, between(SECOND, timedelta(hours=1))] = timedelta(minutes=2)
+    # Decoded bytes of one response (a gzip bomb is counted as it expands).
+    max_response_size: Annotated[Size, size_between(1024, 4 * 1024**3)] = 50 * 1024**2
     # How often a running service asks the database what is due.
-    tick: Duration = timedelta(seconds=5)
+    tick: Annotated[Duration, between(SECOND, timedelta(hours=1))] = timedelta(seconds=5)
     # How long a process may hold a board or a channel before the others
     # take it over (a process killed mid-poll is replaced after this).
-    lease: Duration = timedelta(minutes=5)
+    lease: Annotated[Duration, between(SECOND, DAY)] = timedelta(minutes=5)
     # Boards polled at once by one process.
-    concurrency: int = Field(16, ge=1)
-
-    @field_validator("interval")
-    @classmethod
-    def _positive(cls, value: timedelta) -> timedelta:
-        if value.total_seconds() < 1:
-            raise ValueError("an interval of at least 1s")
-        return value
+    concurrency: int = Field(16, ge=1, le=10_000)
 
 
 class AlertsConfig(Strict):
@@ -90,7 +101,7 @@ class DisplayConfig(Strict):
 
 
 class SourceConfig(Strict):
-    base_url: str | None = None
+    base_url: Annotated[str, AfterValidator(check_base_url)] | None = None
     api_key: str | None = None
 
 
@@ -139,7 +150,7 @@ class ChannelConfig(Strict):
     # or once it has been failing for this long, whichever comes first. With
     # the back-off (30 s doubling to 6 h) 20 attempts take about 2.5 days, so
     # by default retry_for decides.
-    max_attempts: int = Field(20, ge=1)
+    max_attempts: int = Field(20, ge=1, le=1_000_000)
     retry_for: Duration = timedelta(days=2)
     # How long a send waits for the service's answer once connected (email:
     # each reply), and for the connection. Unset: Apprise's rto/cto in the

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from alerts.boards import BLUEDOOR, bluedoor_token, board_key
-from alerts.config.types import Currency, Duration, Phrases, Strict, StrList, as_list
+from alerts.config.types import Currency, Duration, Interval, Phrases, Strict, StrList, as_list
 from alerts.countries import filter_codes
 from alerts.model import EMPLOYMENT_TYPES, EVENT_KINDS, WORK_MODELS, BoardRef
 
@@ -49,7 +49,7 @@ class Subscription(Strict):
     title: Annotated[TitleFilter, BeforeValidator(_title_filter)] = Field(default_factory=TitleFilter)
     events: list[Literal[EVENT_KINDS]] = Field(default_factory=lambda: list(EVENT_KINDS))  # type: ignore[valid-type]
     channels: StrList = Field(default_factory=list)
-    interval: Duration | None = None
+    interval: Interval | None = None
     include_existing: bool = False
     # Salaries compare on a yearly basis; a posting without one passes
     # unless salary_required (see filters.py).

@@ -1,5 +1,5 @@
-"""The value types a config is written in: durations, lists, digest schedules,
-currency codes, keyword phrases."""
+"""The value types a config is written in: durations, sizes, lists, digest
+schedules, currency codes, keyword phrases."""
 
 from __future__ import annotations
 
@@ -13,8 +13,16 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 _DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)")
-_DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_DURATION_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 DIGEST_ALIASES = {"hourly": "0 * * * *", "daily": "0 8 * * *", "weekly": "0 8 * * mon"}
+# No duration in a config means more than ten years; beyond that a typo is
+# far likelier than a wish (and "999999999999d" is past what a timedelta holds).
+MAX_DURATION = timedelta(days=3650)
+_DURATION_EXAMPLE = 'a duration like "90s", "15m", "1h" or "1h30m"'
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 1024, "kib": 1024, "mb": 1024**2, "mib": 1024**2, "gb": 1024**3, "gib": 1024**3}
+_SIZE_EXAMPLE = 'a size like "50MB", "500KB", "1GB" or a number of bytes'
 
 
 @lru_cache(maxsize=256)
@@ -26,22 +34,80 @@ def cron_trigger(expr: str, timezone: str) -> CronTrigger:
 
 
 def parse_duration(value: Any) -> timedelta:
-    """ "90s", "15m", "1h30m", "2d" (or a number of seconds) -> timedelta."""
+    """ "90s", "15m", "1h30m", "2d" (or a number of seconds) -> timedelta.
+    Raises ValueError, also for anything longer than MAX_DURATION."""
     if isinstance(value, timedelta):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds: float = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value)
     elif isinstance(value, str):
         text = value.strip().lower()
         parts = _DURATION_PART.findall(text)
         if not parts or _DURATION_PART.sub("", text).strip():
-            raise ValueError('a duration like "90s", "15m", "1h" or "1h30m"')
-        seconds = sum(timedelta(**{_DURATION_UNITS[unit]: int(n)}).total_seconds() for n, unit in parts)
+            raise ValueError(_DURATION_EXAMPLE)
+        # Whole numbers first: a timedelta of 10**12 days would overflow.
+        seconds = sum(int(n) * _DURATION_SECONDS[unit] for n, unit in parts)
     else:
-        raise ValueError('a duration like "90s", "15m", "1h" or "1h30m"')
-    if seconds < 0:
+        raise ValueError(_DURATION_EXAMPLE)
+    if seconds != seconds or seconds < 0:  # NaN too
         raise ValueError("a duration of zero or more")
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"a duration of at most {format_duration(MAX_DURATION)}")
     return timedelta(seconds=seconds)
+
+
+def format_duration(span: timedelta | float) -> str:
+    """timedelta(seconds=5400) -> "1h30m": the way durations are written in a config."""
+    seconds = span.total_seconds() if isinstance(span, timedelta) else float(span)
+    if seconds != int(seconds) or seconds < 1:
+        return f"{seconds:g}s"
+    rest, parts = int(seconds), []
+    for unit, size in _DURATION_SECONDS.items():
+        if rest >= size:
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    return "".join(parts)
+
+
+def between(low: timedelta, high: timedelta) -> AfterValidator:
+    """A config duration's own bounds, named in the error."""
+
+    def check(value: timedelta) -> timedelta:
+        if not low <= value <= high:
+            shown = f"from {format_duration(low)}" if low else "from 0s"
+            raise ValueError(f"{_DURATION_EXAMPLE}, {shown} to {format_duration(high)}")
+        return value
+
+    return AfterValidator(check)
+
+
+def parse_size(value: Any) -> int:
+    """ "50MB", "500KB", "1GB" (binary units) or a number of bytes -> bytes. Raises ValueError."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError(_SIZE_EXAMPLE)
+        return value
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(_SIZE_EXAMPLE)
+    number, unit = match.groups()
+    return int(float(number) * _SIZE_UNITS[(unit or "b").lower()])
+
+
+def size_between(low: int, high: int) -> AfterValidator:
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"{_SIZE_EXAMPLE}, from {format_size(low)} to {format_size(high)}")
+        return value
+
+    return AfterValidator(check)
+
+
+def format_size(size: int) -> str:
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor}{unit}"
+    return f"{size} bytes"
 
 
 def as_list(value: Any) -> Any:
@@ -49,6 +115,7 @@ def as_list(value: Any) -> Any:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Size = Annotated[int, BeforeValidator(parse_size)]
 StrList = Annotated[list[str], BeforeValidator(as_list)]
 
 
@@ -80,6 +147,10 @@ def phrases(value: list[str]) -> list[str]:
 
 
 Currency = Annotated[str, BeforeValidator(currency_code)]
+SECOND = timedelta(seconds=1)
+DAY = timedelta(days=1)
+# Every duration is at most MAX_DURATION; an interval is at least a second too.
+Interval = Annotated[Duration, between(SECOND, MAX_DURATION)]
 Phrases = Annotated[list[str], BeforeValidator(as_list), AfterValidator(phrases)]
 
 

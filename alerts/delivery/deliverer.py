@@ -52,10 +52,14 @@ class Deliverer:
         *,
         owner: str | None = None,
         sender: Callable[..., SendResult] = send,
+        lease_clock: Clock | None = None,
     ):
         self.config = config
         self.store = store
         self.clock = clock
+        # Leases and "sending" marks are compared across processes: the
+        # database's time when the cycle gives it (store/clock.py).
+        self.lease_clock = lease_clock or clock
         # The name on the channel leases this process holds.
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.sender = sender
@@ -85,7 +89,10 @@ class Deliverer:
             if empty:
                 self.store.channels.set_last_digests(empty, now)
             only = sorted(waiting & set(channels))
-        leases = self.store.leases.claim_many(self.owner, map(lease_name, only), now, config.polling.lease)
+        claimed_at = self.lease_clock()
+        leases = self.store.leases.claim_many(
+            self.owner, map(lease_name, only), claimed_at, config.polling.lease
+        )
         # The others are being delivered to by another process right now.
         held = [name for name in only if lease_name(name) in leases]
         if not held:
@@ -94,7 +101,7 @@ class Deliverer:
         # closed a period between the first read and the claim.
         fired |= self._fired(config, [name for name in held if channels[name].digest], now)
         try:
-            return self._deliver_held(config, held, now, fired, ignore_backoff)
+            return self._deliver_held(config, held, now, fired, ignore_backoff, claimed_at)
         finally:
             self.store.leases.release_many(self.owner, map(lease_name, held))
 
@@ -116,6 +123,7 @@ class Deliverer:
         now: datetime,
         fired: dict[str, Digest],
         ignore_backoff: bool,
+        claimed_at: datetime,
     ) -> list[DeliveryResult]:
         targets = {name: {target_id(url): url for url in config.channels[name].targets} for name in names}
         settled = self.store.sends.settle_interrupted_many({n: frozenset(t) for n, t in targets.items()}, now)
@@ -155,7 +163,8 @@ class Deliverer:
                 envelope = envelope_for(config, name, began.get(name))
                 channel, template = config.channels[name], config.template_path(name)
                 runs.append(ChannelRun(channel, template, batches, results[name], envelope=envelope))
-        Waves(self.store, self.clock, self.owner, config.polling.lease, self.sender).run(runs, now)
+        waves = Waves(self.store, self.clock, self.owner, config.polling.lease, self.sender, self.lease_clock)
+        waves.run(runs, claimed_at)
         if closing:
             # The period closes whether its sends succeeded or not: failed rows
             # are retried on their own back-off, not held for the next digest.

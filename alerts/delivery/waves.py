@@ -28,6 +28,7 @@ from functools import partial
 from typing import TypeVar
 
 from alerts.delivery.channel_run import Batch, ChannelRun, send_timeouts
+from alerts.errors import AlertsError
 from alerts.notify.compose import Part
 from alerts.notify.send import SendResult
 from alerts.store import SentPart, Store
@@ -63,8 +64,11 @@ class Waves:
         owner: str,
         lease: timedelta,
         sender: Callable[..., SendResult],
+        lease_clock: Callable[[], datetime] | None = None,
     ):
         self.store, self.clock, self.owner, self.lease, self.sender = store, clock, owner, lease, sender
+        # Leases and "sending" marks: the database's time when given (store/clock.py).
+        self.lease_clock = lease_clock or clock
         # Channels still in the pass, and when their lease was last renewed.
         self._runs: dict[str, ChannelRun] = {}
         self._renewed: dict[str, datetime] = {}
@@ -129,7 +133,9 @@ class Waves:
         starting = [flight for flight in starting if not flight.run.stopped]
         if not starting:
             return []
-        self.store.sends.mark_sending_many([(f.batch.target, f.part.ids) for f in starting], self.clock())
+        self.store.sends.mark_sending_many(
+            [(f.batch.target, f.part.ids) for f in starting], self.lease_clock()
+        )
         wave = []
         for flight in starting:
             future = pool.submit(self._send, flight)
@@ -142,7 +148,7 @@ class Waves:
         re-claimed its channel) and of any others in the pass whose lease is
         getting old; a channel whose lease another process took stops.
         `only_old`: the first wave's leases were claimed a moment ago."""
-        now = self.clock()
+        now = self.lease_clock()
         old = [name for name, at in self._renewed.items() if now - at >= self.lease / 3]
         names = {*old} if only_old else {*sending, *old}
         if not names:
@@ -161,6 +167,11 @@ class Waves:
         channel stops for this pass and the others carry on."""
         try:
             return step()
+        except AlertsError as exc:  # the database is busy, say: one line, no traceback
+            log.warning("channel %s: delivery stopped for this pass: %s", run.name, exc)
+            run.result.errors.append(str(exc))
+            run.stopped = True
+            return None
         except Exception as exc:
             log.exception("channel %s: delivery stopped for this pass", run.name)
             run.result.errors.append(f"internal error: {type(exc).__name__}")

@@ -13,6 +13,8 @@ from typing import Any
 from apprise import NotificationManager
 from apprise.decorators import notify
 
+from alerts.text import clean_block, clean_line
+
 SCHEME = "console"
 
 
@@ -20,6 +22,9 @@ def print_message(body: str, title: str, *args: Any, **kwargs: Any) -> bool:
     # sys.stdout is looked up per call, so redirection (and pytest's capsys)
     # sees the output.
     out = sys.stdout
+    # Text stored before it was cleaned at normalisation may still carry
+    # terminal escape sequences or bidi overrides: none reach the terminal.
+    title, body = clean_line(title or ""), clean_block(body or "")
     if title:
         out.write(f"{title}\n{'-' * min(len(title), 72)}\n")
     out.write(body if body.endswith("\n") else body + "\n")

@@ -14,9 +14,17 @@ from urllib.parse import quote, urlsplit
 
 ZERO_WIDTH_SPACE = "\u200b"
 
-# Services whose messages parse @-mentions out of plain text (keyed by the
-# Apprise protocol name, see send.service_of).
-MENTION_SERVICES = frozenset({"slack", "discord", "mmost", "rocket"})
+# Services that never notify anyone from message text (keyed by the Apprise
+# protocol name, see send.service_of): mail, our own webhook formats, the
+# console, MQTT, syslog, desktop notifications. Every other service, any
+# Apprise adds later included, gets its mentions broken.
+NO_MENTIONS = frozenset(
+    {
+        *("mailto", "mailtos", "json", "jsons", "xml", "xmls", "form", "forms", "console"),
+        *("mqtt", "mqtts", "syslog", "rsyslog"),
+        *("windows", "macosx", "dbus", "kde", "qt", "glib", "gnome"),
+    }
+)
 
 # Discord renders Markdown even in messages Apprise sends as plain text.
 MARKDOWN_RENDERING_SERVICES = frozenset({"discord"})
@@ -40,6 +48,10 @@ _SLACK_CONVERTED = re.compile(r"([\[\]()<>#!])")
 
 # `<!channel>`, `<!here>`, `<!subteam^ID>`: Slack's special mentions.
 _SLACK_SPECIAL = re.compile(r"<(?=!)")
+# A "<" that may open a tag: <users/all>, <at>, <@all>, <!here>.
+_TAG_OPEN = re.compile(r"<(?=[^\s<])")
+_KMARKDOWN = re.compile(r"\((met|rol|chn)\)")
+_REDDIT_USER = re.compile(r"(\bu/)(?=\w)")
 
 _LINK_SCHEMES = frozenset({"http", "https"})
 # Everything a URL needs except what would end a Markdown link destination
@@ -71,14 +83,42 @@ def escape_slack(text: str) -> str:
     return _SLACK_CONVERTED.sub(r"\\\1", text)
 
 
+def mentions_matter(service: str | None) -> bool:
+    return service is not None and service not in NO_MENTIONS
+
+
+def _at(text: str) -> str:
+    # After the trigger, so two values side by side ("...@" + "everyone") cannot join into one.
+    return text.replace("@", "@" + ZERO_WIDTH_SPACE)
+
+
+def _slack(text: str) -> str:
+    return _SLACK_SPECIAL.sub("<" + ZERO_WIDTH_SPACE, _at(text))
+
+
+def _every_form(text: str) -> str:
+    """@room (Matrix), @**all** (Zulip), <users/all> (Google Chat), <at>all</at>
+    (Teams), <at user_id="all"> (Lark), <@all> (Webex), (met)all(met) (KOOK),
+    u/name (Reddit): a zero-width space after each trigger."""
+    text = _TAG_OPEN.sub("<" + ZERO_WIDTH_SPACE, _at(text))
+    text = _KMARKDOWN.sub(lambda m: f"({ZERO_WIDTH_SPACE}{m[1]})", text)
+    return _REDDIT_USER.sub(lambda m: f"{m[1]}{ZERO_WIDTH_SPACE}", text)
+
+
+# Services whose mentions all start with "@" ("<@id>" included) get only
+# that broken; Slack's specials start with "<!". Any other chat service
+# gets every form (_every_form).
+_MENTION_RULES: dict[str, Callable[[str], str]] = {
+    "slack": _slack,
+    **dict.fromkeys(("discord", "guilded", "fluxer", "fluxers", "notifiarr", "rocket", "rockets"), _at),
+}
+
+
 def break_mentions(text: str, service: str | None) -> str:
-    """Insert a zero-width space so @everyone, <@123> and <!here> stay text."""
-    if service not in MENTION_SERVICES:
+    """Insert a zero-width space so @everyone, <@123>, <!here>, @room ... stay text."""
+    if not mentions_matter(service):
         return text
-    text = text.replace("@", "@" + ZERO_WIDTH_SPACE)
-    if service == "slack":
-        text = _SLACK_SPECIAL.sub("<" + ZERO_WIDTH_SPACE, text)
-    return text
+    return _MENTION_RULES.get(service or "", _every_form)(text)
 
 
 def renders_markdown(body_format: str, service: str | None) -> bool:
@@ -112,7 +152,7 @@ def safe_link(url: str | None, service: str | None = None) -> str | None:
     if scheme not in _LINK_SCHEMES:
         return None
     safe = _LINK_SAFE
-    if service in MENTION_SERVICES:
+    if mentions_matter(service):
         # Discord's ping detection also scans link text for "@name".
         safe = safe.replace("@", "")
     return quote(url, safe=safe)

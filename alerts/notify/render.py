@@ -109,13 +109,13 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
-from jinja2.sandbox import SandboxedEnvironment
 
 from alerts.errors import ConfigError
 from alerts.model import Delivery, Message
 from alerts.notify.context import build_context, escape_title, subject
 from alerts.notify.envelope import Envelope
 from alerts.notify.samples import sample_items
+from alerts.notify.sandbox import BoundedSandbox, render_bounded
 
 __all__ = ["FORMATS", "TEMPLATE_NAMES", "render_body", "render_message", "sample_items"]
 
@@ -210,7 +210,7 @@ def render_message(
 
 
 @lru_cache(maxsize=64)
-def _user_environment(folder: Path, body_format: str) -> SandboxedEnvironment:
+def _user_environment(folder: Path, body_format: str) -> BoundedSandbox:
     """One per folder and format, so a user's template is compiled once, not
     at every render (Jinja still reloads it when the file changes). Users'
     templates run in the sandbox."""
@@ -218,7 +218,7 @@ def _user_environment(folder: Path, body_format: str) -> SandboxedEnvironment:
     # The user's own folder first, so their template can include its own
     # partials as well as ours.
     settings["loader"] = ChoiceLoader([FileSystemLoader(folder), settings["loader"]])
-    return SandboxedEnvironment(**settings)
+    return BoundedSandbox(**settings)
 
 
 def _render_user_template(path: Path, body_format: str, context: dict[str, object]) -> str:
@@ -228,7 +228,7 @@ def _render_user_template(path: Path, body_format: str, context: dict[str, objec
     if not path.is_file():
         raise ConfigError("cannot read template: no such file", file=str(path))
     try:
-        return env.get_template(path.name).render(context)
+        return render_bounded(env.get_template(path.name), context)
     except TemplateNotFound as exc:  # before OSError: Jinja makes it one
         raise ConfigError(f"template includes a missing file: {exc.name}", file=str(path)) from exc
     except OSError as exc:
@@ -241,6 +241,14 @@ def _render_user_template(path: Path, body_format: str, context: dict[str, objec
         file, line = _user_frame(exc.__traceback__, path)
         where = f" on line {line}" if line else ""
         raise ConfigError(f"template error{where}: {exc.message}", file=file) from exc
+    except (Exception, RecursionError) as exc:
+        # Anything the template's own code raised: IndexError, LookupError (an
+        # unknown encoding), ZeroDivisionError, OverflowError, RecursionError,
+        # MemoryError... one line naming the template, never a traceback.
+        file, line = _user_frame(exc.__traceback__, path)
+        where = f" on line {line}" if line else ""
+        said = " ".join(str(exc).split())[:200]
+        raise ConfigError(f"template error{where}: {type(exc).__name__}: {said}", file=file) from exc
 
 
 def _user_frame(tb: TracebackType | None, path: Path) -> tuple[str, int | None]:

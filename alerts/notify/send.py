@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import apprise
 from apprise import AppriseAsset, AppriseResultStatus, NotificationManager, NotifyBase
@@ -18,6 +18,7 @@ from apprise import AppriseAsset, AppriseResultStatus, NotificationManager, Noti
 from alerts import HOMEPAGE
 from alerts.model import Message
 from alerts.notify.email import EMAIL_SERVICES, text_alternative
+from alerts.notify.mask import mask_channel_url, redact, url_secrets
 from alerts.notify.probe import Probe, StartGuard
 
 # A channel's `timeout` and `connect_timeout` when it sets neither (nor
@@ -31,9 +32,6 @@ UNCONFIRMED = "no answer in time after the message went out; it may have arrived
 # paho's words when a QoS 1/2 publish was written but not acknowledged in time.
 MQTT_NO_ACK = "The MQTT message could not be delivered"
 DETAIL_MAX_CHARS = 200
-# Secrets shorter than this are too common as substrings to redact safely
-# (and are ids, not keys: Discord's webhook id, a port, "v1").
-SECRET_MIN_CHARS = 4
 
 Status = Literal["sent", "failed", "unknown"]
 
@@ -72,13 +70,13 @@ def _inspect(url: str) -> NotifyBase | None:
 
 
 def mask_url(url: str) -> str:
-    """The URL as Apprise prints it with privacy on (passwords, tokens hidden)."""
-    service = _inspect(url)
-    if service is not None:
-        return service.url(privacy=True)
-    scheme, sep, _ = url.partition("://")
-    # Unparseable: anything after the scheme may be a secret.
-    return f"{scheme}://…" if sep else "…"
+    """The URL as it may be shown: every path segment, query value and
+    password masked (mask.py; Apprise's privacy form shows some in full)."""
+    if _inspect(url) is None:
+        scheme, sep, _ = url.partition("://")
+        # Unparseable: anything after the scheme may be a secret.
+        return f"{scheme}://…" if sep else "…"
+    return mask_channel_url(url)
 
 
 def check_url(url: str) -> str | None:
@@ -200,7 +198,7 @@ def send(
         ) as result,
     ):
         started = guard.give_up()
-        return _outcome(result, _secrets(url), probe, started)
+        return _outcome(result, url_secrets(url), probe, started)
 
 
 def _set_timeouts(
@@ -246,24 +244,4 @@ def _detail(result: apprise.AppriseResult, secrets: list[str]) -> str:
     reasons = [e.message for e in result.logs() if e.level in ("ERROR", "WARNING", "CRITICAL")]
     if not reasons:
         return ""
-    return _redact(" ".join(reasons[-1].split()), secrets)[:DETAIL_MAX_CHARS]
-
-
-def _secrets(url: str) -> list[str]:
-    """Parts of the URL that may be credentials: userinfo, path, query values."""
-    _, _, rest = url.partition("://")
-    rest, _, query = rest.partition("?")
-    userinfo, at, hostpath = rest.rpartition("@")
-    parts = userinfo.replace(":", "/").split("/") if at else []
-    parts += hostpath.split("/")[1:]
-    parts += [pair.partition("=")[2] for pair in query.split("&")]
-    found = {unquote(p) for p in parts if len(unquote(p)) >= SECRET_MIN_CHARS}
-    found |= {p for p in parts if len(p) >= SECRET_MIN_CHARS}
-    # Longest first, so a token is not half-replaced by one of its pieces.
-    return sorted(found, key=len, reverse=True)
-
-
-def _redact(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "…")
-    return text
+    return redact(" ".join(reasons[-1].split()), secrets)[:DETAIL_MAX_CHARS]

@@ -101,6 +101,8 @@ class Service:
         if self.stopping.is_set():
             return
         try:
+            if self.cycle.lease_clock.due():
+                await asyncio.to_thread(self.cycle.lease_clock.sync)
             await self._claim_and_start()
         except AlertsError as exc:
             log.error("tick: %s", exc)
@@ -117,7 +119,7 @@ class Service:
             self.cycle.store.leases.claim_boards,
             self.cycle.owner,
             candidates,
-            self.cycle.clock(),
+            self.cycle.lease_clock(),
             self.config.polling.lease,
             limit=room,
         )
@@ -141,6 +143,8 @@ class Service:
         try:
             results = await self.cycle.deliver()
             self.metrics.delivered(results, time.monotonic() - started)
+        except AlertsError as exc:  # the database is busy, say: the next tick tries again
+            log.warning("delivery pass stopped: %s; trying again at the next tick", exc)
         except Exception:
             log.exception("delivery pass failed")
 

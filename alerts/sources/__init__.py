@@ -8,8 +8,10 @@ not-modified) or raises SourceError. A paged board is all pages or an error.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
+from alerts.config.types import format_duration
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 
@@ -31,6 +33,7 @@ from . import (
     workday,
 )
 from .base import FetchContext, Snapshot, Source, Validators, board_url
+from .bounds import bound_snapshot
 from .http import Client, RetryPolicy, make_client
 
 __all__ = [
@@ -66,12 +69,33 @@ SOURCES: dict[str, Source] = {
 }
 
 
-async def fetch_board(client: Client, board: BoardRef, ctx: FetchContext | None = None) -> Snapshot:
-    """Fetch one board; `ctx.base_url` None means the kind's public host."""
+async def fetch_board(
+    client: Client,
+    board: BoardRef,
+    ctx: FetchContext | None = None,
+    *,
+    deadline_seconds: float | None = None,
+) -> Snapshot:
+    """Fetch one board; `ctx.base_url` None means the kind's public host.
+
+    `deadline_seconds` bounds the whole fetch (every page, retry and detail):
+    a board that trickles its answer fails like any other failure instead of
+    holding up the cycle. The snapshot comes back bounded (bounds.py).
+    """
     source = SOURCES.get(board.source)
     if source is None:
         known = ", ".join(sorted(SOURCES))
         message = f"unknown source kind {board.source!r}; known kinds: {known}"
         raise SourceError(board.key, message, transient=False)
     ctx = ctx or FetchContext()
-    return await source.fetch(client, board, replace(ctx, base_url=ctx.base_url or source.default_base_url))
+    ctx = replace(ctx, base_url=ctx.base_url or source.default_base_url)
+    try:
+        async with asyncio.timeout(deadline_seconds) as deadline:
+            snapshot = await source.fetch(client, board, ctx)
+    except TimeoutError:
+        if not deadline.expired():
+            raise
+        took = format_duration(deadline_seconds or 0)
+        message = f"took longer than {took} (board_deadline); stopped, tried again at its next poll"
+        raise SourceError(board.key, message, transient=True) from None
+    return bound_snapshot(snapshot)

@@ -16,6 +16,7 @@ import httpx
 
 from alerts.errors import SourceError
 from alerts.model import BoardRef
+from alerts.text import clean_line, truncate
 
 # A source's own words for a failed response (and its body), or None for the generic ones.
 Explain = Callable[[httpx.Response, bytes], str | None]
@@ -23,6 +24,10 @@ Explain = Callable[[httpx.Response, bytes], str | None]
 
 class BodyTooLarge(httpx.TransportError):
     """A response body over the size limit: reading stopped there."""
+
+
+class RedirectRefused(httpx.TransportError):
+    """A redirect the policy (redirects.py) does not follow; nothing was sent there."""
 
 
 _SECRET_PARAM = re.compile(r"key|token|secret|pass|auth|sig", re.IGNORECASE)
@@ -59,6 +64,14 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def _has_request(exc: httpx.HTTPError) -> bool:
+    try:
+        exc.request  # noqa: B018  (raises when the error has none)
+    except RuntimeError:
+        return False
+    return True
+
+
 def request_error(board: BoardRef, shown: str, exc: Exception, *, tries: int = 1) -> SourceError:
     # Order matters: UnsupportedProtocol is a TransportError, and the timeouts
     # are TransportErrors too.
@@ -75,9 +88,14 @@ def request_error(board: BoardRef, shown: str, exc: Exception, *, tries: int = 1
         return SourceError(board.key, f"invalid URL {shown}; check base_url", transient=False)
     if isinstance(exc, BodyTooLarge):
         return SourceError(board.key, f"{shown}: {exc}; stopped reading", transient=False)
+    if isinstance(exc, RedirectRefused):
+        where = display_url(str(exc.request.url))[:_SAID_CHARS] if _has_request(exc) else "another place"
+        return SourceError(
+            board.key, f"{shown} redirects to {where}; not followed: {exc}; check base_url", transient=False
+        )
     if isinstance(exc, httpx.TooManyRedirects):
         return SourceError(board.key, f"too many redirects from {shown}; check base_url", transient=False)
-    reason = _reason(exc)
+    reason = truncate(clean_line(_reason(exc)), _SAID_CHARS)
     if isinstance(exc, httpx.ConnectError):
         return SourceError(board.key, f"could not connect to {shown} ({reason}){after}", transient=True)
     return SourceError(board.key, f"request to {shown} failed ({reason}){after}", transient=True)
@@ -94,15 +112,17 @@ def server_says(response: httpx.Response, content: bytes) -> str | None:
     try:
         body: Any = json.loads(content)
     except (ValueError, RecursionError):
-        text = content[:_SAID_CHARS].decode("utf-8", "replace").strip()
-        return text if text and "\n" not in text and not text.startswith("<") else None
+        raw = content[:_SAID_CHARS].decode("utf-8", "replace").strip()
+        text = clean_line(raw)
+        return text if text and "\n" not in raw and not text.startswith("<") else None
     if not isinstance(body, dict):
         return None
     said = body.get("error") or body.get("message")
     if isinstance(said, dict):
         parts = [said.get("code"), said.get("message")]
         said = ": ".join(str(part) for part in parts if isinstance(part, (str, int)) and str(part).strip())
-    return said[:_SAID_CHARS] if isinstance(said, str) and said.strip() else None
+    said = clean_line(said) if isinstance(said, str) else None
+    return truncate(said, _SAID_CHARS) if said else None
 
 
 def status_error(

@@ -29,7 +29,10 @@ import httpx
 from alerts import HOMEPAGE, __version__
 from alerts.model import BoardRef
 
+from .bodies import ENCODINGS, read_bounded
 from .failures import BodyTooLarge, Explain, display_url, request_error, status_error
+from .redirects import ORIGIN
+from .redirects import check as check_redirect
 from .retry import RETRY_STATUSES, RetryPolicy, retry_after_seconds, retryable_error
 
 __all__ = ["USER_AGENT", "Client", "PoliteTransport", "Reply", "RetryPolicy", "make_client"]
@@ -81,6 +84,7 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         return self._hosts[host]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await check_redirect(request)  # before anything is sent (redirects.py)
         policy = self.retry
         attempts = max(policy.attempts, 1)
         for attempt in range(1, attempts + 1):
@@ -106,22 +110,24 @@ class PoliteTransport(httpx.AsyncBaseTransport):
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _fetch(self, request: httpx.Request) -> httpx.Response:
-        """The response with its raw body read, up to the limit (a compressed
-        body is never larger than what it expands to)."""
+        """The response with its body read and decoded, up to the limit
+        counted after decompression (bodies.py)."""
         response = await self.inner.handle_async_request(request)
-        chunks, size = [], 0
         try:
-            async for chunk in response.stream:  # type: ignore[union-attr]
-                size += len(chunk)
-                if size > self.max_body_bytes:
-                    raise BodyTooLarge(f"the body is over {self.max_body_bytes:,} bytes", request=request)
-                chunks.append(chunk)
+            encoding = response.headers.get("Content-Encoding", "")
+            stream: Any = response.stream
+            body = await read_bounded(stream, encoding, self.max_body_bytes, request)
         finally:
             await response.aclose()
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
         return httpx.Response(
             response.status_code,
-            headers=response.headers,
-            content=b"".join(chunks),
+            headers=headers,
+            content=body,
             extensions=response.extensions,
             request=request,
         )
@@ -197,7 +203,9 @@ class Client:
         """
         shown = display_url(url)
         try:
-            request = self.http.build_request(method, url, headers=headers, json=json)
+            request = self.http.build_request(
+                method, url, headers=headers, json=json, extensions={ORIGIN: url}
+            )
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, TypeError) as exc:
             raise request_error(board, shown, httpx.InvalidURL(str(exc))) from exc
         try:
@@ -269,7 +277,12 @@ def make_client(
     http = httpx.AsyncClient(
         timeout=timeout,
         follow_redirects=True,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        # Only what bodies.py decodes within the size limit.
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "Accept-Encoding": ", ".join(ENCODINGS),
+        },
         transport=polite,
     )
     return Client(http, polite, max_body_bytes=max_body_bytes)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from alerts.countries import country_code
+from alerts.text import clean_line
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -37,7 +38,9 @@ def to_str(value: Any) -> str | None:
 
 def clean_text(value: Any) -> str | None:
     """Display text: entities unescaped (boards send `R&amp;D`), whitespace collapsed
-    so a stray newline cannot break a one-line notification."""
+    so a stray newline cannot break a one-line notification, and control
+    characters, bidi overrides and terminal escape sequences removed (they
+    would reach terminals and chat services, and PostgreSQL refuses a NUL)."""
     text = value if isinstance(value, str) else to_str(value)
     if text is None:
         return None
@@ -54,7 +57,8 @@ CACHED_TEXT_MAX = 256
 def _clean(text: str) -> str | None:
     # split() with no argument splits on every Unicode space, as \s does,
     # and is much faster than a regex.
-    return " ".join(html.unescape(text).split()) or None
+    # Entities first: `&#27;[2J` is an escape sequence too.
+    return " ".join(clean_line(html.unescape(text)).split()) or None
 
 
 def title_text(value: Any) -> str:
@@ -103,7 +107,10 @@ def to_datetime(value: Any) -> datetime | None:
     except ValueError:
         return None
     # One zone for every source, so stored and compared values line up.
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by its offset
+        return None
 
 
 def from_epoch_ms(value: Any) -> datetime | None:

@@ -14,6 +14,9 @@ from alerts.backoff import Backoff
 # Overloaded or briefly unavailable: the same request may well work soon. A
 # 500 is usually a bug on the server that the next second will not fix.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# The longest wait a server may ask for: a board asking for more is polled
+# again after a day anyway (and 999999999999 s would overflow a timedelta).
+MAX_RETRY_AFTER_SECONDS = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -40,16 +43,17 @@ def retryable_error(exc: BaseException) -> bool:
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
     """`Retry-After` as seconds from now: delta-seconds or an HTTP-date.
-    None when absent or unreadable; never negative."""
+    None when absent or unreadable; never negative, never over a day."""
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    if text.isascii() and text.isdigit():
+        return min(float(text), MAX_RETRY_AFTER_SECONDS)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:  # RFC 9110 dates are GMT
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_SECONDS)

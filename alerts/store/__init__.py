@@ -22,7 +22,8 @@ from alerts.store.announce import Announcer
 from alerts.store.boards import BoardQueries, FetchState
 from alerts.store.cache import CacheQueries
 from alerts.store.channels import ChannelQueries, ChannelState
-from alerts.store.db import Database
+from alerts.store.clock import DatabaseClock
+from alerts.store.db import Database, database_problem, store_reason
 from alerts.store.engine import ProcessLock
 from alerts.store.leases import LeaseQueries
 from alerts.store.notices import Ops
@@ -34,6 +35,7 @@ from alerts.store.views import OpenPosting, OpenSpan, PostingLife, StoredEvent, 
 
 __all__ = [
     "ChannelState",
+    "DatabaseClock",
     "FetchState",
     "LeaseLost",
     "Ops",
@@ -46,6 +48,8 @@ __all__ = [
     "Store",
     "StoredEvent",
     "WrittenSnapshot",
+    "database_problem",
+    "store_reason",
 ]
 
 

@@ -42,12 +42,17 @@ class ChannelQueries(Queries):
             where = sa.or_(where, deliveries.c.unconfirmed_targets.is_not(None))
         if only is not None:
             where = sa.and_(where, deliveries.c.channel.in_(list(only)))
+        query = (
+            sa.select(deliveries.c.id, deliveries.c.sent_targets, deliveries.c.unconfirmed_targets)
+            .where(where)
+            .order_by(deliveries.c.id)
+        )
+        if self.db.dialect == "postgresql":
+            # Rows locked in id order, as a run's writes lock them: `alerts
+            # retry` beside a run waits for its rows instead of deadlocking.
+            query = query.with_for_update()
         with self.db.tx() as conn:
-            rows = conn.execute(
-                sa.select(deliveries.c.id, deliveries.c.sent_targets, deliveries.c.unconfirmed_targets).where(
-                    where
-                )
-            ).all()
+            rows = conn.execute(query).all()
             updates = []
             for row_id, sent, doubtful in rows:
                 # An unconfirmed target is owed the row again only when asked.

@@ -20,6 +20,33 @@ from alerts.store import engine as _engine
 IN_LIST_MAX = 1000
 
 
+# A database error quoted in a message: its first line, never the SQL.
+REASON_MAX_CHARS = 200
+
+
+def store_reason(exc: BaseException) -> str:
+    """A database error in one short line, without the statement or its parameters."""
+    cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None else exc
+    lines = str(cause).strip().splitlines()
+    said = lines[0].strip() if lines else ""
+    text = f"{type(exc).__name__}: {said}" if said else type(exc).__name__
+    return text if len(text) <= REASON_MAX_CHARS else text[: REASON_MAX_CHARS - 1] + "…"
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """A database error as one line for the user, or None if `exc` is not one."""
+    if not isinstance(exc, sa.exc.SQLAlchemyError):
+        return None
+    if is_locked(exc):
+        return "the database is locked by another process; try again when it is done"
+    return f"database error ({store_reason(exc)})"
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's busy answer: another process held the write lock past busy_timeout."""
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
+
+
 def chunked(values: Sequence[Any], size: int = IN_LIST_MAX) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -28,6 +55,9 @@ def chunked(values: Sequence[Any], size: int = IN_LIST_MAX) -> Iterator[Sequence
 class Database:
     def __init__(self, url: str):
         self.engine = _engine.make_engine(url)
+        # How errors name it: the SQLite file, or the URL without its password.
+        self.name = self.engine.url.database if self.dialect == "sqlite" else None
+        self.name = self.name or self.engine.url.render_as_string(hide_password=True)
         # SQLite takes one writer at a time. Writers of this process queue
         # here, in order and without a time limit, instead of spinning in
         # SQLite's busy handler (which gives up after busy_timeout). SQLite
@@ -38,9 +68,19 @@ class Database:
 
     @contextmanager
     def tx(self) -> Iterator[sa.Connection]:
-        """A write transaction."""
-        with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        """A write transaction. On SQLite it holds the write lock from its
+        start; another process's writer waits up to busy_timeout for it, and
+        past that a StoreError says the database is locked."""
+        with self._write_lock, self.engine.connect() as conn:
+            conn.execution_options(**{_engine.SQLITE_IMMEDIATE: True})
+            try:
+                with conn.begin():
+                    yield conn
+            except sa.exc.OperationalError as exc:
+                if is_locked(exc):
+                    raise StoreError(f"the database {self.name} is locked by another process") from exc
+                # Read-only file or folder, disk full, connection lost: one line naming the database.
+                raise StoreError(f"cannot write to the database {self.name} ({store_reason(exc)})") from exc
 
     @property
     def dialect(self) -> str:
@@ -50,7 +90,7 @@ class Database:
         try:
             _engine.upgrade(self.engine)
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"cannot open the database: {exc.orig}") from exc
+            raise StoreError(f"cannot open the database {self.name}: {store_reason(exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()

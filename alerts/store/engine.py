@@ -39,10 +39,22 @@ def make_engine(url: str) -> sa.Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling fights SAVEPOINT: we say BEGIN
         # ourselves. Deferred, so that reads never wait for the write lock;
-        # writers are queued by the store (Database.tx).
-        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # a write transaction (Database.tx) takes the write lock at once
+        # (IMMEDIATE), waiting for it up to busy_timeout: one that began as a
+        # reader could not upgrade once another process (`alerts retry`
+        # beside a run) had written, and would fail at once with "database
+        # is locked".
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+# Execution option of a connection whose transactions write (Database.tx).
+SQLITE_IMMEDIATE = "alerts_sqlite_immediate"
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(SQLITE_IMMEDIATE) else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -83,7 +95,7 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
 
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(migrations_dir()))
-    with engine.begin() as conn:
+    with engine.connect() as conn, conn.execution_options(**{SQLITE_IMMEDIATE: True}).begin():
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn
@@ -104,11 +116,22 @@ class ProcessLock:
             self.path = Path(parsed.database).resolve()
         self._file: IO[str] | None = None
 
+    @property
+    def held(self) -> bool:
+        """True while this process holds the lock: no other process uses the database."""
+        return self._file is not None
+
     def acquire(self) -> None:
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(f"{self.path}.lock", "a+")  # noqa: SIM115 (held for the process's life)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(f"{self.path}.lock", "a+")  # noqa: SIM115 (held for the process's life)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the lock file {self.path}.lock ({exc.strerror}); the database's "
+                f"folder {self.path.parent} must be writable"
+            ) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

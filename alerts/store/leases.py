@@ -70,6 +70,22 @@ class LeaseQueries(Queries):
                 .values(lease_owner=None, lease_until=None)
             )
 
+    def take_over(self, owner: str) -> None:
+        """Every lease held by anyone but `owner` handed back: only for SQLite,
+        where holding the ProcessLock proves that no other process runs, so
+        a lease left by a killed one need not run out first."""
+        with self.db.tx() as conn:
+            conn.execute(
+                sa.update(boards)
+                .where(boards.c.lease_owner.is_not(None), boards.c.lease_owner != owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+            conn.execute(
+                sa.update(leases)
+                .where(leases.c.owner.is_not(None), leases.c.owner != owner)
+                .values(owner=None, until=None)
+            )
+
     def release_all(self, owner: str) -> None:
         """A clean shutdown hands everything back at once instead of letting leases expire."""
         with self.db.tx() as conn:

@@ -1,0 +1,118 @@
+"""Where a redirect may take a request: the redirect policy of the transport.
+
+A board's redirect is followed only within the scheme and the registrable
+domain of the URL the request began with (`api.lever.co` may send us to
+`jobs.lever.co`, never to another company's host), and never to a loopback,
+link-local or private address, unless the request itself went to such an
+address (a local proxy, a test server): then only to the same host and port.
+Host names are resolved to check where they point; a name that does not
+resolve is left to fail when connecting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from functools import cache
+
+import httpx
+from publicsuffixlist import PublicSuffixList
+
+from .failures import RedirectRefused
+
+# Request extension: the URL a Client.request began with (httpx copies a
+# request's extensions to the requests of its redirects).
+ORIGIN = "alerts.origin"
+
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    # The list shipped with the package: never fetched, loaded at the first redirect.
+    return PublicSuffixList()
+
+
+def _literal(host: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _internal(address: Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return (
+        address.is_loopback
+        or address.is_link_local
+        or address.is_private
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
+async def _addresses(host: str, port: int) -> list[Address]:
+    literal = _literal(host)
+    if literal is not None:
+        return [literal]
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return [ipaddress.ip_address("127.0.0.1")]
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return []
+    found = []
+    for *_, sockaddr in infos:
+        address = _literal(str(sockaddr[0]).split("%", 1)[0])
+        if address is not None:
+            found.append(address)
+    return found
+
+
+def _port(url: httpx.URL) -> int:
+    return url.port or (443 if url.scheme == "https" else 80)
+
+
+def same_place(a: httpx.URL, b: httpx.URL) -> bool:
+    return (a.scheme, a.host.lower(), _port(a)) == (b.scheme, b.host.lower(), _port(b))
+
+
+def registrable_domain(host: str) -> str | None:
+    """`jobs.eu.lever.co` -> `lever.co`; None for an IP address or a bare suffix."""
+    if _literal(host) is not None:
+        return None
+    return _suffixes().privatesuffix(host.lower().rstrip("."))
+
+
+async def refusal(origin: httpx.URL, target: httpx.URL) -> str | None:
+    """Why a redirect from a request that began at `origin` to `target` is not
+    followed, or None when it may be."""
+    if same_place(origin, target):
+        return None
+    if any(_internal(a) for a in await _addresses(origin.host, _port(origin))):
+        return "it leaves the base_url's host and port, which is a local or private address"
+    if target.scheme != origin.scheme:
+        return f"it changes the scheme from {origin.scheme} to {target.scheme}"
+    domain = registrable_domain(origin.host)
+    if domain is None or registrable_domain(target.host) != domain:
+        return f"it leaves {domain or origin.host}"
+    if any(_internal(a) for a in await _addresses(target.host, _port(target))):
+        return "it points at a local or private address"
+    return None
+
+
+async def check(request: httpx.Request) -> None:
+    """Raise RedirectRefused when `request` is a redirect the policy does not follow."""
+    origin = request.extensions.get(ORIGIN)
+    if origin is None:
+        return
+    origin_url = httpx.URL(origin)
+    if same_place(origin_url, request.url):
+        return
+    problem = await refusal(origin_url, request.url)
+    if problem:
+        raise RedirectRefused(problem, request=request)
