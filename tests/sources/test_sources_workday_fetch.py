@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -104,6 +105,19 @@ def test_unknown_tenant_422(httpserver: HTTPServer, payload_bytes: Callable[[str
     err = fetch_error(BOARD, workday_base(httpserver))
     assert err.status == 422 and not err.transient
     assert "no Workday career site acme/Careers on wd5" in str(err) and "wdN part" in str(err)
+    assert f"{workday_base(httpserver).split('/wday')[0]}/wday/cxs/acme/Careers/jobs" in str(err)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410, 422])
+def test_a_refusal_names_the_url_without_its_password(httpserver: HTTPServer, status: int) -> None:
+    httpserver.expect_request("/wday/cxs/acme/Careers/jobs").respond_with_data(
+        json.dumps({"errorCode": f"HTTP_{status}"}), status=status, content_type="application/json"
+    )
+    base = workday_base(httpserver).replace("http://", "http://proxy:hunter2@")  # a proxy's password
+    err = fetch_error(BOARD, base)
+    assert err.status == status
+    assert f"http://127.0.0.1:{httpserver.port}/wday/cxs/acme/Careers/jobs" in str(err)
+    assert "hunter2" not in str(err) and "proxy" not in str(err)
 
 
 def test_a_redirect_is_no_such_site(httpserver: HTTPServer) -> None:

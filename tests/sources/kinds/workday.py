@@ -134,7 +134,6 @@ CASE = Case(
         400: "Workday refused the list request as malformed",
         307: "no Workday career site acme/Careers on wd5",
     },
-    url_not_shown=(400, 403, 404, 410),  # it names tenant and site instead
     pages=pages,
     page_size=PAGE_SIZE,
     pages_in_order=False,  # up to three pages at once
