@@ -18,6 +18,7 @@ from alerts.model import BoardRef
 from alerts.sources import FetchContext
 from alerts.sources.cache import MemoryCache
 from alerts.sources.details import BOARD as BOARD_ENTRY
+from alerts.sources.workday import postings as workday_postings
 from alerts.sources.workday.postings import requisition_id, signature
 
 from reach_support import (
@@ -25,6 +26,7 @@ from reach_support import (
     WORKDAY_BOARD,
     WorkdayTenant,
     workday_base,
+    workday_detail,
     workday_row,
 )
 from sources_support import fetch_error, run_fetch
@@ -71,6 +73,45 @@ def test_a_steady_poll_costs_the_list_pages_only(httpserver: HTTPServer) -> None
     again = fetch(httpserver, cache)
     assert tenant.asked == {"list": 3} and again.requests == 3 and again.details == 0
     assert again.postings == first.postings
+
+
+def test_the_pay_a_description_states_is_read_once_and_cached(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tenant = WorkdayTenant(httpserver, rows(3))
+    descriptions = (
+        "<p>Build things.</p><p>Pay range: $152,000 - $287,500 USD per year.</p>",
+        "<p>The base salary range is 148,000 USD - 235,750 USD for Level 3, "
+        "and 184,000 USD - 287,500 USD for Level 4.</p>",  # which one? none
+        "<p>No pay stated.</p>",
+    )
+    for row, text in zip(tenant.rows, descriptions, strict=True):
+        tenant.details[row["externalPath"]] = workday_detail(row, jobDescription=text)
+    cache = MemoryCache()
+    first = fetch(httpserver, cache)
+    pay = {
+        p.external_id: (p.salary_min, p.salary_max, p.salary_currency, p.salary_period)
+        for p in first.postings
+    }
+    assert pay == {
+        "JR0001000": (152000.0, 287500.0, "USD", "year"),
+        "JR0001001": (None, None, None, None),
+        "JR0001002": (None, None, None, None),
+    }
+    assert cache.entries["job:JR0001000"][1]["salary"] == [
+        152000.0,
+        287500.0,
+        "USD",
+        "year",
+    ]  # with the detail
+
+    def read_again(*args: Any) -> Any:
+        raise AssertionError("a steady poll read a description")
+
+    monkeypatch.setattr(workday_postings, "salary_in_prose", read_again)
+    tenant.asked.clear()
+    again = fetch(httpserver, cache)
+    assert tenant.asked == {"list": 1} and again.postings == first.postings  # the pay from the cache
 
 
 def test_details_only_for_new_and_changed_rows(httpserver: HTTPServer) -> None:
