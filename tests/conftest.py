@@ -17,6 +17,17 @@ import sqlalchemy as sa
 from support import free_port
 
 POSTGRES_ENV = "ALERTS_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user config folder (platformdirs: XDG_CONFIG_HOME on Linux) is an
+    empty one of the tests': an alerts.toml in the real one would otherwise be
+    read by every command a test runs without --config."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
+        yield
+
 REQUIRE_ENV = "ALERTS_TEST_REQUIRE_SERVICES"
 
 

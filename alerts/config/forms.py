@@ -95,7 +95,7 @@ FORMS: dict[str, dict[str, Any]] = {
     ),
     "base-url": _written(
         _HTTP + r"[^\s/]+\S*",
-        'An http:// or https:// URL with a host; "{token}" stands for the board where the host carries it.',
+        "An http:// or https:// URL with a host.",
         ["https://boards-api.greenhouse.io/v1", "http://proxy.internal:8080/greenhouse"],
     ),
     "quiet-hours": _written(

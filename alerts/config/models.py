@@ -143,7 +143,8 @@ class SourceConfig(Strict):
         None,
         description="Another host for this kind (a proxy, a mirror, a test server) instead of its "
         'public API; "{token}" stands for the board where the host carries it (Workday: {tenant}, '
-        "{dc}, {site}). Redirects are followed only within its scheme and registrable domain, and "
+        '{dc}, {site}; jsonld: unset, each board\'s own URL, and "{url}" in it passes that URL to a '
+        "proxy). Redirects are followed only within its scheme and registrable domain, and "
         "to a local or private address only when the base_url is one itself (then to the same host "
         "and port).",
         examples=["https://api.bluedoor.sh/job-postings/v1"],
