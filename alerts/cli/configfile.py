@@ -42,6 +42,9 @@ def init(config_path: str | None, path: str | None, in_user_folder: bool) -> Non
     target = Path(path or (user_config_path() if in_user_folder else config_path or DEFAULT_CONFIG_PATH))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot make its folder: {exc.strerror}", file=str(target)) from None
+    try:
         with target.open("x", encoding="utf-8") as out:
             out.write(starter_config())
     except FileExistsError:

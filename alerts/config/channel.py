@@ -66,7 +66,7 @@ class ChannelConfig(Strict):
         description='The body\'s format: "text", "markdown" or "html". Unset: what the service shows best.',
         examples=["text"],
     )
-    template: Path | None = Field(
+    template: Annotated[Path, Form("file")] | None = Field(
         None,
         description='Your own Jinja2 body, a file in the config\'s folder (README, "Delivery"). '
         "Unset: the built-in one for the service.",

@@ -103,6 +103,11 @@ FORMS: dict[str, dict[str, Any]] = {
         'A daily window written "HH:MM-HH:MM"; it may span midnight.',
         ["22:00-07:00"],
     ),
+    "file": {
+        "type": "string",
+        "description": "A file name, relative to the config file's folder.",
+        "examples": ["my-template.md.j2"],
+    },
     "currency": _written(
         r"\s*[A-Za-z]{3}\s*",
         'An ISO 4217 currency code, such as "USD", "EUR" or "GBP".',

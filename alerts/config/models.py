@@ -179,7 +179,9 @@ class BoardConfig(Strict):
 def _one_table_per_kind(schema: dict[str, Any]) -> None:
     # [sources.KIND]: only the kinds there are (load.py refuses any other).
     table = schema.pop("additionalProperties")
-    schema["properties"] = {kind: dict(table) for kind in KINDS}
+    schema["properties"] = {
+        kind: {**table, "description": f"Settings of the {kind} source kind."} for kind in KINDS
+    }
     schema["additionalProperties"] = False
 
 

@@ -73,6 +73,7 @@ def config_schema(*, form_descriptions: bool = True) -> dict[str, Any]:
     generated = Config.model_json_schema(by_alias=True, schema_generator=_AsWritten)
     generated.pop("title", None)
     tidy = _tidy(generated, form_descriptions)
+    _describe_tables(tidy)
     return {
         "$schema": DRAFT,
         "$id": SCHEMA_URL,
@@ -84,6 +85,17 @@ def config_schema(*, form_descriptions: bool = True) -> dict[str, Any]:
 def schema_text() -> str:
     """The schema as schema.json holds it (and `alerts config schema` prints it)."""
     return json.dumps(config_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _describe_tables(schema: dict[str, Any]) -> None:
+    """Every key its own description, a table's included (pydantic leaves it
+    on the table's definition alone)."""
+    defs = schema["$defs"]
+    for table in (schema, *defs.values()):
+        for field in table.get("properties", {}).values():
+            ref = field.get("$ref")
+            if ref and not field.get("description"):
+                field["description"] = defs[ref.rsplit("/", 1)[1]]["description"]
 
 
 def _tidy(node: Any, form_descriptions: bool) -> Any:
