@@ -28,6 +28,7 @@ def _no_user_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
         yield
 
+
 REQUIRE_ENV = "ALERTS_TEST_REQUIRE_SERVICES"
 
 

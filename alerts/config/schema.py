@@ -76,7 +76,10 @@ def config_schema(*, form_descriptions: bool = True) -> dict[str, Any]:
     _describe_tables(tidy)
     return {
         "$schema": DRAFT,
-        "$id": SCHEMA_URL,
+        # No $id: a copy kept elsewhere (offline, a fork) resolves its own $refs.
+        "$comment": "Generated from the config's models by `alerts config schema`: edit the models, "
+        "not this file. Its validation keywords are draft 7's as well, so editors that read it as "
+        "draft 7 (Taplo) check the same.",
         "title": "alerts configuration",
         **tidy,
     }
