@@ -5,6 +5,7 @@ with `alerts validate` on what a config may hold."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
