@@ -117,3 +117,15 @@ def test_no_import_circles() -> None:
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_modules_stay_small(path: Path) -> None:
     assert len(path.read_text().splitlines()) <= MAX_MODULE_LINES
+
+
+def test_every_package_ships() -> None:
+    """pyproject.toml lists its packages one by one (migrations/ ships as
+    alerts.migrations): a package left out is missing from every installed copy."""
+    import tomli
+
+    listed = set(
+        tomli.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {_module_name(path) for path in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, f"not in pyproject.toml [tool.setuptools] packages: {sorted(found - listed)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -48,6 +49,8 @@ def preview(config_path: str | None, subscription: str | None, channel: str | No
     Nothing is sent and nothing is marked as sent.
     """
     from alerts.cli.report_delivery import channel_mode
+    from alerts.delivery.deliverer import envelope_for
+    from alerts.delivery.schedule import next_digest
     from alerts.notify import sample_items
     from alerts.notify.compose import compose, target_for
     from alerts.store import Store
@@ -67,8 +70,17 @@ def preview(config_path: str | None, subscription: str | None, channel: str | No
                 items, source = sample_items(), "nothing waiting: sample events"
             settings = config.channels[name]
             click.echo(f"=== {name}: {channel_mode(name, settings, store, now)}; {source}")
+            envelope = envelope_for(config, name, store.channels.last_digest(name))
+            if settings.digest:  # the digest as it will go out
+                due = next_digest(store, name, settings.digest, settings.timezone, now)
+                envelope = replace(envelope, until=due)
             for url in settings.targets:
-                parts = compose(items, target_for(url, settings.format), template=config.template_path(name))
+                parts = compose(
+                    items,
+                    target_for(url, settings.format),
+                    template=config.template_path(name),
+                    envelope=envelope,
+                )
                 for number, part in enumerate(parts, start=1):
                     count = f" (message {number} of {len(parts)})" if len(parts) > 1 else ""
                     click.echo(f"--- to {_shown(url)}{count}, {part.message.body_format}")
@@ -92,6 +104,7 @@ def test_notify(config_path: str | None, channel: str) -> None:
     is not touched. Exits 1 when any of the channel's URLs did not take it.
     """
     from alerts.delivery.channel_run import send_timeouts
+    from alerts.delivery.deliverer import envelope_for
     from alerts.model import Message
     from alerts.notify import sample_items
     from alerts.notify.compose import compose, target_for
@@ -103,7 +116,10 @@ def test_notify(config_path: str | None, channel: str) -> None:
     failed = 0
     for url in settings.targets:
         parts = compose(
-            sample_items(), target_for(url, settings.format), template=config.template_path(channel)
+            sample_items(),
+            target_for(url, settings.format),
+            template=config.template_path(channel),
+            envelope=replace(envelope_for(config, channel, None), digest=False),
         )
         problems = []
         for part in parts:
