@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import tomli
 import yaml
 
 from alerts import __version__
@@ -155,6 +156,12 @@ def test_completion_knows_the_new_commands():
     result = subprocess.run([console_script()], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert {"plain,init", "plain,schema"} <= set(result.stdout.split())
+
+
+def test_the_schema_ships_in_the_package():
+    pyproject = tomli.loads((ROOT / "pyproject.toml").read_text())
+    assert "schema.json" in pyproject["tool"]["setuptools"]["package-data"]["alerts.config"]
+    assert (ROOT / "alerts" / "config" / "schema.json").exists()
 
 
 def test_the_changelog_keeps_a_changelog_and_matches_the_version():
