@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from alerts.boards import BLUEDOOR, bluedoor_token, board_key
+from alerts.boards import BLUEDOOR, TOKEN_KINDS, bluedoor_token, board_key
 from alerts.config.types import (
     Currency,
     Duration,
@@ -76,19 +76,18 @@ class Subscription(Strict):
         examples=["remote-engineering"],
     )
     boards: Annotated[list[Annotated[str, Form("board")]], BeforeValidator(as_list), OneOrMany()] = Field(
-        description="The boards to watch: kind:token (greenhouse, lever, lever-eu, ashby, "
-        "smartrecruiters, workable, recruitee, personio, teamtailor, breezy, pinpoint, workday, "
-        'bamboohr, rippling, jsonld), a careers-page URL such as "https://jobs.ashbyhq.com/openai" '
+        description=f"The boards to watch: kind:token ({', '.join(TOKEN_KINDS)}), a careers-page URL "
+        'such as "https://jobs.ashbyhq.com/openai" '
         '(`alerts boards resolve URL` shows its kind:token; `alerts boards find "Company Name"` '
         'looks for a company\'s boards), or "bluedoor": the bluedoor API asked for this '
         "subscription's company, department and work_model.",
         examples=[["greenhouse:stripe", "https://jobs.lever.co/plaid", "ashby:openai"]],
     )
-    company: StrList = _words("Company names.")
+    company: StrList = _words("Whole company names, as the postings show them.")
     department: StrList = _words("Whole department names.")
     team: StrList = _words("Whole team names.")
     work_model: Annotated[list[Literal[WORK_MODELS]], OneOrMany()] = Field(  # type: ignore[valid-type]
-        default_factory=list, description=f"{', '.join(WORK_MODELS)}."
+        default_factory=list, description=f"The work model: {', '.join(WORK_MODELS)}."
     )
     location: StrList = _words(
         'Words in the location, city, region or country; a country word ("UK", "United Kingdom", '
@@ -100,7 +99,7 @@ class Subscription(Strict):
         "matched on its location text."
     )
     employment_type: Annotated[list[Literal[EMPLOYMENT_TYPES]], OneOrMany()] = Field(  # type: ignore[valid-type]
-        default_factory=list, description=f"{', '.join(EMPLOYMENT_TYPES)}."
+        default_factory=list, description=f"The employment type: {', '.join(EMPLOYMENT_TYPES)}."
     )
     title: Annotated[TitleFilter, BeforeValidator(_title_filter), WordsOrTable()] = Field(
         default_factory=TitleFilter,
