@@ -84,15 +84,15 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(dir_okay=False),
         help="The TOML config file (env ALERTS_CONFIG). Default: ./alerts.toml, else alerts.toml in "
         "your user config folder (alerts config init writes one).",
-    )(_shared(command, takes_config=True))
+    )(_shared(command))
 
 
 def without_config(command: Callable[..., Any]) -> Callable[..., Any]:
     """-v, -q and --log-format and the one clear line, for a command that reads no config."""
-    return _shared(command, takes_config=False)
+    return _shared(command)
 
 
-def _shared(command: Callable[..., Any], takes_config: bool) -> Callable[..., Any]:
+def _shared(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "-v", "--verbose", count=True, help="More logging; tracebacks on errors. -vv: library logs too."
     )
@@ -121,7 +121,7 @@ def _shared(command: Callable[..., Any], takes_config: bool) -> Callable[..., An
             # A database that went away or is locked mid-command: one line too.
             from alerts.store import database_problem
 
-            problem = database_problem(exc) if takes_config else None
+            problem = database_problem(exc)
             if problem is None:
                 raise
             if verbose:
