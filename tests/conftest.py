@@ -21,6 +21,16 @@ CHROMIUM = os.environ.get("ALERTS_TEST_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_ENV = "ALERTS_TEST_REQUIRE_SERVICES"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user config folder (platformdirs: XDG_CONFIG_HOME on Linux) is an
+    empty one of the tests': an alerts.toml in the real one would otherwise be
+    read by every command a test runs without --config."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
+        yield
+
+
 def _needs(service: str, why: str) -> None:
     """Skip on a laptop without the service; fail in CI, where it must be there."""
     if os.environ.get(REQUIRE_ENV):

@@ -42,7 +42,7 @@ def _channels(config: Any, channel: str | None, subscription: str | None) -> lis
 @click.option("--subscription", "subscription", metavar="S", help="Only what this subscription matched.")
 @click.option("--channel", "channel", metavar="C", help="Only this channel.")
 @common
-def preview(config_path: str, subscription: str | None, channel: str | None) -> None:
+def preview(config_path: str | None, subscription: str | None, channel: str | None) -> None:
     """Show what each channel would receive now, as it would be sent.
 
     Uses the events waiting in the outbox; with none waiting, sample events.
@@ -97,7 +97,7 @@ def preview(config_path: str, subscription: str | None, channel: str | None) -> 
 @click.command("test-notify")
 @click.argument("channel")
 @common
-def test_notify(config_path: str, channel: str) -> None:
+def test_notify(config_path: str | None, channel: str) -> None:
     """Send one realistic sample message to CHANNEL and say whether it arrived.
 
     The sample goes through the channel's real template and URL; the outbox
@@ -149,7 +149,7 @@ def test_notify(config_path: str, channel: str) -> None:
     help="Also deliveries sent without confirmation (timeout, or a process stopped mid-send); may repeat them.",
 )
 @common
-def retry(config_path: str, channel: str | None, dead: bool, unconfirmed: bool) -> None:
+def retry(config_path: str | None, channel: str | None, dead: bool, unconfirmed: bool) -> None:
     """Send failing deliveries again at the next delivery pass, without waiting for their back-off."""
     from alerts.store import Store
 
