@@ -17,7 +17,18 @@ import sqlalchemy as sa
 from support import free_port
 
 POSTGRES_ENV = "ALERTS_TEST_POSTGRES_URL"
+CHROMIUM = os.environ.get("ALERTS_TEST_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_ENV = "ALERTS_TEST_REQUIRE_SERVICES"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user config folder (platformdirs: XDG_CONFIG_HOME on Linux) is an
+    empty one of the tests': an alerts.toml in the real one would otherwise be
+    read by every command a test runs without --config."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
+        yield
 
 
 def _needs(service: str, why: str) -> None:
@@ -77,3 +88,23 @@ def smtp_server() -> Iterator[tuple[SmtpSink, int]]:
         yield sink, port
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright; never a downloaded browser.
+    For the web page (tests/web) and the email's pictures (docs/samples).
+
+    Module scope, not session: a live sync Playwright keeps an event loop
+    running in this thread, and other modules call asyncio.run().
+    """
+    if not os.access(CHROMIUM, os.X_OK):
+        _needs("Chromium", f"{CHROMIUM} not found (apt-get install --no-install-recommends chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _needs("Playwright", f"{exc} (pip install '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()

@@ -2,8 +2,8 @@
 
 Commands live in run.py (run, validate, db), boards.py (status, history,
 boards), jobs.py (jobs), web.py (web), delivery.py (preview, test-notify,
-retry); this module adds each to `main`, so no command module imports the
-package back.
+retry), configfile.py (config init, config schema); this module adds each
+to `main`, so no command module imports the package back.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from alerts import __version__
-from alerts.cli import boards, delivery, jobs, run, web
+from alerts.cli import boards, configfile, delivery, jobs, run, web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,5 +32,6 @@ for command in (
     delivery.preview,
     delivery.test_notify,
     delivery.retry,
+    configfile.config,
 ):
     main.add_command(command)

@@ -27,7 +27,7 @@ def _verbose() -> bool:
 @click.command()
 @FORMAT
 @common
-def status(config_path: str, fmt: str) -> None:
+def status(config_path: str | None, fmt: str) -> None:
     """Show every board's health and each channel's deliveries.
 
     MATCH/OPEN is how many open postings of the board a subscription on it
@@ -58,7 +58,7 @@ def status(config_path: str, fmt: str) -> None:
 @click.option("--limit", default=200, show_default=True, help="At most this many events.")
 @FORMAT
 @common
-def history(config_path: str, board: str | None, since: str, limit: int, fmt: str) -> None:
+def history(config_path: str | None, board: str | None, since: str, limit: int, fmt: str) -> None:
     """List the stored events, newest first, with where each was delivered."""
     from alerts.boards import parse_board
     from alerts.cli.report_history import history_data, history_lines
@@ -121,7 +121,7 @@ FOUND, NOT_FOUND, NO_ANSWER = 0, 1, 3
 @boards.command("find")
 @click.argument("name")
 @common
-def boards_find(config_path: str, name: str) -> None:
+def boards_find(config_path: str | None, name: str) -> None:
     """Find a company's boards by its name.
 
     Tries the likely board names of NAME ("Acme Corp, Inc." is tried as acme,
@@ -179,18 +179,16 @@ def boards_find(config_path: str, name: str) -> None:
     raise SystemExit(FOUND)
 
 
-def _base_urls(config_path: str) -> dict[str, str | None]:
+def _base_urls(config_path: str | None) -> dict[str, str | None]:
     """Each kind's base_url from the config, when there is a config file (a
     user may look for boards before writing one)."""
-    from pathlib import Path
+    from alerts.config import find_config, load_config
+    from alerts.errors import ConfigError
 
-    from alerts.config import load_config
-
-    if (
-        not Path(config_path).exists()
-        and click.get_current_context().get_parameter_source("config_path")
-        is click.core.ParameterSource.DEFAULT
-    ):
-        return {}
+    if config_path is None:
+        try:
+            config_path = str(find_config())
+        except ConfigError:
+            return {}  # no config named and none found: the public hosts
     config = load_config(config_path)
     return {kind: settings.base_url for kind, settings in config.sources.items()}

@@ -76,16 +76,23 @@ def _setup_logging(verbose: int, log_format: str, quiet: bool = False) -> None:
 
 def common(command: Callable[..., Any]) -> Callable[..., Any]:
     """--config, -v, -q and --log-format for every command, and one clear line instead of a traceback."""
-
-    @click.option(
+    return click.option(
         "--config",
         "config_path",
         envvar="ALERTS_CONFIG",
-        default="alerts.toml",
-        show_default=True,
+        default=None,
         type=click.Path(dir_okay=False),
-        help="The TOML config file (env ALERTS_CONFIG).",
-    )
+        help="The TOML config file (env ALERTS_CONFIG). Default: ./alerts.toml, else alerts.toml in "
+        "your user config folder (alerts config init writes one).",
+    )(_shared(command))
+
+
+def without_config(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-v, -q and --log-format and the one clear line, for a command that reads no config."""
+    return _shared(command)
+
+
+def _shared(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "-v", "--verbose", count=True, help="More logging; tracebacks on errors. -vv: library logs too."
     )
@@ -98,11 +105,11 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
         help="json: one JSON object per log line, for log shippers.",
     )
     @functools.wraps(command)
-    def wrapper(config_path: str, verbose: int, quiet: bool, log_format: str, **kwargs: Any) -> None:
+    def wrapper(verbose: int, quiet: bool, log_format: str, **kwargs: Any) -> None:
         click.get_current_context().meta[QUIET] = quiet
         _setup_logging(verbose, log_format, quiet)
         try:
-            command(config_path=config_path, **kwargs)
+            command(**kwargs)
         except AlertsError as exc:
             if verbose:
                 traceback.print_exc()
@@ -125,7 +132,7 @@ def common(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def load(config_path: str) -> Config:
+def load(config_path: str | None) -> Config:
     from alerts.config import load_config
     from alerts.notify.checks import check_config
 

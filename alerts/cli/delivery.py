@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -41,13 +42,15 @@ def _channels(config: Any, channel: str | None, subscription: str | None) -> lis
 @click.option("--subscription", "subscription", metavar="S", help="Only what this subscription matched.")
 @click.option("--channel", "channel", metavar="C", help="Only this channel.")
 @common
-def preview(config_path: str, subscription: str | None, channel: str | None) -> None:
+def preview(config_path: str | None, subscription: str | None, channel: str | None) -> None:
     """Show what each channel would receive now, as it would be sent.
 
     Uses the events waiting in the outbox; with none waiting, sample events.
     Nothing is sent and nothing is marked as sent.
     """
     from alerts.cli.report_delivery import channel_mode
+    from alerts.delivery.deliverer import envelope_for
+    from alerts.delivery.schedule import next_digest
     from alerts.notify import sample_items
     from alerts.notify.compose import compose, target_for
     from alerts.store import Store
@@ -67,8 +70,17 @@ def preview(config_path: str, subscription: str | None, channel: str | None) -> 
                 items, source = sample_items(), "nothing waiting: sample events"
             settings = config.channels[name]
             click.echo(f"=== {name}: {channel_mode(name, settings, store, now)}; {source}")
+            envelope = envelope_for(config, name, store.channels.last_digest(name))
+            if settings.digest:  # the digest as it will go out
+                due = next_digest(store, name, settings.digest, settings.timezone, now)
+                envelope = replace(envelope, until=due)
             for url in settings.targets:
-                parts = compose(items, target_for(url, settings.format), template=config.template_path(name))
+                parts = compose(
+                    items,
+                    target_for(url, settings.format),
+                    template=config.template_path(name),
+                    envelope=envelope,
+                )
                 for number, part in enumerate(parts, start=1):
                     count = f" (message {number} of {len(parts)})" if len(parts) > 1 else ""
                     click.echo(f"--- to {_shown(url)}{count}, {part.message.body_format}")
@@ -85,13 +97,14 @@ def preview(config_path: str, subscription: str | None, channel: str | None) -> 
 @click.command("test-notify")
 @click.argument("channel")
 @common
-def test_notify(config_path: str, channel: str) -> None:
+def test_notify(config_path: str | None, channel: str) -> None:
     """Send one realistic sample message to CHANNEL and say whether it arrived.
 
     The sample goes through the channel's real template and URL; the outbox
     is not touched. Exits 1 when any of the channel's URLs did not take it.
     """
     from alerts.delivery.channel_run import send_timeouts
+    from alerts.delivery.deliverer import envelope_for
     from alerts.model import Message
     from alerts.notify import sample_items
     from alerts.notify.compose import compose, target_for
@@ -103,7 +116,10 @@ def test_notify(config_path: str, channel: str) -> None:
     failed = 0
     for url in settings.targets:
         parts = compose(
-            sample_items(), target_for(url, settings.format), template=config.template_path(channel)
+            sample_items(),
+            target_for(url, settings.format),
+            template=config.template_path(channel),
+            envelope=replace(envelope_for(config, channel, None), digest=False),
         )
         problems = []
         for part in parts:
@@ -133,7 +149,7 @@ def test_notify(config_path: str, channel: str) -> None:
     help="Also deliveries sent without confirmation (timeout, or a process stopped mid-send); may repeat them.",
 )
 @common
-def retry(config_path: str, channel: str | None, dead: bool, unconfirmed: bool) -> None:
+def retry(config_path: str | None, channel: str | None, dead: bool, unconfirmed: bool) -> None:
     """Send failing deliveries again at the next delivery pass, without waiting for their back-off."""
     from alerts.store import Store
 

@@ -58,7 +58,7 @@ FIELDS = (
 )
 @common
 def jobs(
-    config_path: str, subscription: str | None, company: str | None, since: str | None, fmt: str
+    config_path: str | None, subscription: str | None, company: str | None, since: str | None, fmt: str
 ) -> None:
     """List the open postings your subscriptions match, newest first.
 

@@ -34,7 +34,7 @@ EXIT_EVERY_BOARD_FAILED = 3
     help="Serve the web page, feeds, /healthz and /metrics there, e.g. 127.0.0.1:9108 (off by default).",
 )
 @common
-def run(config_path: str, once: bool, every_board: bool, http: str | None) -> None:
+def run(config_path: str | None, once: bool, every_board: bool, http: str | None) -> None:
     """Poll the boards, reconcile, deliver; forever, or once with --once.
 
     SIGTERM or SIGINT stop it cleanly; SIGHUP reloads the config file.
@@ -57,6 +57,8 @@ def run(config_path: str, once: bool, every_board: bool, http: str | None) -> No
         config = load(config_path)
     finally:
         _settle_gc()
+    # SIGHUP reloads the file read now, wherever it was found.
+    config_file = str(config.path)
     _warn(config)
     lock = ProcessLock(config.database.url)
     lock.acquire()
@@ -73,7 +75,7 @@ def run(config_path: str, once: bool, every_board: bool, http: str | None) -> No
                 return await cycle.run_once(every_board=every_board)
             from alerts.service.scheduler import Service  # APScheduler: only the service needs it
 
-            await Service(cycle, reload=lambda: load(config_path), http=http).serve()
+            await Service(cycle, reload=lambda: load(config_file), http=http).serve()
             return None
 
     try:
@@ -107,7 +109,7 @@ def _settle_gc() -> None:
 
 @click.command()
 @common
-def validate(config_path: str) -> None:
+def validate(config_path: str | None) -> None:
     """Check the config file, its channels and templates; print what each
     subscription filters on, then a summary."""
     from alerts.cli.summary import subscription_lines
@@ -117,9 +119,15 @@ def validate(config_path: str) -> None:
     for line in subscription_lines(config):
         say(line)
     say(
-        f"{config_path}: ok: {len(config.boards())} boards, "
+        f"{_read_from(config)}: ok: {len(config.boards())} boards, "
         f"{len(config.subscriptions)} subscriptions, {len(config.channels)} channels"
     )
+
+
+def _read_from(config: Config) -> str:
+    """The file the config was read from, as a full path: found by --config,
+    ALERTS_CONFIG, ./alerts.toml or the user's config folder."""
+    return str(config.path.resolve()) if config.path else "config"
 
 
 @click.group()
@@ -129,7 +137,7 @@ def db() -> None:
 
 @db.command("upgrade")
 @common
-def db_upgrade(config_path: str) -> None:
+def db_upgrade(config_path: str | None) -> None:
     """Create or upgrade the database schema (alerts run does this too)."""
     from alerts.store import Store
 

@@ -20,7 +20,7 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
     help="Where to serve; 0.0.0.0:PORT or [::]:PORT to serve beyond this machine.",
 )
 @common
-def web(config_path: str, http: str) -> None:
+def web(config_path: str | None, http: str) -> None:
     """Serve the web page (/) and Atom feeds (/feeds/all.atom, /feeds/NAME.atom).
 
     Read-only: it reads the database and polls nothing, so it can run beside
@@ -37,9 +37,10 @@ def web(config_path: str, http: str) -> None:
     except ValueError as exc:
         raise ConfigError(f"--http: expected {exc}") from None
     config = load(config_path)
+    config_file = str(config.path)  # SIGHUP reloads the file read now
     store = Store(config.database.url)
     try:
         store.upgrade()
-        asyncio.run(serve_web(config, store, http, reload=lambda: load(config_path)))
+        asyncio.run(serve_web(config, store, http, reload=lambda: load(config_file)))
     finally:
         store.close()

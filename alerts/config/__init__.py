@@ -1,19 +1,22 @@
 """The config: TOML in, a validated, frozen Config out (types, models,
-subscription, load, errors)."""
+channel, subscription, load, errors), and what editors and new users get from
+the models: the JSON Schema (forms, schema) and a starter file (starter)."""
 
+from alerts.config.channel import ChannelConfig
 from alerts.config.load import (
     CONFIG_ENV,
     DATABASE_ENV,
     DEFAULT_CONFIG_PATH,
+    find_config,
     load_config,
     parse_config,
+    user_config_path,
     warnings_of,
 )
 from alerts.config.models import (
     DEFAULT_DATABASE_URL,
     AlertsConfig,
     BoardConfig,
-    ChannelConfig,
     Config,
     DatabaseConfig,
     DisplayConfig,
@@ -43,8 +46,10 @@ __all__ = [
     "Subscription",
     "TitleFilter",
     "cron_trigger",
+    "find_config",
     "load_config",
     "parse_config",
     "parse_duration",
+    "user_config_path",
     "warnings_of",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 
 from alerts.boards import BLUEDOOR, KINDS, board_key
 from alerts.config.errors import config_error, key_path
+from alerts.config.forms import CHANNEL_NAME
 from alerts.config.models import Config, DatabaseConfig
 from alerts.errors import ConfigError
 
@@ -25,16 +27,44 @@ CONFIG_ENV = "ALERTS_CONFIG"
 DATABASE_ENV = "ALERTS_DATABASE_URL"
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_NAME = re.compile(CHANNEL_NAME)
+
+
+def user_config_path() -> Path:
+    """The config in the platform's user config folder (~/.config/alerts/alerts.toml on Linux)."""
+    import platformdirs  # only when no config was named
+
+    return platformdirs.user_config_path("alerts") / DEFAULT_CONFIG_PATH
+
+
+def find_config(path: str | os.PathLike[str] | None = None) -> Path:
+    """The config file to read: `path` (--config), else ALERTS_CONFIG, else
+    ./alerts.toml if it exists, else the user's config file if it exists.
+    A ConfigError naming both places when there is none."""
+    named = path or os.environ.get(CONFIG_ENV)
+    if named:
+        return Path(named)
+    local = Path(DEFAULT_CONFIG_PATH)
+    if local.exists():
+        return local
+    user = user_config_path()
+    if user.exists():
+        return user
+    raise ConfigError(
+        "no such file; copy config.example.toml there or run `alerts config init` "
+        f"(the config is looked for in ./{DEFAULT_CONFIG_PATH}, then {user}), or pass --config FILE",
+        file=DEFAULT_CONFIG_PATH,
+    )
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    path = Path(path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_PATH)
+    path = find_config(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            "no such file; copy config.example.toml there or pass --config FILE",
+            f"no such file; copy config.example.toml there or run `alerts config init {shlex.quote(str(path))}`, "
+            "or pass --config FILE",
             file=str(path),
         ) from None
     except OSError as exc:

@@ -1,77 +1,118 @@
-"""The config's shape: pydantic models, validated once, unknown keys refused."""
+"""The config's shape: pydantic models, validated once, unknown keys refused.
+
+Every key has its description here, the one place that says what it means:
+`alerts config schema` and `alerts config init` are written from them.
+"""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from pydantic import (
-    AfterValidator,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import AfterValidator, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from alerts.boards import board_key
+from alerts.boards import KINDS, board_key
+from alerts.config.channel import ChannelConfig, TimeZone, known_zone
+from alerts.config.forms import CHANNEL_NAME
 from alerts.config.subscription import Subscription
 from alerts.config.types import (
     DAY,
+    FORM_KEY,
     SECOND,
     Duration,
+    Form,
     Interval,
     Size,
     Strict,
-    StrList,
     between,
-    cron_trigger,
     size_between,
 )
 from alerts.config.urls import check_base_url, check_database_url
 from alerts.model import BoardRef
+
+__all__ = ["ChannelConfig", "Config"]
 
 DEFAULT_DATABASE_URL = "sqlite:///alerts.db"
 MAX_REPOST_WINDOW = timedelta(days=365)
 
 
 class DatabaseConfig(Strict):
-    url: Annotated[str, AfterValidator(check_database_url)] = DEFAULT_DATABASE_URL
+    """Where the state is kept: every board's postings, the events, the outbox."""
+
+    url: Annotated[str, AfterValidator(check_database_url), Form("database-url")] = Field(
+        DEFAULT_DATABASE_URL,
+        description='SQLite (the default) or PostgreSQL ("postgresql://user@host:5432/db"). A relative '
+        "SQLite path is relative to the config file. ALERTS_DATABASE_URL overrides it.",
+    )
 
 
 class PollingConfig(Strict):
-    interval: Interval = timedelta(minutes=15)
-    jitter: Annotated[Duration, between(timedelta(0), DAY)] = timedelta(seconds=30)
-    close_after_misses: int = Field(2, ge=1, le=1000)
-    # One request's wait for the server (connecting, each read).
-    timeout: Annotated[Duration, between(SECOND, timedelta(minutes=10))] = timedelta(seconds=30)
-    # One board's whole fetch: every page, retry and detail. A board still
-    # answering then fails for this cycle.
-    board_deadline: Annotated[Duration, between(SECOND, timedelta(hours=1))] = timedelta(minutes=2)
-    # Decoded bytes of one response (a gzip bomb is counted as it expands).
-    max_response_size: Annotated[Size, size_between(1024, 4 * 1024**3)] = 50 * 1024**2
-    # How often a running service asks the database what is due.
-    tick: Annotated[Duration, between(SECOND, timedelta(hours=1))] = timedelta(seconds=5)
-    # How long a process may hold a board or a channel before the others
-    # take it over (a process killed mid-poll is replaced after this).
-    lease: Annotated[Duration, between(SECOND, DAY)] = timedelta(minutes=5)
-    # Boards polled at once by one process.
-    concurrency: int = Field(16, ge=1, le=10_000)
+    """How the boards are polled. The keys from `tick` on are for `alerts run`
+    (the service); their defaults suit almost everyone."""
+
+    interval: Interval = Field(
+        timedelta(minutes=15),
+        description="How often each board is polled (a subscription's interval may ask for more often).",
+    )
+    jitter: Annotated[Duration, between(timedelta(0), DAY)] = Field(
+        timedelta(seconds=30),
+        description="Random spread added to each poll, so boards are not hit in step (at most 1d).",
+    )
+    close_after_misses: int = Field(
+        2,
+        ge=1,
+        le=1000,
+        description='Complete snapshots a posting must be missing from before it is "closed".',
+    )
+    timeout: Annotated[Duration, between(SECOND, timedelta(minutes=10))] = Field(
+        timedelta(seconds=30),
+        description="One request's wait for the server: connecting, and each read (1s to 10m).",
+    )
+    board_deadline: Annotated[Duration, between(SECOND, timedelta(hours=1))] = Field(
+        timedelta(minutes=2),
+        description="A whole board's fetch (every page, retry and detail); a board still answering "
+        "then fails for this cycle, its stored state kept (1s to 1h).",
+    )
+    max_response_size: Annotated[Size, size_between(1024, 4 * 1024**3)] = Field(
+        50 * 1024**2,
+        description="Decoded bytes of one response, gzip counted as it expands; a larger one fails its "
+        "board (1KB to 4GB).",
+    )
+    tick: Annotated[Duration, between(SECOND, timedelta(hours=1))] = Field(
+        timedelta(seconds=5),
+        description="How often a running service asks the database what is due (1s to 1h).",
+    )
+    lease: Annotated[Duration, between(SECOND, DAY)] = Field(
+        timedelta(minutes=5),
+        description="How long a process may hold a board or a channel before the others take it over: "
+        "a process killed mid-poll is replaced after this (1s to 1d).",
+    )
+    concurrency: int = Field(16, ge=1, le=10_000, description="Boards one process polls at once.")
 
 
 class AlertsConfig(Strict):
     """About the service itself."""
 
-    # A channel told when a board has failed `failure_threshold` times in a
-    # row, and again when it recovers.
-    ops_channel: str | None = None
-    failure_threshold: int = Field(3, ge=1)
-    # A posting with a new id but the same company, title and location as one
-    # closed (or still open) this recently is announced as a repost. "0s": off.
-    repost_window: Duration = timedelta(days=30)
+    ops_channel: str | None = Field(
+        None,
+        description="A channel (under [channels]) told once when a board has failed failure_threshold "
+        "polls in a row, and once more when it recovers; under `alerts run` and `run --once` alike, "
+        "and a channel that is down is told later, once. Unset: nobody is told.",
+        examples=["terminal"],
+    )
+    failure_threshold: int = Field(
+        3, ge=1, description="Failed polls in a row before ops_channel is told about a board."
+    )
+    repost_window: Duration = Field(
+        timedelta(days=30),
+        description="A new posting with the same company, title and location as one closed (or still "
+        'open) this recently is announced once as "Reposted", with a link to the earlier one; '
+        '"0s": off; at most 365d.',
+    )
 
     @field_validator("repost_window")
     @classmethod
@@ -81,19 +122,14 @@ class AlertsConfig(Strict):
         return value
 
 
-def _known_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
-    return value
-
-
 class DisplayConfig(Strict):
-    """How the command line and the web page show things."""
+    """How `alerts status`, `history`, `jobs` and the web page (`alerts web`,
+    `alerts run --http`) show times. A channel's digest and quiet hours use
+    the channel's own timezone."""
 
-    # Times in `status`, `history`, `jobs` and on the web page.
-    timezone: Annotated[str, AfterValidator(_known_zone)] = "UTC"
+    timezone: Annotated[TimeZone, AfterValidator(known_zone)] = Field(
+        "UTC", description="The time zone times are shown in."
+    )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -101,28 +137,36 @@ class DisplayConfig(Strict):
 
 
 class SourceConfig(Strict):
-    base_url: Annotated[str, AfterValidator(check_base_url)] | None = None
-    api_key: str | None = None
+    """One source kind's settings, `[sources.KIND]`."""
 
-
-# Bounds of a channel's `timeout` and `connect_timeout`.
-SEND_WAIT_BOUNDS = {
-    "timeout": (timedelta(seconds=1), timedelta(minutes=10)),
-    "connect_timeout": (timedelta(seconds=1), timedelta(minutes=5)),
-}
-
-
-def _shown(span: timedelta) -> str:
-    seconds = int(span.total_seconds())
-    return f"{seconds // 60}m" if seconds % 60 == 0 else f"{seconds}s"
+    base_url: Annotated[str, AfterValidator(check_base_url), Form("base-url")] | None = Field(
+        None,
+        description="Another host for this kind (a proxy, a mirror, a test server) instead of its "
+        'public API; "{token}" stands for the board where the host carries it (Workday: {tenant}, '
+        '{dc}, {site}; jsonld: unset, each board\'s own URL, and "{url}" in it passes that URL to a '
+        "proxy). Redirects are followed only within its scheme and registrable domain, and "
+        "to a local or private address only when the base_url is one itself (then to the same host "
+        "and port).",
+        examples=["https://api.bluedoor.sh/job-postings/v1"],
+    )
+    api_key: str | None = Field(
+        None,
+        description="The API key: bluedoor needs one. Keep it in the environment.",
+        examples=["${BLUEDOOR_API_KEY}"],
+    )
 
 
 class BoardConfig(Strict):
-    """`[boards."lever:plaid"]`: settings of one board, keyed by its spec."""
+    """One board's settings, `[boards."kind:token"]`, keyed by the board as
+    written in `boards` (kind:token or its careers-page URL)."""
 
-    # The company of every posting of the board, whatever the source says
-    # (Lever and Ashby say nothing, so their postings show the token).
-    name: str | None = None
+    name: str | None = Field(
+        None,
+        description="The board's company, as messages show it. Lever and Ashby do not say, so their "
+        'postings show the token ("plaid") unless the board is named here; a name given here also '
+        "wins over what any other source says.",
+        examples=["Plaid"],
+    )
 
     @field_validator("name")
     @classmethod
@@ -132,99 +176,46 @@ class BoardConfig(Strict):
         return value.strip() if value is not None else None
 
 
-_QUIET_HOURS = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
-
-
-class ChannelConfig(Strict):
-    url: str | None = None
-    urls: StrList = Field(default_factory=list)
-    format: Literal["text", "markdown", "html"] | None = None
-    template: Path | None = None
-    digest: str | None = None
-    timezone: str = "UTC"
-    # Instant channels: a daily window ("22:00-07:00", in `timezone`) during
-    # which messages are held; they go out together when it ends.
-    quiet_hours: str | None = None
-    # A delivery that keeps failing becomes dead (kept and shown by `alerts
-    # status`, requeued by `alerts retry --dead`) after this many attempts,
-    # or once it has been failing for this long, whichever comes first. With
-    # the back-off (30 s doubling to 6 h) 20 attempts take about 2.5 days, so
-    # by default retry_for decides.
-    max_attempts: int = Field(20, ge=1, le=1_000_000)
-    retry_for: Duration = timedelta(days=2)
-    # How long a send waits for the service's answer once connected (email:
-    # each reply), and for the connection. Unset: Apprise's rto/cto in the
-    # URL if given, else 30s and 10s. A message that went out in full and got
-    # no answer in time counts as sent, unconfirmed; a refused connection, a
-    # DNS failure or a connect timeout is a failure, retried.
-    timeout: Duration | None = None
-    connect_timeout: Duration | None = None
-
-    @field_validator("timeout", "connect_timeout")
-    @classmethod
-    def _bounded_wait(cls, value: timedelta | None, info: ValidationInfo) -> timedelta | None:
-        low, high = SEND_WAIT_BOUNDS[info.field_name or ""]
-        if value is not None and not low <= value <= high:
-            raise ValueError(f"a duration from {_shown(low)} to {_shown(high)}")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        return _known_zone(value)
-
-    @field_validator("quiet_hours")
-    @classmethod
-    def _quiet_window(cls, value: str | None) -> str | None:
-        if value is not None and not _QUIET_HOURS.match(value):
-            raise ValueError('a daily window written "HH:MM-HH:MM", such as "22:00-07:00"')
-        return value
-
-    @model_validator(mode="after")
-    def _valid_digest(self) -> ChannelConfig:
-        if self.digest is not None:
-            try:
-                trigger = cron_trigger(self.digest, self.timezone)
-            except ValueError:
-                raise ValueError(
-                    'digest: expected a cron line such as "0 8 * * mon-fri", or hourly, daily, weekly'
-                ) from None
-            if trigger.get_next_fire_time(None, datetime.now(ZoneInfo(self.timezone))) is None:
-                raise ValueError(f"digest: the schedule {self.digest!r} never fires (is the date real?)")
-            if self.quiet_hours is not None:
-                # A digest already sends only when its schedule says so.
-                raise ValueError(
-                    "quiet_hours: only on an instant channel (no digest); for a digest, "
-                    'use a schedule that skips the night, such as "0 7-21 * * *"'
-                )
-        return self
-
-    @property
-    def quiet_window(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
-        """((start hour, minute), (end hour, minute)) of the quiet hours, or None."""
-        match = _QUIET_HOURS.match(self.quiet_hours or "")
-        if match is None:
-            return None
-        h1, m1, h2, m2 = (int(part) for part in match.groups())
-        return (h1, m1), (h2, m2)
-
-    @property
-    def targets(self) -> list[str]:
-        return ([self.url] if self.url else []) + list(self.urls)
+def _one_table_per_kind(schema: dict[str, Any]) -> None:
+    # [sources.KIND]: only the kinds there are (load.py refuses any other).
+    table = schema.pop("additionalProperties")
+    schema["properties"] = {
+        kind: {**table, "description": f"Settings of the {kind} source kind."} for kind in KINDS
+    }
+    schema["additionalProperties"] = False
 
 
 class Config(Strict):
-    database: DatabaseConfig = DatabaseConfig()
-    polling: PollingConfig = PollingConfig()
-    alerts: AlertsConfig = AlertsConfig()
-    display: DisplayConfig = DisplayConfig()
-    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    """The configuration of `alerts`: the boards to watch, what matters, and where to say so."""
+
+    database: DatabaseConfig = Field(DatabaseConfig(), description=DatabaseConfig.__doc__)
+    polling: PollingConfig = Field(PollingConfig(), description=PollingConfig.__doc__)
+    alerts: AlertsConfig = Field(AlertsConfig(), description=AlertsConfig.__doc__)
+    display: DisplayConfig = Field(DisplayConfig(), description=DisplayConfig.__doc__)
+    sources: dict[str, SourceConfig] = Field(
+        default_factory=dict,
+        description="Each source kind may point at another host (base_url), and bluedoor needs an "
+        f"api_key: [sources.KIND], KIND one of {', '.join(KINDS)}; any other is an error.",
+        json_schema_extra=_one_table_per_kind,
+    )
     # Written [boards."kind:token"]; not `boards`, which is the method below.
-    board_settings: dict[str, BoardConfig] = Field(default_factory=dict, alias="boards")
-    channels: dict[str, ChannelConfig] = Field(default_factory=dict)
-    subscriptions: list[Subscription] = Field(default_factory=list)
+    board_settings: dict[str, BoardConfig] = Field(
+        default_factory=dict,
+        alias="boards",
+        description='A board\'s company name: [boards."lever:plaid"] name = "Plaid".',
+        json_schema_extra={"propertyNames": {FORM_KEY: "board-key"}},
+    )
+    channels: dict[str, ChannelConfig] = Field(
+        default_factory=dict,
+        description="Where messages go, by name: [channels.NAME] (letters, digits, '-', '_', '.').",
+        json_schema_extra={"propertyNames": {"pattern": CHANNEL_NAME}},
+    )
+    subscriptions: list[Subscription] = Field(
+        default_factory=list,
+        description="[[subscriptions]]: which boards to watch, which postings matter, where to send them.",
+    )
     # Where the config came from: used to resolve relative paths and name the file in errors.
-    path: Path | None = Field(None, exclude=True)
+    path: SkipJsonSchema[Path | None] = Field(None, exclude=True)
 
     @cached_property
     def _by_board(self) -> dict[str, tuple[BoardRef, list[Subscription]]]:

@@ -6,10 +6,21 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from alerts.boards import BLUEDOOR, bluedoor_token, board_key
-from alerts.config.types import Currency, Duration, Interval, Phrases, Strict, StrList, as_list
+from alerts.boards import BLUEDOOR, TOKEN_KINDS, bluedoor_token, board_key
+from alerts.config.types import (
+    Currency,
+    Duration,
+    Form,
+    Interval,
+    OneOrMany,
+    Phrases,
+    Strict,
+    StrList,
+    WordsOrTable,
+    as_list,
+)
 from alerts.countries import filter_codes
 from alerts.model import EMPLOYMENT_TYPES, EVENT_KINDS, WORK_MODELS, BoardRef
 
@@ -17,8 +28,10 @@ MAX_POSTED_WITHIN = timedelta(days=3650)
 
 
 class TitleFilter(Strict):
-    include: StrList = Field(default_factory=list)
-    exclude: StrList = Field(default_factory=list)
+    """Whole words in the title."""
+
+    include: StrList = Field(default_factory=list, description="Any of these words is in the title.")
+    exclude: StrList = Field(default_factory=list, description="None of these words is in the title.")
 
 
 def _title_filter(value: Any) -> Any:
@@ -29,36 +42,121 @@ def _title_filter(value: Any) -> Any:
 
 
 class KeywordFilter(Strict):
-    """Words or phrases looked for in the title and the description."""
+    """Whole words or phrases in the title or the description."""
 
-    include: Phrases = Field(default_factory=list)
-    exclude: Phrases = Field(default_factory=list)
+    include: Phrases = Field(
+        default_factory=list, description="Any of these is in the title or the description."
+    )
+    exclude: Phrases = Field(
+        default_factory=list, description="None of these is in the title or the description."
+    )
+
+
+def _channels_required(schema: dict[str, Any]) -> None:
+    # At least one channel (load.py checks that each is defined).
+    schema["required"] = [*schema.get("required", []), "channels"]
+    schema["properties"]["channels"]["anyOf"][1]["minItems"] = 1
+
+
+def _words(kind: str) -> Any:
+    return Field(default_factory=list, description=kind)
 
 
 class Subscription(Strict):
-    name: str
-    boards: StrList
-    company: StrList = Field(default_factory=list)
-    department: StrList = Field(default_factory=list)
-    team: StrList = Field(default_factory=list)
-    work_model: list[Literal[WORK_MODELS]] = Field(default_factory=list)  # type: ignore[valid-type]
-    location: StrList = Field(default_factory=list)
-    # ISO codes, names ("United Kingdom", "UK") or regions ("Europe", "EMEA").
-    country: StrList = Field(default_factory=list)
-    employment_type: list[Literal[EMPLOYMENT_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
-    title: Annotated[TitleFilter, BeforeValidator(_title_filter)] = Field(default_factory=TitleFilter)
-    events: list[Literal[EVENT_KINDS]] = Field(default_factory=lambda: list(EVENT_KINDS))  # type: ignore[valid-type]
-    channels: StrList = Field(default_factory=list)
-    interval: Interval | None = None
-    include_existing: bool = False
-    # Salaries compare on a yearly basis; a posting without one passes
-    # unless salary_required (see filters.py).
-    salary_min: float | None = None
-    salary_currency: Currency | None = None
-    salary_required: bool = False
-    keywords: Annotated[KeywordFilter, BeforeValidator(_title_filter)] = Field(default_factory=KeywordFilter)
-    posted_within: Duration | None = None
-    reposts: Literal["announce", "hide"] = "announce"
+    """A subscription, `[[subscriptions]]`: which boards to watch, which
+    postings matter, where to send them. Filters are case-insensitive; several
+    values in one key mean any of them, several keys must all hold. Every
+    filter is optional."""
+
+    model_config = ConfigDict(json_schema_extra=_channels_required)
+
+    name: str = Field(
+        description="Its name, unique: messages, `alerts jobs --subscription` and its feed "
+        "(/feeds/NAME.atom) show it.",
+        examples=["remote-engineering"],
+    )
+    boards: Annotated[list[Annotated[str, Form("board")]], BeforeValidator(as_list), OneOrMany()] = Field(
+        description=f"The boards to watch: kind:token ({', '.join(TOKEN_KINDS)}), a careers-page URL "
+        'such as "https://jobs.ashbyhq.com/openai" '
+        '(`alerts boards resolve URL` shows its kind:token; `alerts boards find "Company Name"` '
+        'looks for a company\'s boards), or "bluedoor": the bluedoor API asked for this '
+        "subscription's company, department and work_model.",
+        examples=[["greenhouse:stripe", "https://jobs.lever.co/plaid", "ashby:openai"]],
+    )
+    company: StrList = _words("Whole company names, as the postings show them.")
+    department: StrList = _words("Whole department names.")
+    team: StrList = _words("Whole team names.")
+    work_model: Annotated[list[Literal[WORK_MODELS]], OneOrMany()] = Field(  # type: ignore[valid-type]
+        default_factory=list, description=f"The work model: {', '.join(WORK_MODELS)}."
+    )
+    location: StrList = _words(
+        'Words in the location, city, region or country; a country word ("UK", "United Kingdom", '
+        '"GB") or a region ("Europe", "EMEA") also finds postings whose country is that one, or in it.'
+    )
+    country: StrList = _words(
+        "The posting's country: an ISO code, a name, or a region (Europe, EU, EMEA, APAC, LATAM, "
+        "North America, DACH, Nordics, Benelux...); a posting whose source names no country is "
+        "matched on its location text."
+    )
+    employment_type: Annotated[list[Literal[EMPLOYMENT_TYPES]], OneOrMany()] = Field(  # type: ignore[valid-type]
+        default_factory=list, description=f"The employment type: {', '.join(EMPLOYMENT_TYPES)}."
+    )
+    title: Annotated[TitleFilter, BeforeValidator(_title_filter), WordsOrTable()] = Field(
+        default_factory=TitleFilter,
+        description="Whole words in the title: { include = [...], exclude = [...] }; a bare list "
+        "means include.",
+        examples=[{"include": ["engineer", "developer"], "exclude": ["intern"]}],
+    )
+    events: Annotated[list[Literal[EVENT_KINDS]], OneOrMany()] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: list(EVENT_KINDS),
+        description=f"The events to announce: {', '.join(EVENT_KINDS)} (the default: all of them).",
+    )
+    channels: StrList = Field(
+        default_factory=list,
+        description="The channels (names under [channels]) to send to: at least one.",
+        examples=[["terminal"]],
+    )
+    interval: Interval | None = Field(
+        None,
+        description="Poll these boards this often instead of [polling] interval (the shortest any "
+        "subscription of a board asks for wins).",
+        examples=["5m"],
+    )
+    include_existing: bool = Field(
+        False,
+        description="Also announce what is open at a board's first poll (default: only what changes "
+        "from then on).",
+    )
+    # Salaries compare on a yearly basis (see filters.py).
+    salary_min: float | None = Field(
+        None,
+        description="At least this much a year: an hourly rate x 2080, daily x 260, weekly x 52, "
+        "monthly x 12 (no period said: yearly); a range counts by its top. A posting without a "
+        "salary passes unless salary_required.",
+        examples=[120000],
+    )
+    salary_currency: Currency | None = Field(
+        None,
+        description="With salary_min: other currencies never match (no exchange rates); a salary "
+        "whose currency is not said passes as if there were none.",
+        examples=["USD"],
+    )
+    salary_required: bool = Field(False, description="A posting without a salary fails salary_min.")
+    keywords: Annotated[KeywordFilter, BeforeValidator(_title_filter), WordsOrTable()] = Field(
+        default_factory=KeywordFilter,
+        description="Whole words or phrases in the title or the description (SmartRecruiters sends no "
+        "description: title only): { include = [...], exclude = [...] }; a bare list means include.",
+        examples=[{"include": ["visa sponsorship", "Rust"], "exclude": ["unpaid"]}],
+    )
+    posted_within: Duration | None = Field(
+        None,
+        description="Posted this recently (the source's date, else when first seen), at most 3650d.",
+        examples=["14d"],
+    )
+    reposts: Literal["announce", "hide"] = Field(
+        "announce",
+        description='"announce": a repost is shown once as "Reposted"; "hide": not at all.',
+    )
 
     @field_validator("work_model", "employment_type", "events", mode="before")
     @classmethod

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 _DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)")
 _DURATION_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -114,9 +116,49 @@ def as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-Size = Annotated[int, BeforeValidator(parse_size)]
-StrList = Annotated[list[str], BeforeValidator(as_list)]
+# The key under which a value's written form is named in a JSON Schema in the
+# making; config/schema.py puts the form itself in its place (config/forms.py).
+FORM_KEY = "x-alerts-form"
+
+
+class Form:
+    """How a value is written in the TOML file ("15m", "50MB", "greenhouse:stripe"),
+    named for the config's JSON Schema instead of pydantic's own form of the
+    type (an ISO 8601 duration, a bare string)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get_pydantic_json_schema__(
+        self, core: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {FORM_KEY: self.name}
+
+
+class OneOrMany:
+    """A list that may be written as its one item: `boards = "lever:plaid"`."""
+
+    def __get_pydantic_json_schema__(
+        self, core: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        many = handler(core)
+        return {"anyOf": [many["items"], many]}
+
+
+class WordsOrTable:
+    """A filter table that may be written as its `include` words alone:
+    `title = ["engineer"]` or `title = "engineer"`."""
+
+    def __get_pydantic_json_schema__(
+        self, core: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        words = {"type": "array", "items": {"type": "string"}}
+        return {"anyOf": [{"type": "string"}, words, handler(core)]}
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration), Form("duration")]
+Size = Annotated[int, BeforeValidator(parse_size), Form("size")]
+StrList = Annotated[list[str], BeforeValidator(as_list), OneOrMany()]
 
 
 def currency_code(value: Any) -> str:
@@ -146,12 +188,12 @@ def phrases(value: list[str]) -> list[str]:
     return out
 
 
-Currency = Annotated[str, BeforeValidator(currency_code)]
+Currency = Annotated[str, BeforeValidator(currency_code), Form("currency")]
 SECOND = timedelta(seconds=1)
 DAY = timedelta(days=1)
 # Every duration is at most MAX_DURATION; an interval is at least a second too.
 Interval = Annotated[Duration, between(SECOND, MAX_DURATION)]
-Phrases = Annotated[list[str], BeforeValidator(as_list), AfterValidator(phrases)]
+Phrases = Annotated[list[str], BeforeValidator(as_list), AfterValidator(phrases), OneOrMany()]
 
 
 class Strict(BaseModel):

@@ -14,6 +14,7 @@ from alerts.backoff import DELIVERY_RETRY
 from alerts.config import ChannelConfig
 from alerts.model import Delivery
 from alerts.notify.compose import Part, compose, target_for
+from alerts.notify.envelope import Envelope
 from alerts.store import Store
 
 log = logging.getLogger("alerts")
@@ -75,6 +76,8 @@ class ChannelRun:
     parts: list[Part] | None = None  # the current URL's, once composed
     index: int = 0  # the current URL's next part
     stopped: bool = False  # the lease was lost: the rest is left to its new holder
+    # What its messages say they are for (digest period, config file).
+    envelope: Envelope = field(default_factory=Envelope)
 
     @property
     def name(self) -> str:
@@ -91,7 +94,9 @@ class ChannelRun:
                 self.parts = []
                 try:
                     target = target_for(self.batch.url, self.channel.format)
-                    self.parts = compose(self.batch.items, target, template=self.template, now=now)
+                    self.parts = compose(
+                        self.batch.items, target, template=self.template, now=now, envelope=self.envelope
+                    )
                 except Exception as exc:  # e.g. a user template failing on real data: retried, then dead
                     every = [p.id for p in self.batch.items]
                     self.fail(store, now, every, f"cannot render: {exc}")

@@ -28,6 +28,7 @@ from alerts.config import Config
 from alerts.delivery.channel_run import Batch, ChannelRun, DeliveryResult, retry_delay, target_id
 from alerts.delivery.schedule import Digest, digest_state, quiet_until
 from alerts.delivery.waves import Waves, lease_name
+from alerts.notify.envelope import Envelope
 from alerts.notify.send import SendResult, send
 from alerts.store import Store
 
@@ -141,6 +142,9 @@ class Deliverer:
             if channel.digest and fired[name].ends_period:
                 closing.append(name)
         queued = self.store.outbox.queued_many(new, None if ignore_backoff else now)
+        # Where each digest's period began, for its header (read before it closes below).
+        digests = any(config.channels[name].digest for name in queued)
+        began = self.store.channels.last_digests() if digests else {}
         runs = []
         for name, rows in queued.items():
             early = {q.id for q in rows if q.next_attempt_at and q.next_attempt_at > now}
@@ -151,9 +155,9 @@ class Deliverer:
                 if (items := [q for q in rows if fingerprint not in q.sent_targets])
             ]
             if batches:
-                runs.append(
-                    ChannelRun(config.channels[name], config.template_path(name), batches, results[name])
-                )
+                envelope = envelope_for(config, name, began.get(name))
+                channel, template = config.channels[name], config.template_path(name)
+                runs.append(ChannelRun(channel, template, batches, results[name], envelope=envelope))
         waves = Waves(self.store, self.clock, self.owner, config.polling.lease, self.sender, self.lease_clock)
         waves.run(runs, claimed_at)
         if closing:
@@ -161,3 +165,16 @@ class Deliverer:
             # are retried on their own back-off, not held for the next digest.
             self.store.channels.set_last_digests(closing, now)
         return [results[name] for name in names if queued.get(name) or results[name].held]
+
+
+def envelope_for(config: Config, name: str, since: datetime | None) -> Envelope:
+    """What a channel's messages say they are for: its digest period (from
+    `since`, the last digest, to when it goes out), in its time zone."""
+    channel = config.channels[name]
+    return Envelope(
+        channel=name,
+        timezone=channel.timezone,
+        digest=bool(channel.digest),
+        since=since if channel.digest else None,
+        config_file=config.path.name if config.path else None,
+    )

@@ -23,6 +23,7 @@ from typing import Any
 from alerts.model import Delivery, Event, Message, Notice
 from alerts.notify.context import escape_title, subject
 from alerts.notify.email import EMAIL_SERVICES
+from alerts.notify.envelope import Envelope
 from alerts.notify.escape import safe_link
 from alerts.notify.notices import notice_message
 from alerts.notify.render import render_body
@@ -80,15 +81,30 @@ class Part:
     text: str | None = None  # the plain-text alternative of an HTML email
 
 
+@dataclass(frozen=True)
+class _Writing:
+    """How this call's bodies are written, besides their rows."""
+
+    template: Path | None
+    now: datetime
+    envelope: Envelope | None
+
+
 def compose(
-    items: Sequence[Delivery], target: Target, *, template: Path | None = None, now: datetime | None = None
+    items: Sequence[Delivery],
+    target: Target,
+    *,
+    template: Path | None = None,
+    now: datetime | None = None,
+    envelope: Envelope | None = None,
 ) -> list[Part]:
     """The messages for these rows: each notice (ops) on its own, then the job
     changes. `now`: when the message is written, for each posting's age
-    (default: the clock)."""
+    (default: the clock); `envelope`: the channel, digest period and config
+    file that headers and footers name."""
     notices = [_notice(item, target) for item in items if isinstance(item.event, Notice)]
     jobs = [item for item in items if not isinstance(item.event, Notice)]
-    return notices + _compose_jobs(jobs, target, template, now or datetime.now(UTC))
+    return notices + _compose_jobs(jobs, target, _Writing(template, now or datetime.now(UTC), envelope))
 
 
 def _notice(item: Delivery, target: Target) -> Part:
@@ -97,19 +113,17 @@ def _notice(item: Delivery, target: Target) -> Part:
     return part if _fits(part, target) else _truncated(part, target)
 
 
-def _compose_jobs(
-    items: Sequence[Delivery], target: Target, template: Path | None, now: datetime
-) -> list[Part]:
+def _compose_jobs(items: Sequence[Delivery], target: Target, writing: _Writing) -> list[Part]:
     """Job changes, a story (one posting's events) never split between parts."""
     if not items:
         return []
     found = stories(items)
-    whole = _part(_rows(found), target, template, now)
+    whole = _part(_rows(found), target, writing)
     if _fits(whole, target):
         return [whole]
     if target.short:
-        return [_summary(found, target, template, now)]
-    return _split(found, target, template, now)
+        return [_summary(found, target, writing)]
+    return _split(found, target, writing)
 
 
 def _rows(found: Sequence[Story]) -> list[Delivery]:
@@ -119,8 +133,7 @@ def _rows(found: Sequence[Story]) -> list[Delivery]:
 def _part(
     items: Sequence[Delivery],
     target: Target,
-    template: Path | None,
-    now: datetime,
+    writing: _Writing,
     *,
     more: dict[str, Any] | None = None,
     about: Sequence[Delivery] | None = None,
@@ -130,15 +143,20 @@ def _part(
     body = render_body(
         items,
         target.body_format,
-        template=template,
+        template=writing.template,
         service=target.service,
         short=target.short,
         more=more,
-        now=now,
+        now=writing.now,
+        envelope=writing.envelope,
     )
     title = escape_title(subject(about or items), target.service) + suffix
-    # Email's text part lists every posting with its link written out.
-    text = render_body(items, "text", more=more, now=now) if target.email else None
+    # Email's text part lists every posting with its links written out.
+    text = None
+    if target.email:
+        text = render_body(
+            items, "text", service=target.service, more=more, now=writing.now, envelope=writing.envelope
+        )
     ids = tuple(item.id for item in (about or items))
     return Part(Message(title, body, target.send_format), ids, text)
 
@@ -152,26 +170,26 @@ def _fits(part: Part, target: Target, reserve: int = 0) -> bool:
     return target.chars is None or _used(part, target, reserve) <= target.chars
 
 
-def _split(found: list[Story], target: Target, template: Path | None, now: datetime) -> list[Part]:
+def _split(found: list[Story], target: Target, writing: _Writing) -> list[Part]:
     groups: list[list[Story]] = []
     current: list[Story] = []
     for story in found:
         candidate = [*current, story]
-        if _fits(_part(_rows(candidate), target, template, now), target, PART_SUFFIX_CHARS) or not current:
+        if _fits(_part(_rows(candidate), target, writing), target, PART_SUFFIX_CHARS) or not current:
             current = candidate
         else:
             groups.append(current)
             current = [story]
     groups.append(current)
     parts = [
-        _part(_rows(group), target, template, now, suffix=f" ({number}/{len(groups)})")
+        _part(_rows(group), target, writing, suffix=f" ({number}/{len(groups)})")
         for number, group in enumerate(groups, start=1)
     ]
     # A story too long for a message on its own is cut rather than refused.
     return [part if _fits(part, target) else _truncated(part, target) for part in parts]
 
 
-def _summary(found: list[Story], target: Target, template: Path | None, now: datetime) -> Part:
+def _summary(found: list[Story], target: Target, writing: _Writing) -> Part:
     """As many stories as fit, then "...and N more" (every row counts as sent)."""
     every = _rows(found)
 
@@ -182,7 +200,7 @@ def _summary(found: list[Story], target: Target, template: Path | None, now: dat
             posting = found[shown].posting
             link = safe_link(posting.url or posting.apply_url, target.service)
             more = {"count": len(found) - shown, "link": link}
-        return _part(head, target, template, now, more=more, about=every)
+        return _part(head, target, writing, more=more, about=every)
 
     low, high = 0, len(found) - 1  # the whole list is known not to fit
     while low < high:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from alerts.model import EMPLOYMENT_TYPES, TRACKED_FIELDS, WORK_MODELS, Delivery, Posting, Repost
+from alerts.notify.envelope import Envelope, period_context
 from alerts.notify.escape import (
     Escaper,
     break_mentions,
@@ -23,6 +24,7 @@ from alerts.notify.escape import (
     safe_link,
     text_escaper,
 )
+from alerts.notify.salary import compact_display, compact_salary
 from alerts.notify.stories import Story, stories
 
 KIND_ORDER: tuple[str, ...] = ("opened", "reopened", "updated", "closed")
@@ -56,21 +58,30 @@ def count_kinds(found: Sequence[Story]) -> dict[str, int]:
     return counts
 
 
+def tally(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """[{kind, word, count}] for each kind present, reposts apart from new ones:
+    what "2 new, 1 reposted, 1 closed" says, for a template to lay out."""
+    shown = {**counts, "opened": counts["opened"] - counts["reposted"]}
+    rows = [(kind, KIND_WORDS[kind], shown[kind]) for kind in KIND_ORDER]
+    rows.insert(1, ("reposted", "reposted", counts["reposted"]))
+    return [{"kind": kind, "word": word, "count": count} for kind, word, count in rows if count]
+
+
+def summary(counts: dict[str, int]) -> str:
+    """ "2 new, 1 reposted, 1 closed"."""
+    return ", ".join(f"{row['count']} {row['word']}" for row in tally(counts))
+
+
 def subject(items: Sequence[Delivery]) -> str:
     """Plain summary line, e.g. "2 new, 1 reposted, 1 closed: OpenAI, Stripe"."""
     if not items:
         return "No job changes"
     found = stories(items)
-    counts = count_kinds(found)
-    shown = {**counts, "opened": counts["opened"] - counts["reposted"]}
-    parts = [f"{shown[kind]} {KIND_WORDS[kind]}" for kind in KIND_ORDER if shown[kind]]
-    if counts["reposted"]:
-        parts.insert(1 if shown["opened"] else 0, f"{counts['reposted']} reposted")
     companies = sorted({story.company for story in found}, key=str.casefold)
     names = ", ".join(companies[:SUBJECT_MAX_COMPANIES])
     if len(companies) > SUBJECT_MAX_COMPANIES:
         names += f" +{len(companies) - SUBJECT_MAX_COMPANIES} more"
-    return f"{', '.join(parts)}: {names}"
+    return f"{summary(count_kinds(found))}: {names}"
 
 
 def escape_title(title: str, service: str | None) -> str:
@@ -109,6 +120,10 @@ def _posting_context(
     for name in _URL_FIELDS:
         data[name] = safe_link(getattr(posting, name), service)
     data["salary"] = _value(posting.salary, escape)
+    short = compact_salary(
+        posting.salary_min, posting.salary_max, posting.salary_currency, posting.salary_period
+    )
+    data["salary_short"] = _value(short, escape)
     data["description"] = _value(_excerpt(description), escape)
     # The one link a message shows: the posting page, else the apply form.
     data["link"] = data["url"] or data["apply_url"]
@@ -181,22 +196,35 @@ def changes_context(changes: dict[str, list[Any]], escape: Escaper) -> list[dict
     def rank(name: str) -> int:
         return TRACKED_FIELDS.index(name) if name in TRACKED_FIELDS else len(TRACKED_FIELDS)
 
+    def brief(name: str, value: Any) -> str:
+        if name == "salary" and isinstance(value, str) and value:
+            return escape(compact_display(value))
+        return shown(name, value)
+
     return [
         {
             "field": name,
             "label": name.replace("_", " "),
             "old": shown(name, old_new[0]),
             "new": shown(name, old_new[1]),
+            "old_short": brief(name, old_new[0]),
+            "new_short": brief(name, old_new[1]),
         }
         for name, old_new in sorted(changes.items(), key=lambda kv: (rank(kv[0]), kv[0]))
     ]
 
 
 def build_context(
-    items: Sequence[Delivery], body_format: str, service: str | None, now: datetime | None = None
+    items: Sequence[Delivery],
+    body_format: str,
+    service: str | None,
+    now: datetime | None = None,
+    envelope: Envelope | None = None,
 ) -> dict[str, Any]:
-    """`now` is when the message is written, for each posting's age (default: the clock)."""
+    """`now` is when the message is written, for each posting's age (default:
+    the clock); `envelope` what it is sent for (channel, period, config file)."""
     now = now or datetime.now(UTC)
+    envelope = envelope or Envelope()
     escape = text_escaper(body_format, service)
     found = stories(items)
     groups: list[dict[str, Any]] = []
@@ -219,9 +247,19 @@ def build_context(
                 "repost": repost_context(story.reposts, now, service),
             }
         )
+    counts = count_kinds(found)
+    period = period_context(envelope, now)
+    period.update(timezone=escape(period["timezone"]), text=escape(period["text"]))
+    every = dict.fromkeys(name for story in found for name in story.subscriptions)
     return {
         "groups": groups,
-        "counts": count_kinds(found),
+        "counts": counts,
         "title": escape(subject(items)),
         "format": body_format,
+        "summary": summary(counts),
+        "tally": tally(counts),
+        "period": period,
+        "subscriptions": [escape(name) for name in every],
+        "channel": escape(envelope.channel) if envelope.channel else None,
+        "config_file": escape(envelope.config_file) if envelope.config_file else None,
     }

@@ -37,6 +37,15 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_~\[\]()<>#!])")
 # a user's template may put one at a line start.
 _MARKDOWN_LINE_START = re.compile(r"^(?:(\d+)\.|([-+]))")
 
+# Slack's mrkdwn has no escape for its formatting characters: a backslash
+# before one shows as a backslash. Posting text gets look-alikes for them
+# instead (∗ ˍ ∼ ˋ), which also work inside a link's text, where Slack's
+# other workaround (a date token's fallback text) does not.
+_SLACK_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+# What Apprise's Markdown-to-mrkdwn converter turns back into plain text
+# (`\(` -> `(`) or into Slack's entities (`\<` -> `&lt;`).
+_SLACK_CONVERTED = re.compile(r"([\[\]()<>#!])")
+
 # `<!channel>`, `<!here>`, `<!subteam^ID>`: Slack's special mentions.
 _SLACK_SPECIAL = re.compile(r"<(?=!)")
 # A "<" that may open a tag: <users/all>, <at>, <@all>, <!here>.
@@ -61,6 +70,17 @@ def escape_markdown(text: str) -> str:
     text = _MARKDOWN_INLINE.sub(r"\\\1", text)
     # "1." would start an ordered list, "-" or "+" a bullet list.
     return _MARKDOWN_LINE_START.sub(lambda m: f"{m[1]}\\." if m[1] else f"\\{m[2]}", text, count=1)
+
+
+def escape_slack(text: str) -> str:
+    """Posting text for a Slack body written in Markdown (Apprise converts it).
+
+    The converter keeps a backslash pair it does not know (`\\*`, `\\\\`) as
+    it is, and Slack would show the backslash; a zero-width space after a
+    posting's own backslash keeps it from pairing with what follows.
+    """
+    text = text.translate(_SLACK_LOOKALIKES).replace("\\", "\\" + ZERO_WIDTH_SPACE)
+    return _SLACK_CONVERTED.sub(r"\\\1", text)
 
 
 def mentions_matter(service: str | None) -> bool:
@@ -108,10 +128,11 @@ def renders_markdown(body_format: str, service: str | None) -> bool:
 def text_escaper(body_format: str, service: str | None) -> Escaper:
     """The function every posting string goes through for this destination."""
     markdown = renders_markdown(body_format, service)
+    mark = escape_slack if service == "slack" else escape_markdown
 
     def escape(text: str) -> str:
         text = break_mentions(one_line(text), service)
-        return escape_markdown(text) if markdown else text
+        return mark(text) if markdown else text
 
     return escape
 

@@ -25,14 +25,19 @@ Template context (the contract for users' own `template = "x.j2"` files):
                        salary_currency, salary_period, url, apply_url,
                        posted_at, updated_at, source, board_token (also as
                        `board`), external_id), as after the story's last
-                       event, plus `salary` (display text or none), `link`
+                       event, plus `salary` (display text such as "USD
+                       135,000-165,000 per year", or none), `salary_short`
+                       (the same in few characters, "$135K–$165K/yr",
+                       "$45/hr", "up to €80K/yr", or none), `link`
                        (url, else apply_url, else none) and `description`
                        (the start of its plain text, at most 300 characters
                        and "…", or none; SmartRecruiters sends none)
         changes        [{field, label, old, new}] in tracked field order:
                        each field's first old and last new value across the
                        story (fields that came back are left out; none for a
-                       new posting); old/new are display text ("none" if empty)
+                       new posting); old/new are display text ("none" if empty);
+                       old_short/new_short the same, but a salary in the
+                       compact form ("$120K–$150K/yr")
         subscriptions  names of the subscriptions that matched any of them
         occurred_at    when the last event happened: datetime or none
         first_occurred_at  when the first one did
@@ -49,6 +54,20 @@ Template context (the contract for users' own `template = "x.j2"` files):
                        none while the earlier one is open), closed ("closed 5
                        days ago" or "still open"), open_for ("4 months": from
                        the first sighting to now)}
+    summary   the counts in words, e.g. "2 new, 1 reposted, 1 closed"
+    tally     the same as a list, one entry per kind present, in that order:
+              [{"kind": "opened" | "reposted" | "reopened" | "updated" |
+              "closed", "word": "new" | "reposted" | ..., "count": n}]
+              ("opened" counts new postings that are not reposts)
+    period    when the message is about, in the channel's `timezone`:
+              {"text": "Mon 24 Nov 08:00 – Tue 25 Nov 08:00" for a digest
+              (from the last digest to this one), or "Tue 25 Nov 08:00" (when
+              it is written) for an instant message; "digest": true | false;
+              "start" (datetime, or none), "end" (datetime); "timezone"
+              ("Europe/Berlin")}
+    subscriptions  names of every subscription that matched something here
+    channel   the channel's name, or none (a message rendered outside delivery)
+    config_file  the config file's name ("alerts.toml"), or none
     more      none, or {"count": n, "link": url or none} when a short message
               (SMS and the like) could not list every event: the last n were
               left out; `link` is the first of those left out
@@ -62,10 +81,13 @@ Print values as they are; never mark them `|safe`.
 Users' templates run in a sandbox with StrictUndefined: a misspelt name is an
 error, not an empty string, reported with the template's file and line.
 
-Built-in bodies: body.html.j2 (email), body.md.j2 (Markdown; Slack gets it
-as mrkdwn through Apprise), body.discord.md.j2 (Discord's Markdown),
-body.txt.j2 (plain text: webhooks, MQTT, email's text part) and
-body.short.txt.j2 (one line per event, for SMS-sized services).
+Built-in bodies: body.html.j2 (email: a digest of cards, table layout and
+inline styles only, as mail clients need), body.email.txt.j2 (email's
+plain-text part, or the whole mail with `format = "text"`), body.md.j2
+(Markdown), body.slack.md.j2 (Markdown that Apprise turns into Slack's
+mrkdwn), body.discord.md.j2 (Discord's Markdown), body.txt.j2 (plain
+text: webhooks, MQTT, the console) and body.short.txt.j2 (one line per
+event, for SMS-sized services).
 """
 
 from __future__ import annotations
@@ -91,6 +113,7 @@ from jinja2 import (
 from alerts.errors import ConfigError
 from alerts.model import Delivery, Message
 from alerts.notify.context import build_context, escape_title, subject
+from alerts.notify.envelope import Envelope
 from alerts.notify.samples import sample_items
 from alerts.notify.sandbox import BoundedSandbox, render_bounded
 
@@ -99,7 +122,12 @@ __all__ = ["FORMATS", "TEMPLATE_NAMES", "render_body", "render_message", "sample
 FORMATS: tuple[str, ...] = ("text", "markdown", "html")
 TEMPLATE_NAMES = {"text": "body.txt.j2", "markdown": "body.md.j2", "html": "body.html.j2"}
 # Built-in bodies written for one service's dialect, keyed by (format, service).
-SERVICE_TEMPLATES = {("markdown", "discord"): "body.discord.md.j2"}
+SERVICE_TEMPLATES = {
+    ("markdown", "discord"): "body.discord.md.j2",
+    ("markdown", "slack"): "body.slack.md.j2",
+    ("text", "mailto"): "body.email.txt.j2",
+    ("text", "mailtos"): "body.email.txt.j2",
+}
 SHORT_TEMPLATE = "body.short.txt.j2"
 
 
@@ -137,13 +165,15 @@ def render_body(
     short: bool = False,
     more: dict[str, Any] | None = None,
     now: datetime | None = None,
+    envelope: Envelope | None = None,
 ) -> str:
     """The body for these items; `more` tells the template how many were left out,
-    `now` when it is written (each posting's age; default: the clock)."""
+    `now` when it is written (each posting's age; default: the clock),
+    `envelope` what it is sent for (channel, digest period, config file)."""
     if body_format not in FORMATS:
         raise ValueError(f"unknown body format {body_format!r}; expected one of {FORMATS}")
     service = service.lower() if service else None
-    context = build_context(items, body_format, service, now)
+    context = build_context(items, body_format, service, now, envelope)
     context["more"] = more
     if template is None:
         name = built_in_template(body_format, service, short=short)
@@ -162,10 +192,18 @@ def render_message(
     short: bool = False,
     more: dict[str, Any] | None = None,
     now: datetime | None = None,
+    envelope: Envelope | None = None,
 ) -> Message:
     """One message carrying every item for one channel target."""
     body = render_body(
-        items, body_format, template=template, service=service, short=short, more=more, now=now
+        items,
+        body_format,
+        template=template,
+        service=service,
+        short=short,
+        more=more,
+        now=now,
+        envelope=envelope,
     )
     service = service.lower() if service else None
     return Message(title=escape_title(subject(items), service), body=body, body_format=body_format)

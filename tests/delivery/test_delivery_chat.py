@@ -33,7 +33,7 @@ def test_slack_payload_is_mrkdwn_with_hostile_text_neutralised(sqlite_world):
     company = f"Evil &lt;{ZWSP}!here&gt;"
     title = (
         f"&lt;script&gt;alert(1)&lt;/script&gt; &lt;{ZWSP}!channel&gt; @{ZWSP}everyone "
-        f"&lt;@{ZWSP}&amp;456&gt; [x](http://evil) \\*bold\\*"
+        f"&lt;@{ZWSP}&amp;456&gt; [x](http://evil) \u2217bold\u2217"
     )
     icon = f"{APPRISE_ICONS}/apprise-info-72x72.png"
     assert payload == {
@@ -41,7 +41,7 @@ def test_slack_payload_is_mrkdwn_with_hostile_text_neutralised(sqlite_world):
         "attachments": [
             {
                 "title": f"1 new: {company}",
-                "text": f"*{company}*\n\n- *New:* <https://jobs.example.com/1?a=%28b%29|{title}>\n  _matched: everything_",
+                "text": f"*{company}*\n- *New:* <https://jobs.example.com/1?a=%28b%29|{title}>\n  _matched: everything_",
                 "color": "#3AA3E3",
                 "footer_icon": icon,
                 "footer": "alerts",

@@ -3,6 +3,7 @@ part of `alerts status`, run as a user runs them."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from alerts.cli.report_delivery import delivery_lines
@@ -109,3 +110,25 @@ def test_status_shows_a_digest_and_quiet_hours(sqlite_world):
     lines = list(delivery_lines(world.config, world.store, world.clock()))
     assert "digest daily (UTC), next 2026-11-24 08:00 UTC" in lines[1]
     assert "instant, quiet 07:00-09:00 (UTC): quiet until 2026-11-23 09:00 UTC" in lines[2]
+
+
+def test_preview_of_a_digest_email_shows_the_period_it_will_cover(sqlite_world, mailbox):
+    _, mail_url = mailbox
+    world = sqlite_world(
+        f'[channels.news]\nurl = "{mail_url}"\ndigest = "0 8 * * *"\ntimezone = "Europe/Berlin"\n'
+    )
+    # The last digest went out at 08:00 Berlin on Monday; the next one covers from then.
+    world.store.channels.set_last_digests(["news"], datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc))
+    world.queue(job("1", "Platform Engineer"))
+
+    result = alerts("preview", "--config", str(world.path), "--channel", "news")
+
+    assert result.returncode == 0, result.stderr
+    # From the last digest to when the next one goes out (by the wall clock:
+    # now, when it is overdue), in Berlin time.
+    assert re.search(
+        r"Job alerts \(digest\): Mon 23 Nov 08:00 – \w{3} \d+ \w{3} \d\d:\d\d \(Europe/Berlin\)",
+        result.stdout,
+    )
+    assert "subscription everything in alerts.toml, which sends to the channel news." in result.stdout
+    assert "alerts preview --channel news" in result.stdout

@@ -3,6 +3,9 @@ client would: a multipart message whose text part keeps every link."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timezone
+
 from alerts.notify import sample_items
 from alerts.notify.compose import compose, target_for
 from alerts.notify.email import _texts
@@ -74,4 +77,41 @@ def test_email_text_part_is_the_rendered_text_template():
     url = "mailto://127.0.0.1:2525/?from=a@example.com&to=b@example.com"
     (part,) = compose(sample_items()[:1], target_for(url))
     assert part.message.body_format == "html" and part.text is not None
-    assert part.text.startswith("OpenAI\n======") and "https://jobs.ashbyhq.com/openai/" in part.text
+    # Issue 14: a header (when, what) above the postings, as in the HTML.
+    assert part.text.startswith("Job alerts: ") and "\n\nOpenAI\n======\n" in part.text
+    assert "https://jobs.ashbyhq.com/openai/" in part.text
+
+
+def test_a_digest_email_says_the_period_it_covers_in_the_channels_time_zone(sqlite_world, mailbox):
+    box, url = mailbox
+    world = sqlite_world(
+        f'[channels.mail]\nurl = "{url}"\ndigest = "0 8 * * *"\ntimezone = "America/New_York"\n'
+    )
+    deliverer = world.deliverer()
+    world.clock.now = datetime(2026, 11, 23, 14, 30, tzinfo=timezone.utc)  # 09:30 in New York
+    asyncio.run(deliverer.deliver())  # first sight: the period starts now
+    world.queue(job("1", "Billing Lead"))
+    world.clock.now = datetime(2026, 11, 24, 13, 0, tzinfo=timezone.utc)  # 08:00 the next day
+    asyncio.run(deliverer.deliver())
+
+    (mail,) = box.messages
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    text = mail.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    period = "Mon 23 Nov 09:30 – Tue 24 Nov 08:00"
+    assert f">{period}</h1>" in html and "America/New_York" in html
+    assert text.startswith(f"Job alerts (digest): {period} (America/New_York)\n1 new\n")
+    # The footer names the subscription, the config file and the channel.
+    for part in (html, text):
+        assert "subscription everything in alerts.toml, which sends to the channel mail." in part
+        assert "alerts preview --channel mail" in part
+
+
+def test_an_instant_email_says_when_it_was_sent(sqlite_world, mailbox):
+    box, url = mailbox
+    world = sqlite_world(f'[channels.mail]\nurl = "{url}"\ntimezone = "Asia/Tokyo"\n')
+    world.queue(job("1", "Billing Lead"))
+    world.deliverer().deliver_channel("mail")  # at 08:00 UTC, 17:00 in Tokyo
+    (mail,) = box.messages
+    assert ">Mon 23 Nov 17:00</h1>" in mail.get_body(preferencelist=("html",)).get_content()
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert text.startswith("Job alerts: Mon 23 Nov 17:00 (Asia/Tokyo)\r\n")

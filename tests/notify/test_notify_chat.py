@@ -34,11 +34,13 @@ def test_slack_payload(hostile_items) -> None:
     assert isinstance(stamp, float)
     icon = f"{APPRISE_ICONS}/apprise-info-72x72.png"
     company = f"Evil &lt;{ZWSP}!channel&gt; @{ZWSP}everyone [y](http://evil)"
+    # Slack shows a backslash as it is: *bold* arrives with look-alike
+    # asterisks (U+2217) rather than as "\\*bold\\*" (issue 14).
     title = (
         f"&lt;script&gt;alert(1)&lt;/script&gt; &lt;{ZWSP}!channel&gt; &lt;{ZWSP}!here&gt; "
         f"&lt;@{ZWSP}U123&gt; @{ZWSP}everyone @{ZWSP}here "
         f"&lt;@{ZWSP}123&gt; &lt;@{ZWSP}&amp;456&gt; "
-        r"[x](http://evil) \*bold\*"
+        "[x](http://evil) \u2217bold\u2217"
     )
     link = "https://jobs.ashbyhq.com/openai/1d03b4ee-8cec-47a1-b9e2-8ce9c5650943"
     assert payload == {
@@ -47,8 +49,10 @@ def test_slack_payload(hostile_items) -> None:
             {
                 "title": f"1 new: {company}",
                 "text": (
-                    f"*{company}*\n\n- *New:* <{link}|{title}>\n"
-                    "  Finance · San Francisco · hybrid · full time\n  _matched: subs-a_"
+                    f"*{company}*\n- *New:* <{link}|{title}>\n"
+                    "  Finance · San Francisco · hybrid · full time\n"
+                    f"  <{link}/application|Apply>\n"
+                    "  _matched: subs-a_"
                 ),
                 "color": "#3AA3E3",
                 "footer_icon": icon,

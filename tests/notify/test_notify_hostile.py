@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from alerts.notify import FORMATS, render_message
 from alerts.notify.escape import ZERO_WIDTH_SPACE as ZWSP
+
+SEED_URL = "https://jobs.ashbyhq.com/openai/1d03b4ee-8cec-47a1-b9e2-8ce9c5650943"
 
 
 def test_html_escapes_posting_text(hostile_items) -> None:
@@ -12,9 +16,12 @@ def test_html_escapes_posting_text(hostile_items) -> None:
     assert "<script>" not in body and "<b>Remote" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "&lt;b&gt;Remote&lt;/b&gt;" in body
-    # Only http(s) links survive.
+    # Only http(s) links survive: the first posting's title and its Apply
+    # button (the email's cards have one since issue 14); the second's
+    # javascript: link is dropped.
     assert "javascript:" not in body
-    assert body.count("<a href=") == 1
+    assert body.count("<a href=") == 2
+    assert re.findall(r'<a href="([^"]*)"', body) == [SEED_URL, f"{SEED_URL}/application"]
 
 
 def test_markdown_escapes_control_characters(hostile_items) -> None:
@@ -67,4 +74,8 @@ def test_multiline_titles_are_folded(make_item) -> None:
 def test_html_escapes_the_details_line(make_item) -> None:
     item = make_item(department="<i>Fin</i>", location="A & B", salary_min=1, salary_currency="<u>")
     body = render_message([item], "html").body
-    assert "<br>&lt;i&gt;Fin&lt;/i&gt; · A &amp; B · hybrid · full time · &lt;u&gt; 1" in body
+    # Issue 14's cards: the department beside the company, the rest on a line of their own.
+    assert "OpenAI</strong> &middot; &lt;i&gt;Fin&lt;/i&gt;</p>" in body
+    assert "A &amp; B · Hybrid · Full time &middot; <strong" in body
+    assert ">&lt;u&gt; 1</strong>" in body
+    assert "<i>" not in body and "<u>" not in body

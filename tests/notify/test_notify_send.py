@@ -107,5 +107,5 @@ def test_email_is_sent_as_html(smtp_server) -> None:
     assert received["Subject"] == message.title
     assert received["To"] == "b@example.com"
     html = received.get_body(preferencelist=("html",)).get_content()
-    assert '<a href="https://jobs.ashbyhq.com/openai/1d03b4ee-8cec-47a1-b9e2-8ce9c5650943">' in html
+    assert '<a href="https://jobs.ashbyhq.com/openai/1d03b4ee-8cec-47a1-b9e2-8ce9c5650943" ' in html
     assert "Order Management &amp; Billing Lead" in html

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cycle_worlds import Run, Workday, config
 from pytest_httpserver import HTTPServer
-from test_sources_reach_cycles import Run, Workday, config
 from werkzeug import Request, Response
 
 from reach_support import WorkdayTenant

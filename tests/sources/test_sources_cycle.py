@@ -1,6 +1,7 @@
-"""The four list-only kinds through real cycles (a local server, SQLite, the
-Cycle in-process): opened, updated with old and new value, closed after two
-misses, reopened; a failed page changes nothing. And board names: the
+"""What is special about a few kinds through real cycles (a local server,
+SQLite, the Cycle in-process; every kind's lifecycle is
+test_sources_lifecycle.py): a failed second page leaves the board as it was,
+a reposted Workday requisition is no close and open, and board names: the
 config's `[boards."kind:token"] name`, else the source's own, else the token."""
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -20,10 +20,8 @@ from alerts.sources import make_client
 from alerts.store import Store
 
 from kinds import breezy, lever, personio, pinpoint, teamtailor
+from reach_support import WORKDAY_BOARD, WorkdayTenant, workday_base, workday_row
 from sources_support import Case, base_url
-
-NEW_KINDS = [personio.CASE, teamtailor.CASE, breezy.CASE, pinpoint.CASE]
-TITLE_KEY = {"personio": "name", "teamtailor": "title", "breezy": "name", "pinpoint": "title"}
 
 
 class Board:
@@ -32,19 +30,25 @@ class Board:
     def __init__(self, server: HTTPServer, case: Case, token: str):
         self.case = case
         self.jobs: list[Any] = []
-        self.failing = False
         server.expect_request(f"/{case.kind}/{token}{case.path}").respond_with_handler(self.answer)
 
     def answer(self, request: Request) -> Response:
-        if self.failing:
-            return Response("upstream error", status=500)
         return Response(self.case.body(self.jobs), content_type="application/json")
 
 
-def config(tmp_path: Path, server: HTTPServer, boards: list[str], extra: str = "") -> Path:
+def config(
+    tmp_path: Path,
+    server: HTTPServer,
+    boards: list[str],
+    extra: str = "",
+    bases: dict[str, str] | None = None,
+) -> Path:
     kinds = sorted({board.split(":")[0] for board in boards})
+    bases = bases or {}
     sources = "".join(
-        f'[sources.{kind}]\nbase_url = "{base_url(server)}/{kind}{"/{token}" if kind != "lever" else ""}"\n'
+        f'[sources.{kind}]\nbase_url = "'
+        + bases.get(kind, f"{base_url(server)}/{kind}{'/{token}' if kind != 'lever' else ''}")
+        + '"\n'
         for kind in kinds
     )
     path = tmp_path / "alerts.toml"
@@ -78,37 +82,6 @@ def events(report: CycleReport) -> list[tuple[str, str, dict[str, Any]]]:
     return [(e.kind, e.posting.title, e.changes) for e in board.events]
 
 
-@pytest.mark.parametrize("case", NEW_KINDS, ids=str)
-def test_a_board_through_its_life(tmp_path: Path, httpserver: HTTPServer, case: Case) -> None:
-    board = Board(httpserver, case, "acme")
-    path = config(tmp_path, httpserver, [f"{case.kind}:acme"])
-    template = case.jobs(case.recorded_body())[0]
-    first, second, third = (case.renumber(template, n) for n in range(3))
-
-    board.jobs = [first, second]
-    assert events(run_once(path)) == []  # the baseline is silent
-
-    board.jobs = [first, second, third]
-    assert events(run_once(path)) == [("opened", "Role 2", {})]
-
-    retitled = {**first, TITLE_KEY[case.kind]: "Senior Role 0"}
-    board.jobs = [retitled, second, third]
-    assert events(run_once(path)) == [("updated", "Senior Role 0", {"title": ["Role 0", "Senior Role 0"]})]
-
-    board.failing = True  # a failed fetch changes nothing, counts no miss
-    [failed] = run_once(path).boards
-    assert failed.error is not None and failed.error.status == 500 and failed.events == []
-    board.failing = False
-
-    board.jobs = [retitled, third]
-    assert events(run_once(path)) == []  # one miss is not a close
-    assert events(run_once(path)) == [("closed", "Role 1", {})]
-
-    board.jobs = [retitled, second, third]
-    assert events(run_once(path)) == [("reopened", "Role 1", {})]
-    assert events(run_once(path)) == []
-
-
 def test_a_failed_second_page_leaves_the_board_as_it_was(tmp_path: Path, httpserver: HTTPServer) -> None:
     case = teamtailor.CASE
     template = case.jobs(case.recorded_body())[0]
@@ -134,6 +107,16 @@ def test_a_failed_second_page_leaves_the_board_as_it_was(tmp_path: Path, httpser
     failing["page2"] = False
     assert events(run_once(path)) == []  # the first complete snapshot without it: one miss
     assert events(run_once(path)) == [("closed", "Role 0", {})]
+
+
+def test_a_workday_repost_is_no_close_and_open(tmp_path: Path, httpserver: HTTPServer) -> None:
+    tenant = WorkdayTenant(httpserver, [workday_row(n) for n in range(3)])
+    path = config(tmp_path, httpserver, [WORKDAY_BOARD], bases={"workday": workday_base(httpserver)})
+    assert events(run_once(path)) == []
+    tenant.rows[1]["externalPath"] += "-1"  # the same requisition posted again: "..._JR0001001-1"
+    for _ in range(3):  # enough polls for a close, had the old path been a posting of its own
+        assert events(run_once(path)) == []
+    assert tenant.rows[1]["externalPath"].endswith("_JR0001001-1")
 
 
 def _companies(report: CycleReport) -> dict[str, set[str | None]]:

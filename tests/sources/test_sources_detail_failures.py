@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cycle_worlds import BambooHR, Run, Workday, config
 from pytest_httpserver import HTTPServer
-from test_sources_reach_cycles import BambooHR, Run, Workday, config
 from werkzeug import Request, Response
 
 

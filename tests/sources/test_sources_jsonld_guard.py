@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cycle_worlds import JsonLd, Run, config
 from pytest_httpserver import HTTPServer
-from test_sources_reach_cycles import JsonLd, Run, config
 from werkzeug import Request, Response
 
 from alerts.model import BoardRef

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cycle_worlds import Run, Workday, config
 from pytest_httpserver import HTTPServer
-from test_sources_reach_cycles import Run, Workday, config
 from test_sources_workday_fetch import BOARD, known
 from werkzeug import Request, Response
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -17,6 +18,7 @@ from alerts.model import BoardRef
 from alerts.sources import FetchContext
 from alerts.sources.cache import MemoryCache
 from alerts.sources.details import BOARD as BOARD_ENTRY
+from alerts.sources.workday import postings as workday_postings
 from alerts.sources.workday.keys import requisition_id
 from alerts.sources.workday.postings import signature
 
@@ -25,6 +27,7 @@ from reach_support import (
     WORKDAY_BOARD,
     WorkdayTenant,
     workday_base,
+    workday_detail,
     workday_row,
 )
 from sources_support import FAST, fetch_error, run_fetch
@@ -73,6 +76,45 @@ def test_a_steady_poll_costs_the_list_pages_only(httpserver: HTTPServer) -> None
     assert again.postings == first.postings
 
 
+def test_the_pay_a_description_states_is_read_once_and_cached(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tenant = WorkdayTenant(httpserver, rows(3))
+    descriptions = (
+        "<p>Build things.</p><p>Pay range: $152,000 - $287,500 USD per year.</p>",
+        "<p>The base salary range is 148,000 USD - 235,750 USD for Level 3, "
+        "and 184,000 USD - 287,500 USD for Level 4.</p>",  # which one? none
+        "<p>No pay stated.</p>",
+    )
+    for row, text in zip(tenant.rows, descriptions, strict=True):
+        tenant.details[row["externalPath"]] = workday_detail(row, jobDescription=text)
+    cache = MemoryCache()
+    first = fetch(httpserver, cache)
+    pay = {
+        p.external_id: (p.salary_min, p.salary_max, p.salary_currency, p.salary_period)
+        for p in first.postings
+    }
+    assert pay == {
+        "JR0001000": (152000.0, 287500.0, "USD", "year"),
+        "JR0001001": (None, None, None, None),
+        "JR0001002": (None, None, None, None),
+    }
+    assert cache.entries["job:JR0001000"][1]["salary"] == [
+        152000.0,
+        287500.0,
+        "USD",
+        "year",
+    ]  # with the detail
+
+    def read_again(*args: Any) -> Any:
+        raise AssertionError("a steady poll read a description")
+
+    monkeypatch.setattr(workday_postings, "salary_in_prose", read_again)
+    tenant.asked.clear()
+    again = fetch(httpserver, cache)
+    assert tenant.asked == {"list": 1} and again.postings == first.postings  # the pay from the cache
+
+
 def test_details_only_for_new_and_changed_rows(httpserver: HTTPServer) -> None:
     tenant = WorkdayTenant(httpserver, rows(45))
     cache = MemoryCache()
@@ -105,6 +147,19 @@ def test_unknown_tenant_422(httpserver: HTTPServer, payload_bytes: Callable[[str
     err = fetch_error(BOARD, workday_base(httpserver))
     assert err.status == 422 and not err.transient
     assert "no Workday career site acme/Careers on wd5" in str(err) and "wdN part" in str(err)
+    assert f"{workday_base(httpserver).split('/wday')[0]}/wday/cxs/acme/Careers/jobs" in str(err)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410, 422])
+def test_a_refusal_names_the_url_without_its_password(httpserver: HTTPServer, status: int) -> None:
+    httpserver.expect_request("/wday/cxs/acme/Careers/jobs").respond_with_data(
+        json.dumps({"errorCode": f"HTTP_{status}"}), status=status, content_type="application/json"
+    )
+    base = workday_base(httpserver).replace("http://", "http://proxy:hunter2@")  # a proxy's password
+    err = fetch_error(BOARD, base)
+    assert err.status == status
+    assert f"http://127.0.0.1:{httpserver.port}/wday/cxs/acme/Careers/jobs" in str(err)
+    assert "hunter2" not in str(err) and "proxy" not in str(err)
 
 
 def test_a_redirect_is_no_such_site(httpserver: HTTPServer) -> None:

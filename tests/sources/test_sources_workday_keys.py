@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cycle_worlds import Run, Workday, config
 from pytest_httpserver import HTTPServer
-from test_sources_reach_cycles import Run, Workday, config
 
 from alerts.sources.workday.keys import assign, identify
 

@@ -1,163 +1,55 @@
 """Issue 10, item 4: one country per posting, whatever the source.
 
-Each source's recorded payload is edited to a London job, its country
-written the way that source writes it; every normaliser must store "GB",
-and every way a user writes the country must find every one of them.
+Each source's recorded payload (and, for the kinds that ask for one, its
+detail) is edited to a London job (london.py), its country written the way
+that source writes it; every normaliser must store "GB", and every way a
+user writes the country must find every one of them. Kinds whose source
+names no country (Personio's feed, Pinpoint's list) are listed apart: their
+London postings are found by their place text.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from london import NO_COUNTRY, SOURCES
 
-from alerts.boards import bluedoor_token
+from alerts.boards import KINDS
 from alerts.config import Subscription
 from alerts.filters import matches_posting
 from alerts.model import BoardRef, Posting
-from alerts.sources import (
-    ashby,
-    bluedoor,
-    breezy,
-    greenhouse,
-    lever,
-    recruitee,
-    smartrecruiters,
-    teamtailor,
-    workable,
-)
+from alerts.sources import ashby
 from alerts.store.engine import make_engine, upgrade
 
 from trust_support import alerts, recorded
 
-
-def _lever(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    job = jobs[0]
-    job["categories"].update(location="London", allLocations=["London"])
-    job["country"] = "GB"
-    return [job]
+LABELS = [row.label for row in SOURCES]
 
 
-def _smartrecruiters(page: dict[str, Any]) -> dict[str, Any]:
-    job = page["content"][0]
-    job["location"] = {
-        "city": "London",
-        "region": None,
-        "country": "gb",
-        "remote": False,
-        "hybrid": False,
-        "fullLocation": "London",
-    }
-    return {**page, "totalFound": 1, "content": [job]}
+def london(label: str) -> Posting:
+    return next(row for row in SOURCES if row.label == label).build()
 
 
-def _greenhouse(board: dict[str, Any]) -> dict[str, Any]:
-    job = board["jobs"][0]
-    job["location"] = {"name": "London"}
-    job["offices"] = [{"id": 1, "name": "London", "location": "London, England, United Kingdom"}]
-    return {"jobs": [job]}
+def test_every_kind_is_in_the_table_or_says_why_not() -> None:
+    """A new kind in alerts.boards.KINDS must get a London row, or be listed
+    (with its reason) as a kind whose source carries no country."""
+    tabled = {row.kind for row in SOURCES}
+    assert not tabled & set(NO_COUNTRY), "a kind is both in the table and listed as having no country"
+    assert tabled <= set(KINDS) and set(NO_COUNTRY) <= set(KINDS)
+    assert all(reason.strip() for reason, _ in NO_COUNTRY.values()), "a kind without a country needs a reason"
+    missing = [kind for kind in KINDS if kind not in tabled and kind not in NO_COUNTRY]
+    assert missing == [], f"kinds with no London row and no reason: {missing}"
 
 
-def _recruitee(board: dict[str, Any]) -> dict[str, Any]:
-    offer = board["offers"][0]
-    offer.update(city="London", state_name=None, state_code=None, country="United Kingdom", location="London")
-    return {"offers": [offer]}
-
-
-def _workable(board: dict[str, Any]) -> dict[str, Any]:
-    job = board["jobs"][0]
-    job.update(city="London", state="England", country="United Kingdom")
-    job["locations"] = [
-        {
-            "country": "United Kingdom",
-            "countryCode": "GB",
-            "city": "London",
-            "region": "England",
-            "hidden": False,
-        }
-    ]
-    return {**board, "jobs": [job]}
-
-
-def _ashby(board: dict[str, Any]) -> dict[str, Any]:
-    job = board["jobs"][0]
-    job["location"] = "London"
-    job["address"] = {"postalAddress": {"addressLocality": "London", "addressCountry": "United Kingdom"}}
-    return {**board, "jobs": [job]}
-
-
-def _breezy(positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    position = positions[0]
-    position["location"] = {
-        "country": {"name": "United Kingdom", "id": "gb"},
-        "city": "London",
-        "primary": True,
-        "is_remote": False,
-        "name": "London",
-    }
-    position["locations"] = [position["location"]]
-    return [position]
-
-
-def _teamtailor(feed: dict[str, Any]) -> dict[str, Any]:
-    item = feed["items"][0]
-    address = {"@type": "PostalAddress", "addressLocality": "London", "addressCountry": "United Kingdom"}
-    item["_jobposting"]["jobLocation"] = [{"@type": "Place", "address": address}]
-    return {**feed, "items": [item]}
-
-
-def _bluedoor(record: dict[str, Any]) -> dict[str, Any]:
-    record.update(location_text="London", city="London", region="England", country="United Kingdom")
-    return {"data": [record], "next_cursor": None}
-
-
-Parse = Callable[[Any, BoardRef], list[Posting]]
-BLUEDOOR = BoardRef("bluedoor", bluedoor_token(["OpenAI"], [], []))
-
-# kind, its parse, its recorded payload, the edit to London, the board
-SOURCES: list[tuple[str, Parse, str, Callable[[Any], Any], BoardRef]] = [
-    ("lever", lever.parse, "lever_spotify.json", _lever, BoardRef("lever", "spotify")),
-    ("lever-eu", lever.parse_eu, "lever_spotify.json", _lever, BoardRef("lever-eu", "spotify")),
-    (
-        "smartrecruiters",
-        smartrecruiters.parse,
-        "smartrecruiters_ubisoft2.json",
-        _smartrecruiters,
-        BoardRef("smartrecruiters", "Ubisoft2"),
-    ),
-    ("greenhouse", greenhouse.parse, "greenhouse_vercel.json", _greenhouse, BoardRef("greenhouse", "vercel")),
-    (
-        "recruitee",
-        recruitee.parse,
-        "recruitee_channable.json",
-        _recruitee,
-        BoardRef("recruitee", "channable"),
-    ),
-    ("workable", workable.parse, "workable_huckberry.json", _workable, BoardRef("workable", "huckberry")),
-    ("ashby", ashby.parse, "ashby_linear.json", _ashby, BoardRef("ashby", "linear")),
-    ("bluedoor", bluedoor.parse, "bluedoor_seed_record.json", _bluedoor, BLUEDOOR),
-    ("breezy", breezy.parse, "breezy_breezy.json", _breezy, BoardRef("breezy", "breezy")),
-    ("teamtailor", teamtailor.parse, "teamtailor_career.json", _teamtailor, BoardRef("teamtailor", "career")),
-]
-KINDS = [row[0] for row in SOURCES]
-
-
-def london(kind: str) -> Posting:
-    _, parse, name, edit, board = next(row for row in SOURCES if row[0] == kind)
-    [posting] = parse(edit(recorded(name)), board)
-    return posting
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_source_stores_the_iso_country_code(kind: str) -> None:
-    posting = london(kind)
+@pytest.mark.parametrize("label", LABELS)
+def test_every_source_stores_the_iso_country_code(label: str) -> None:
+    posting = london(label)
     assert posting.city in ("London", None)
-    assert posting.country == "GB", f"{kind} stores {posting.country!r}"
+    assert posting.country == "GB", f"{label} stores {posting.country!r}"
 
 
 def test_a_continent_is_not_a_country() -> None:
@@ -178,20 +70,57 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("kind", KINDS)
+def _sub(wanted: dict[str, list[str]]) -> Subscription:
+    return Subscription.model_validate({"name": "s", "boards": ["lever:spotify"], **wanted})
+
+
+@pytest.mark.parametrize("label", LABELS)
 @pytest.mark.parametrize("wanted", FILTERS, ids=lambda f: json.dumps(f))
 def test_every_way_of_writing_the_country_finds_every_london_posting(
-    wanted: dict[str, list[str]], kind: str
+    wanted: dict[str, list[str]], label: str
 ) -> None:
-    posting = london(kind)
-    sub = Subscription.model_validate({"name": "uk", "boards": ["lever:spotify"], **wanted})
-    assert matches_posting(sub, posting), f"{wanted} misses the {kind} posting (country {posting.country!r})"
+    posting = london(label)
+    assert matches_posting(_sub(wanted), posting), (
+        f"{wanted} misses the {label} posting (country {posting.country!r})"
+    )
 
 
 @pytest.mark.parametrize("wanted", [{"location": ["Germany"]}, {"country": ["DE"]}, {"location": ["US"]}])
 def test_another_country_finds_none_of_them(wanted: dict[str, list[str]]) -> None:
-    sub = Subscription.model_validate({"name": "de", "boards": ["lever:spotify"], **wanted})
-    assert [kind for kind in KINDS if matches_posting(sub, london(kind))] == []
+    sub = _sub(wanted)
+    everything = [*LABELS, *NO_COUNTRY]
+    postings = [*map(london, LABELS), *(build() for _, build in NO_COUNTRY.values())]
+    assert [name for name, p in zip(everything, postings, strict=True) if matches_posting(sub, p)] == []
+
+
+@pytest.mark.parametrize("kind", list(NO_COUNTRY))
+def test_a_kind_without_a_country_stores_none(kind: str) -> None:
+    posting = NO_COUNTRY[kind][1]()
+    assert posting.source == kind
+    assert posting.country is None, f"{kind} now stores {posting.country!r}: move it into SOURCES"
+    assert posting.city == "London"
+
+
+# A London posting without a country is still found by the words of its
+# place text: the city always, the country's name where the text has it.
+BY_PLACE_TEXT = [
+    ("personio", {"location": ["London"]}),
+    ("pinpoint", {"location": ["London"]}),
+    ("pinpoint", {"location": ["United Kingdom"]}),
+    ("pinpoint", {"country": ["United Kingdom"]}),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "wanted"), BY_PLACE_TEXT, ids=lambda v: v if isinstance(v, str) else json.dumps(v)
+)
+def test_a_london_posting_without_a_country_is_found_by_its_place_text(
+    kind: str, wanted: dict[str, list[str]]
+) -> None:
+    posting = NO_COUNTRY[kind][1]()
+    assert matches_posting(_sub(wanted), posting), (
+        f"{wanted} misses the {kind} posting ({posting.location!r})"
+    )
 
 
 # --- stored postings ---------------------------------------------------------

@@ -1,10 +1,10 @@
 """The web side's fixtures: a stored world, the server in a thread of its
-own (its own event loop), and headless Chromium for the browser tests."""
+own (its own event loop), and a page of headless Chromium (the `browser`
+fixture is tests/conftest.py's) for the browser tests."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,15 +17,6 @@ from alerts.store import Store
 
 from support import free_port
 from web_support import World, seed
-
-CHROMIUM = os.environ.get("ALERTS_TEST_CHROMIUM", "/usr/bin/chromium")
-
-
-def _needs(service: str, why: str) -> None:
-    """As tests/conftest.py's: skip on a laptop without it, fail in CI (ALERTS_TEST_REQUIRE_SERVICES)."""
-    if os.environ.get("ALERTS_TEST_REQUIRE_SERVICES"):
-        pytest.fail(f"{service} is required here: {why}")
-    pytest.skip(f"{service} not available: {why}")
 
 
 class ThreadServer:
@@ -67,25 +58,6 @@ def world(tmp_path: Path) -> World:
 def server(world: World) -> Iterator[ThreadServer]:
     with ThreadServer(world) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium through Playwright; never a downloaded browser.
-
-    Module scope, not session: a live sync Playwright keeps an event loop
-    running in this thread, and other modules call asyncio.run().
-    """
-    if not os.access(CHROMIUM, os.X_OK):
-        _needs("Chromium", f"{CHROMIUM} not found (apt-get install --no-install-recommends chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _needs("Playwright", f"{exc} (pip install '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

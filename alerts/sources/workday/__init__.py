@@ -20,7 +20,7 @@ from alerts.model import BoardRef, Posting
 from ..base import FetchContext, Snapshot, Source, base_of, board_url
 from ..cache import Entry
 from ..details import BOARD, gather_details, settle
-from ..failures import Explain
+from ..failures import Explain, display_url
 from ..fetch import parse_reply
 from ..http import Client
 from ..not_found import unknown_board
@@ -36,23 +36,32 @@ JOB = "job:"
 
 
 def _list_explain(tenant: str, dc: str, site: str) -> Explain:
+    """Workday's failures in words naming the tenant and site, and, like
+    every kind, the URL asked (masked), so the user can try it."""
     moved = unknown_board(f"no Workday career site {tenant}/{site} on {dc}")
 
     def explain(response: httpx.Response, body: bytes) -> str | None:
         status = response.status_code
+        shown = display_url(str(response.url))
         if 300 <= status < 400:
             return moved(response, body)
         if status == 422:
             return (
-                f"no Workday career site {tenant}/{site} on {dc}: check the tenant, "
+                f"no Workday career site {tenant}/{site} on {dc} at {shown}: check the tenant, "
                 f"the wdN part and the site name of the careers URL"
             )
         if status in (404, 410):
-            return f"Workday site {site!r} not found for {tenant} on {dc}; check the site name of the careers URL"
+            return (
+                f"Workday site {site!r} not found for {tenant} on {dc} at {shown}; "
+                f"check the site name of the careers URL"
+            )
         if status in (401, 403):
-            return f"the Workday site {tenant}/{site} refuses our requests (private, or closed to automated requests)"
+            return (
+                f"the Workday site {tenant}/{site} refuses our requests at {shown} "
+                f"(private, or closed to automated requests)"
+            )
         if status == 400:
-            return "Workday refused the list request as malformed (a bug in alerts, or a changed API)"
+            return f"Workday refused the list request as malformed at {shown} (a bug in alerts, or a changed API)"
         return None
 
     return explain

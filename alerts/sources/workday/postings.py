@@ -3,7 +3,8 @@
 The list row has the title, sometimes `remoteType` and `timeType`, and a
 `locationsText` that may be a count ("3 Locations"). The detail adds the
 posting date, the country (ISO code), every location, the company name,
-whether the posting still takes applications, and the description.
+whether the posting still takes applications, and the description (with
+the pay it states, if it states one for sure).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..country import country_code
 from ..description import from_plain, plain_of_html
 from ..normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
 from ..payload import malformed
+from ..salary_text import salary_in_prose
 from ..vocab import employment_type, work_model
 from .keys import path_of
 
@@ -60,17 +62,22 @@ def read_detail(payload: Any, board: BoardRef) -> dict[str, Any]:
         as_dict(info.get("country")).get("descriptor"),
     )
     places = [clean_text(info.get("location")), *map(clean_text, as_list(info.get("additionalLocations")))]
+    code = country_code(country) or next(filter(None, map(country_code, names)), None)
+    # Plain text: the cache holds no HTML, and a steady poll parses none.
+    description = plain_of_html(info.get("jobDescription"))
     return {
         "locations": [place for place in places if place][:MAX_LOCATIONS],
-        "country": country_code(country) or next(filter(None, map(country_code, names)), None),
+        "country": code,
         "posted": to_str(info.get("startDate")),
         "end": to_str(info.get("endDate")),
         "remote": clean_text(info.get("remoteType")),
         "time": clean_text(info.get("timeType")),
         "company": clean_text(as_dict(payload.get("hiringOrganization")).get("name")),
         "open": info.get("canApply") is not False and info.get("posted") is not False,
-        # Plain text: the cache holds no HTML, and a steady poll parses none.
-        "description": plain_of_html(info.get("jobDescription")),
+        "description": description,
+        # Workday has no pay field; many descriptions state it ("The base salary
+        # range is 152,000 USD - 287,500 USD"). Read once, here, and cached.
+        "salary": list(salary_in_prose(description, code)),
     }
 
 
@@ -134,6 +141,7 @@ def to_posting(
     end = to_datetime(detail.get("end"))
     # A closing date that has passed, or a detail saying it takes no more applications.
     open_now = detail.get("open") is not False and (end is None or end.date() >= today.date())
+    low, high, currency, period = (list(as_list(detail.get("salary"))) + [None] * 4)[:4]
     model = remote_type(row.get("remoteType"))
     if model == "unknown":
         model = remote_type(detail.get("remote"))
@@ -149,6 +157,10 @@ def to_posting(
         country=country,
         work_model=model if model != "unknown" else work_model(listed),
         employment_type=employment_type(row.get("timeType") or detail.get("time")),
+        salary_min=low,
+        salary_max=high,
+        salary_currency=currency,
+        salary_period=period,
         url=url,
         posted_at=to_datetime(detail.get("posted")),
         active=open_now,

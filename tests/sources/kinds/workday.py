@@ -35,6 +35,10 @@ RECORDED = (
         country="US",  # the detail's alpha2Code
         work_model="hybrid",  # the detail's remoteType "Flex"
         employment_type="full_time",  # the detail's timeType
+        # "The base salary range is 152,000 USD - 287,500 USD." (the description)
+        salary_min=152000.0,
+        salary_max=287500.0,
+        salary_currency="USD",
         url=f"{SITE}{PATHS[1]}",
         posted_at=datetime(2026, 9, 29, tzinfo=UTC),  # the detail's startDate
     ),
@@ -50,12 +54,15 @@ RECORDED = (
         country="US",
         work_model="hybrid",
         employment_type="full_time",
+        salary_min=152000.0,
+        salary_max=287500.0,
+        salary_currency="USD",
         url=f"{SITE}{PATHS[0]}",
         posted_at=datetime(2026, 9, 29, tzinfo=UTC),
     ),
 )
-# The list alone: no place (a count of places is none), no date, no country;
-# the company is the tenant.
+# The list alone: no place (a count of places is none), no date, no country,
+# no pay; the company is the tenant.
 LISTED = tuple(
     replace(
         p,
@@ -66,6 +73,9 @@ LISTED = tuple(
         country=None,
         work_model="unknown",
         employment_type="unknown",
+        salary_min=None,
+        salary_max=None,
+        salary_currency=None,
         posted_at=None,
     )
     for p in RECORDED
@@ -134,7 +144,6 @@ CASE = Case(
         400: "Workday refused the list request as malformed",
         307: "no Workday career site acme/Careers on wd5",
     },
-    url_not_shown=(400, 403, 404, 410),  # it names tenant and site instead
     pages=pages,
     page_size=PAGE_SIZE,
     pages_in_order=False,  # up to three pages at once

@@ -1,17 +1,16 @@
-"""The detail-based kinds through real cycles (config, local server, the
-database, the source cache in its table): a baseline, opened, updated with
-the old and new value, closed after misses, reopened; and a steady poll
-that asks for no detail at all, counted at the server."""
+"""Boards of the detail-based kinds on a local server, each counting its list
+and detail requests, and one cycle at a time through the real Cycle (config,
+database, the source cache in its table): for the tests of what happens
+between polls (keys that stick, details that fail or wait, a site that
+answers with something else)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -163,9 +162,6 @@ class JsonLd(World):
         return self.lists, self.details
 
 
-WORLDS = [Workday, BambooHR, Rippling, JsonLd]
-
-
 def config(tmp_path: Path, world: World, database_url: str) -> Path:
     path = tmp_path / "alerts.toml"
     path.write_text(
@@ -212,51 +208,3 @@ class Run:
         assert board.error is None, board.error
         events = [(e.kind, e.posting.title, e.changes) for e in board.events]
         return events, self.world.counts[1] - before
-
-
-@pytest.mark.parametrize("make", WORLDS, ids=[w.kind for w in WORLDS])
-def test_a_board_through_its_life(
-    make: type[World],
-    httpserver: HTTPServer,
-    tmp_path: Path,
-    database_url: str,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    world = make(httpserver)
-    for number in range(5):
-        world.open(number)
-    run = Run(config(tmp_path, world, database_url), world)
-
-    assert run() == ([], 5)  # baseline: every detail once, nothing announced
-    caplog.set_level(logging.INFO, logger="alerts")
-    assert run() == ([], 0)  # steady: the list alone
-    assert any(f"{world.spec}: 5 postings, 0 events, " in r.getMessage() for r in caplog.records)
-    assert not any("for details" in r.getMessage() for r in caplog.records)
-
-    world.open(7, "Staff Engineer")
-    assert run() == ([("opened", "Staff Engineer", {})], 1)
-    assert any("(1 for details)" in r.getMessage() for r in caplog.records)
-
-    world.open(1, "Senior Job 1")  # retitled
-    assert run() == ([("updated", "Senior Job 1", {"title": ["Job 1", "Senior Job 1"]})], 1)
-
-    world.close(2)
-    assert run() == ([], 0)  # one miss is no close
-    assert run() == ([("closed", "Job 2", {})], 0)
-
-    world.open(2)
-    events, _ = run()
-    assert [(kind, title) for kind, title, _ in events] == [("reopened", "Job 2")]
-
-
-def test_a_workday_repost_is_no_close_and_open(httpserver: HTTPServer, tmp_path: Path) -> None:
-    world = Workday(httpserver)
-    for number in range(3):
-        world.open(number)
-    run = Run(config(tmp_path, world, f"sqlite:///{tmp_path / 'a.db'}"), world)
-    run()
-    world.repost = {1}  # the same requisition posted again: "..._JR0001001-1"
-    for _ in range(3):  # enough polls for a close, had the old path been a posting of its own
-        events, details = run()
-        assert events == []
-    assert world.tenant.rows[1]["externalPath"].endswith("_JR0001001-1")
