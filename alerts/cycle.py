@@ -9,7 +9,7 @@ import os
 import secrets
 import socket
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -20,7 +20,6 @@ from alerts.errors import SourceError
 from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Snapshot, Validators, fetch_board
-from alerts.sources.cache import Entry
 from alerts.store import DatabaseClock, FetchState, LeaseLost, Ops, Router, Store, store_reason
 from alerts.store.unchanged import Unchanged
 
@@ -70,20 +69,12 @@ def _cost(snapshot: Snapshot) -> str:
     return f"{cost} ({snapshot.details} for details)" if snapshot.details else cost
 
 
-class StoreCache:
-    """A board's source cache in the database, for the fetch of that board."""
-
-    def __init__(self, store: Store, board_key: str, clock: Clock):
-        self.store, self.board_key, self.clock = store, board_key, clock
-
-    async def get(self, keys: Iterable[str]) -> dict[str, Entry]:
-        return await asyncio.to_thread(self.store.cache.get, self.board_key, list(keys))
-
-    async def put(self, entries: Mapping[str, Entry]) -> None:
-        await asyncio.to_thread(self.store.cache.put, self.board_key, dict(entries), self.clock())
-
-    async def retain(self, keys: Iterable[str]) -> None:
-        await asyncio.to_thread(self.store.cache.retain, self.board_key, list(keys))
+def _incomplete(snapshot: Snapshot, context: FetchContext) -> str | None:
+    """Why a snapshot is incomplete, to show in `alerts status`; None when it
+    is complete or incremental (incomplete by design)."""
+    if snapshot.complete or context.since is not None:
+        return None
+    return "; ".join(snapshot.notes) or "some postings could not be read"
 
 
 class Cycle:
@@ -229,11 +220,12 @@ class Cycle:
             states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key])
             state = states[ref.key]
         interval = self.config.board_interval(ref.key)
+        context = self._context(ref, state)
         try:
             snapshot = await fetch_board(
                 self.client,
                 ref,
-                self._context(ref, state),
+                context,
                 deadline_seconds=self.config.polling.board_deadline.total_seconds(),
             )
         except SourceError as exc:
@@ -273,6 +265,9 @@ class Cycle:
             now=now,
             route=self._router(ref.key),
             complete=snapshot.complete,
+            waiting=snapshot.waiting,
+            filled=snapshot.filled,
+            incomplete=_incomplete(snapshot, context),
             etag=snapshot.validators.etag,
             last_modified=snapshot.validators.last_modified,
             owner=owner,
@@ -340,7 +335,7 @@ class Cycle:
             api_key=settings.api_key if settings else None,
             validators=validators,
             since=pacing.incremental_since(SOURCES.get(ref.source), state, self.clock()),
-            cache=StoreCache(self.store, ref.key, self.clock),
+            cache=self.store.cache.of_board(ref.key, self.clock),
         )
 
     async def deliver(self, *, ignore_backoff: bool = False) -> list[DeliveryResult]:

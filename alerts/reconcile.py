@@ -42,6 +42,8 @@ class Outcome:
     fresh: set[str] = field(default_factory=set)
 
 
+_EMPTY = (None, "unknown")  # a tracked field's value when the source did not say
+
 # A sudden drop is held until the next poll confirms it: a board that returns
 # nothing at all, or loses more than half of a board this large or larger.
 SUSPECT_MIN_BOARD = 10
@@ -69,12 +71,16 @@ def reconcile(
     close_after_misses: int,
     now: datetime,
     complete: bool = True,
+    filled: frozenset[str] = frozenset(),
 ) -> Outcome:
     """Events and changed rows for one board.
 
     `baseline` is True for the board's first complete snapshot: its state is
     stored and its events are marked as the baseline's. An incomplete
     (incremental) snapshot holds only what changed: absence from it is no miss.
+    `filled`: postings whose detail arrived only now (it had failed): a field
+    that was empty (None, "unknown") and is filled in is written, not
+    announced; it was unknown to us, not changed.
     """
     out = Outcome(baseline=baseline)
     seen: set[str] = set()
@@ -102,6 +108,8 @@ def reconcile(
                 out.changed[key] = StoredPosting(posting)
         else:
             changes = diff_tracked(old.posting, posting)
+            if key in filled:
+                changes = {name: pair for name, pair in changes.items() if pair[0] not in _EMPTY}
             if changes:
                 emit("updated", posting, changes)
             # A new description alone is written, never announced.

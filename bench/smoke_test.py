@@ -20,7 +20,15 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_smoke_run_prints_the_tables(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--smoke", "--workdir", str(tmp_path)],
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--smoke",
+            "--scenario",
+            "s100,c,w",
+            "--workdir",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -38,3 +46,8 @@ def test_smoke_run_prints_the_tables(tmp_path: Path) -> None:
     # One request per board per cycle is a property of the harness's counting
     # as much as of the product: a smoke run must see it counted.
     assert "| smoke (sqlite) |" in out
+    # The Workday tenant (scenario w): its rows, and a steady poll that asks no detail.
+    assert (
+        "### Workday tenant (scenario w)" in out and "| 60 postings | steady (a day later) | 3 | 0 |" in out
+    )
+    assert "### Workday tenant with latency" in out and "(0 failed)" in out and "(1 failed)" not in out

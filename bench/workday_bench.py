@@ -7,7 +7,10 @@ that wrap), a `timeType` facet on page 0 that can be applied. `alerts run
 counted at the server. Rounds: the first poll (baseline: every detail once),
 a steady poll a day later (every "Posted N Days Ago" moved on), a poll after
 some postings opened and some were retitled, and the same for a tenant over
-the 2,000 cap, read by facet.
+the 2,000 cap, read by facet. Then a tenant that answers as slowly as real
+ones (a latency per request), polled until its first snapshot is whole:
+every poll ends within board_deadline, the details left over wait for the
+next one, and nothing is announced.
 
     python bench/run.py --scenario w
 """
@@ -15,6 +18,7 @@ the 2,000 cap, read by facet.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -41,7 +45,8 @@ def row(number: int, day: int) -> dict[str, Any]:
 
 
 class Tenant:
-    def __init__(self, size: int):
+    def __init__(self, size: int, latency: float = 0.0):
+        self.latency = latency  # seconds per request, as a real host takes
         self.numbers = list(range(size))
         self.titles: dict[int, str] = {}
         self.day = 0
@@ -98,20 +103,25 @@ def serve(tenant: Tenant) -> ThreadingHTTPServer:
 
         def _send(self, status: int, answer: dict[str, Any]) -> None:
             data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # a detail alerts stopped waiting for: its time for details ran out
 
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length", 0))
             body = json.loads(self.rfile.read(length) or b"{}")
+            time.sleep(tenant.latency)
             with tenant.lock:
                 tenant.asked["list"] += 1
                 self._send(*tenant.page(body))
 
         def do_GET(self) -> None:  # noqa: N802
+            time.sleep(tenant.latency)
             with tenant.lock:
                 tenant.asked["detail"] += 1
                 self._send(*tenant.detail(self.path[len(CXS) :]))
@@ -137,23 +147,36 @@ def poll(alerts_src: Path, config: Path, tenant: Tenant) -> dict[str, Any]:
         raise RuntimeError(f"alerts run --once failed: {result.stderr[-2000:]}")
     asked = tenant.asked - before
     events = next((line for line in result.stdout.splitlines() if "boards polled" in line), "")
-    return {"list": asked["list"], "detail": asked["detail"], "wall": wall, "summary": events}
+    waiting = re.search(r"(\d+) new postings wait for their details", result.stderr)
+    return {
+        "list": asked["list"],
+        "detail": asked["detail"],
+        "wall": wall,
+        "summary": events,
+        "waiting": int(waiting[1]) if waiting else 0,
+    }
+
+
+def write_config(workdir: Path, name: str, port: int, deadline: str | None = None) -> Path:
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / f"workday-{name}.toml"
+    database = workdir / f"workday-{name}.db"
+    database.unlink(missing_ok=True)
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{database}"\n'
+        f"[sources.workday]\n"
+        f'base_url = "http://127.0.0.1:{port}/wday/cxs/{{tenant}}/{{site}}"\n'
+        '[channels.out]\nurl = "console://"\n'
+        '[[subscriptions]]\nname = "all"\nboards = ["workday:acme.wd5/Careers"]\nchannels = ["out"]\n'
+        + (f'[polling]\nboard_deadline = "{deadline}"\n' if deadline else "")
+    )
+    return config
 
 
 def run_tenant(alerts_src: Path, workdir: Path, size: int, new: int, retitled: int) -> list[dict[str, Any]]:
     tenant = Tenant(size)
     server = serve(tenant)
-    workdir.mkdir(parents=True, exist_ok=True)
-    config = workdir / f"workday-{size}.toml"
-    database = workdir / f"workday-{size}.db"
-    database.unlink(missing_ok=True)
-    config.write_text(
-        f'[database]\nurl = "sqlite:///{database}"\n'
-        f"[sources.workday]\n"
-        f'base_url = "http://127.0.0.1:{server.server_address[1]}/wday/cxs/{{tenant}}/{{site}}"\n'
-        '[channels.out]\nurl = "console://"\n'
-        '[[subscriptions]]\nname = "all"\nboards = ["workday:acme.wd5/Careers"]\nchannels = ["out"]\n'
-    )
+    config = write_config(workdir, str(size), server.server_address[1])
     rounds = []
     try:
         rounds.append({"round": "first poll (baseline)", **poll(alerts_src, config, tenant)})
@@ -174,11 +197,35 @@ def run_tenant(alerts_src: Path, workdir: Path, size: int, new: int, retitled: i
     return rounds
 
 
+def run_slow(
+    alerts_src: Path, workdir: Path, size: int, latency: float, deadline: str
+) -> list[dict[str, Any]]:
+    """A first poll of a slow tenant, then polls until nothing waits (at most 8)."""
+    tenant = Tenant(size, latency)
+    server = serve(tenant)
+    config = write_config(workdir, f"{size}-slow", server.server_address[1], deadline)
+    rounds = []
+    try:
+        for number in range(1, 9):
+            item = poll(alerts_src, config, tenant)
+            rounds.append({"round": f"poll {number}", **item})
+            if not item["waiting"] and not item["detail"]:
+                break
+    finally:
+        server.shutdown()
+        server.server_close()
+    for item in rounds:
+        item.update(postings=size, size=size, latency=latency, deadline=deadline)
+    return rounds
+
+
 def workday_scenario(alerts_src: Path, workdir: Path, smoke: bool = False) -> list[dict[str, Any]]:
     sizes = [(60, 3, 2)] if smoke else [(2000, 20, 5), (2500, 20, 5)]
-    return [
+    rounds = [
         item for size, new, retitled in sizes for item in run_tenant(alerts_src, workdir, size, new, retitled)
     ]
+    slow = (30, 0.05, "1s") if smoke else (2000, 0.3, "2m")
+    return rounds + run_slow(alerts_src, workdir, *slow)
 
 
 def table(rounds: list[dict[str, Any]]) -> str:
@@ -189,9 +236,28 @@ def table(rounds: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for item in rounds:
+        if "latency" in item:
+            continue
         per = f"{item['detail'] / item['changed']:.2f}" if "opened" in item["round"] else ""
         tenant = f"{item['size']:,} postings" + (" (over the cap: by facet)" if item["size"] > 2000 else "")
         lines.append(
             f"| {tenant} | {item['round']} | {item['list']} | {item['detail']} | {per} | {item['wall']:.2f} |"
         )
+    slow = [item for item in rounds if "latency" in item]
+    if slow:
+        lines += [
+            "",
+            "### Workday tenant with latency: a large first poll within board_deadline",
+            "",
+            "| tenant | poll | list requests | detail requests | postings waiting | cycle summary | wall s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for item in slow:
+            tenant = (
+                f"{item['size']:,} postings, {item['latency']} s a request, board_deadline {item['deadline']}"
+            )
+            lines.append(
+                f"| {tenant} | {item['round']} | {item['list']} | {item['detail']} | {item['waiting']} "
+                f"| {item['summary']} | {item['wall']:.2f} |"
+            )
     return "\n".join(lines)

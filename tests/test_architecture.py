@@ -20,6 +20,7 @@ RANKS: dict[str, int] = {
     "alerts": 0,  # the package itself: version and homepage
     "model": 0,
     "errors": 0,
+    "chunks": 0,  # one way to go through a long list a slice at a time (store, sources)
     "text": -1,  # text hygiene for strings from outside (model's descriptions use it)
     "boards": 1,
     "backoff": 1,
@@ -129,3 +130,43 @@ def test_every_package_ships() -> None:
     )
     found = {_module_name(path) for path in PACKAGE.rglob("__init__.py")}
     assert found <= listed, f"not in pyproject.toml [tool.setuptools] packages: {sorted(found - listed)}"
+
+
+def test_migrations_import_only_the_store_and_what_is_below_it() -> None:
+    """migrations/ ships as alerts.migrations: it may use the store's tables
+    and the pure parts under it (countries, model), never a higher part."""
+    allowed = {part for part, rank in RANKS.items() if rank < RANKS["store"]} | {"store"}
+    allowed -= {"alerts"}
+    found: dict[str, set[str]] = {}
+    for path in sorted((PACKAGE.parent / "migrations").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for name in names:
+                if name.startswith("alerts."):
+                    found.setdefault(_part(name), set()).add(path.name)
+    assert set(found) <= allowed, {part: files for part, files in found.items() if part not in allowed}
+    assert "store" in found  # the check reads the imports at all
+
+
+def test_one_way_to_say_no_such_board() -> None:
+    """Two copies of `unknown_board` and `redirect_target` (sources/failures.py
+    and sources/not_found.py, one per merged branch) with different
+    signatures and different guards: Breezy, Personio, Pinpoint and
+    Teamtailor used one, Workday, BambooHR and Rippling the other."""
+    from alerts.sources import failures, not_found
+
+    assert not (hasattr(failures, "unknown_board") and hasattr(not_found, "unknown_board"))
+    assert not (hasattr(failures, "redirect_target") and hasattr(not_found, "redirect_target"))
+
+
+def test_one_chunked_for_every_batch_loop() -> None:
+    """Every slice-at-a-time loop goes through alerts.chunks.chunked."""
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "chunks.py":
+            assert "range(0, len(" not in path.read_text(), path

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
+from pytest_httpserver import HTTPServer, URIPattern
 from werkzeug import Request, Response
 
 from alerts.sources import SOURCES, make_client
@@ -57,7 +57,8 @@ def test_every_slug_named_kind_is_tried() -> None:
     # A new kind must say whether its boards are named by a company slug.
     assert set(SOURCES) - set(PROBES) == NOT_BY_NAME & set(SOURCES) == {"bluedoor", "workday", "jsonld"}
     # ... and whether an empty answer proves a board: BambooHR answers any name
-    # so; Rippling answers an unknown one 404 (research notes, sources.md 6.5).
+    # so; Rippling answers an unknown one 404 (its v2 API; v1 was not seen
+    # answering either way, so an empty list there is an empty board).
     assert "bamboohr" in EMPTY_MEANS_UNKNOWN and "rippling" not in EMPTY_MEANS_UNKNOWN
 
 
@@ -280,3 +281,42 @@ def test_a_missing_config_given_by_name_is_an_error(tmp_path: Path) -> None:
 def test_a_name_without_letters(tmp_path: Path) -> None:
     result = find("!!!", "--config", str(tmp_path / "nope.toml"))
     assert result.returncode == 1 and "no board name can be made from '!!!'" in result.stderr
+
+
+def test_sites_that_refuse_every_request_are_not_reported_as_no_board(
+    tmp_path: Path, server: HTTPServer
+) -> None:
+    # A bot wall in front of every site: 403 for every request (as Workday's
+    # and other hosts' WAFs answer datacenter IPs), or a 200 challenge page.
+    server.no_handler_status_code = 403
+    result = find("Acme", "--config", str(write_config(tmp_path, server)))
+    # No site said whether an "acme" board exists. On main: exit 1 and
+    # "no board found for 'Acme'", with no warning at all: the user is told
+    # the company has no board when every site refused to answer.
+    assert result.returncode == 3 or "403" in result.stderr, (result.returncode, result.stdout, result.stderr)
+    assert result.returncode == 3 and "refuses our requests; its other names were not tried" in result.stderr
+    assert "no proof there is none" in result.stdout
+    assert len(server.log) == len(PROBES)  # one name each: a site that refuses is not asked again
+
+
+class Under(URIPattern):
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def match(self, uri: str) -> bool:
+        return uri.startswith(self.prefix)
+
+
+def test_a_challenge_page_is_no_answer_but_a_no_is(tmp_path: Path, server: HTTPServer) -> None:
+    challenge = "<html><title>Just a moment...</title></html>"
+    server.expect_request(Under("/")).respond_with_data(challenge, content_type="text/html")
+    result = find("Acme", "--config", str(write_config(tmp_path, server)))
+    assert result.returncode == 3, result.stdout
+    assert "returned an HTML page" in result.stderr
+    # One site answering "no such board" is an answer: none found, with the warnings.
+    server.clear()
+    server.no_handler_status_code = 404
+    server.expect_request(Under("/greenhouse/")).respond_with_data(challenge, content_type="text/html")
+    result = find("Acme", "--config", str(write_config(tmp_path, server)))
+    assert result.returncode == 1 and "returned an HTML page" in result.stderr
+    assert "no proof" not in result.stdout

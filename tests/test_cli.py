@@ -47,6 +47,31 @@ def test_validate_the_example(tmp_path):
     assert result.stdout.strip().endswith("ok: 3 boards, 2 subscriptions, 1 channels")
 
 
+def test_validate_warns_about_a_named_board_no_subscription_follows(tmp_path):
+    path = tmp_path / "alerts.toml"
+    path.write_text(
+        """
+[boards."lever:plaidd"]
+name = "Plaid"
+[boards."https://jobs.lever.co/plaid"]
+name = "Plaid Inc."
+[channels.out]
+url = "console://"
+[[subscriptions]]
+name = "s"
+boards = ["lever:plaid"]
+channels = ["out"]
+"""
+    )
+    result = alerts("validate", "--config", str(path))
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: [boards.\"lever:plaidd\"] names 'Plaid' for a board no subscription follows "
+        "(did you mean 'lever:plaid'?)"
+    ]  # the URL form of a followed board is that board: no warning
+
+
 def test_config_from_environment_variable(tmp_path):
     shutil.copy(ROOT / "config.example.toml", tmp_path / "mine.toml")
     env = {**os.environ, "ALERTS_CONFIG": str(tmp_path / "mine.toml")}

@@ -132,3 +132,30 @@ def test_suspect_drops(stored_count, kept, suspect):
 def test_closed_postings_do_not_count_towards_a_drop():
     stored = {str(i): StoredPosting(job(str(i)), state="closed") for i in range(20)}
     assert suspect_reason(stored, []) is None
+
+
+def test_a_detail_that_arrives_late_fills_in_what_was_unknown_silently():
+    bare = job("1", location=None, work_model="unknown")
+    whole = job("1", location="Berlin", work_model="hybrid", salary_min=100, salary_currency="EUR")
+    out = reconcile(
+        {"1": StoredPosting(bare)},
+        [whole],
+        baseline=False,
+        close_after_misses=2,
+        now=NOW,
+        filled=frozenset({"1"}),
+    )
+    assert out.events == [] and out.changed["1"].posting == whole  # written, not announced
+    # A field that had a value and now has another is a change, filled or not.
+    moved = replace(whole, title="Staff Engineer")
+    out = reconcile(
+        {"1": StoredPosting(bare)},
+        [moved],
+        baseline=False,
+        close_after_misses=2,
+        now=NOW,
+        filled=frozenset({"1"}),
+    )
+    assert [e.changes for e in out.events] == [{"title": ["Engineer", "Staff Engineer"]}]
+    # Without the mark, the same is an update.
+    assert [e.kind for e in run({"1": StoredPosting(bare)}, [whole]).events] == ["updated"]

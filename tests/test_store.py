@@ -169,6 +169,20 @@ def test_validators_are_kept_for_the_next_fetch(store):
     assert board_of(store).last_success_at == NOW + timedelta(minutes=15)
 
 
+def test_a_board_is_baselined_only_when_no_posting_waits_for_its_details(store):
+    # A first poll that left two postings out until their details arrive:
+    # part of the baseline, and the board is not baselined yet.
+    assert apply(store, [job("1")], complete=False, waiting=2) == []
+    assert fetch_state(store, BOARD).baselined is False
+    # They arrive: still the baseline (they were there all along), then settled.
+    assert apply(store, [job("1"), job("2"), job("3")]) == []
+    assert fetch_state(store, BOARD).baselined is True
+    # From now on a posting left waiting is news once it arrives.
+    assert apply(store, [job("1"), job("2"), job("3")], complete=False, waiting=1) == []
+    assert fetch_state(store, BOARD).baselined is True
+    assert [e.kind for e in apply(store, [job(str(n)) for n in range(1, 5)])] == ["opened"]
+
+
 def test_incremental_snapshot_keeps_absent_postings_open(store):
     apply(store, [job("1"), job("2")])
     applied = store.snapshots.apply(

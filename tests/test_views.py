@@ -145,6 +145,47 @@ def test_status_short_and_long_health(world):
     assert "(details) (details)" in row
 
 
+def test_status_says_since_when_and_why_a_board_is_incomplete(world):
+    from alerts.model import BoardRef, Posting
+
+    board = BoardRef("lever", "globex")
+    why = "Workday lists at most 2,000 postings at a time; this board has about 2,750; no posting is counted missing"
+    store = Store(world.url)
+    try:
+        posting = Posting("lever", "globex", "x1", "Engineer", company="Globex")
+        for minutes in (0, 15):  # incomplete twice: since the first
+            later = world.now + timedelta(minutes=minutes)
+            store.snapshots.apply(
+                board,
+                [posting],
+                close_after_misses=2,
+                now=later,
+                route=lambda e, b: {},
+                complete=False,
+                incomplete=why,
+            )
+    finally:
+        store.close()
+    short = alerts("status", "--config", str(world.path)).stdout
+    row = next(line for line in short.splitlines() if line.startswith("lever:globex"))
+    assert re.split(r"\s{2,}", row)[-1].startswith("incomplete: Workday lists at most")
+    verbose = alerts("status", "-v", "--config", str(world.path)).stdout
+    row = next(line for line in verbose.splitlines() if line.startswith("lever:globex"))
+    assert f"incomplete since {world.now:%Y-%m-%d %H:%M}" in row and "about 2,750" in row
+    data = json.loads(alerts("status", "--config", str(world.path), "--format", "json").stdout)
+    [globex] = [b for b in data["boards"] if b["board"] == "lever:globex"]
+    assert globex["health"] == "incomplete" and globex["incomplete_why"] == why
+    assert globex["incomplete_since"].startswith(f"{world.now:%Y-%m-%dT%H:%M}")
+    store = Store(world.url)
+    try:  # a complete snapshot clears it
+        store.snapshots.apply(board, [posting], close_after_misses=2, now=world.now, route=lambda e, b: {})
+    finally:
+        store.close()
+    data = json.loads(alerts("status", "--config", str(world.path), "--format", "json").stdout)
+    [globex] = [b for b in data["boards"] if b["board"] == "lever:globex"]
+    assert globex["health"] == "ok" and globex["incomplete_since"] is None
+
+
 def test_status_as_json(world):
     result = alerts("status", "--config", str(world.path), "--format", "json")
     data = json.loads(result.stdout)

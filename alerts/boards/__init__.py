@@ -15,7 +15,7 @@ from functools import lru_cache
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from alerts.boards.tokens import TOKEN_FORMS, WORKDAY_TOKEN, canonical_token, jsonld_url_ok
-from alerts.boards.urls import ACCEPTED_URL_FORMS, from_url, personio_login
+from alerts.boards.urls import ACCEPTED_URL_FORMS, from_url, personio_login, workday_shared_host
 from alerts.model import BoardRef
 
 __all__ = [
@@ -90,8 +90,8 @@ def resolve_board(text: str) -> BoardRef:
     parts = [unquote(part) for part in parsed.path.split("/") if part]
     host = parsed.hostname.lower()
     found = from_url(host, parts, parsed.query)
-    if found is None and (login := personio_login(host)):
-        raise login
+    if found is None and (hint := personio_login(host) or workday_shared_host(host, parts)):
+        raise hint
     if found is None or not found[1] or not found[1].strip():
         raise _refused(text)
     canonical = canonical_token(found[0], found[1].strip())

@@ -137,6 +137,29 @@ def _workday_site(tenant: str, dc: str, parts: list[str]) -> str | None:
     return f"{tenant}.{dc}/{parts[0]}" if parts and parts[0].lower() not in _WORKDAY_NOT_SITES else None
 
 
+# Workday's other careers host: `wdN.myworkdaysite.com/[LOCALE/]recruiting/TENANT/SITE`.
+_WORKDAY_SHARED_HOST = re.compile(r"(?P<dc>wd\d+)\.myworkdaysite\.com")
+
+
+def workday_shared_host(host: str, parts: list[str]) -> ValueError | None:
+    """The hint for a Workday careers site on myworkdaysite.com, which a
+    workday: board cannot name (its sites share one host)."""
+    found = _WORKDAY_SHARED_HOST.fullmatch(host)
+    if found is None:
+        return None
+    if parts and _LOCALE.fullmatch(parts[0]):
+        parts = parts[1:]
+    named = len(parts) >= 3 and parts[0] == "recruiting"
+    tenant, site = (parts[1].lower(), parts[2]) if named else ("TENANT", "SITE")
+    # Worded to follow "expected", as every refusal here is.
+    return ValueError(
+        f"a Workday site on TENANT.wdN.myworkdayjobs.com, such as "
+        f"https://{tenant}.{found['dc']}.myworkdayjobs.com/{site} (workday:{tenant}.{found['dc']}/{site}): "
+        f"Workday careers sites on {host} are not supported yet, as they share one host a "
+        f"workday: board cannot name; if the company's site is also on myworkdayjobs.com, give that URL"
+    )
+
+
 def personio_login(host: str) -> ValueError | None:
     """The hint for a company's Personio login URL, which is not its job page."""
     for suffix in _PERSONIO_LOGIN:

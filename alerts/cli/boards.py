@@ -32,7 +32,7 @@ def status(config_path: str | None, fmt: str) -> None:
 
     MATCH/OPEN is how many open postings of the board a subscription on it
     matches, of all it has open (`alerts jobs` lists them). -v shows each
-    failing board's whole error.
+    failing board's whole error, and why an incomplete one is incomplete.
     """
     from alerts.cli.report import status_data, status_lines
     from alerts.cli.tables import emit_json
@@ -131,7 +131,8 @@ def boards_find(config_path: str | None, name: str) -> None:
     `boards`. Each kind's [sources.KIND] base_url from the config is used
     when the file exists.
 
-    Exit status: 0 found, 1 none found, 3 no site answered.
+    Exit status: 0 found, 1 none found, 3 no site answered (refusals, HTML
+    or malformed pages and errors are warned about, and are no answer).
     """
     import asyncio
 
@@ -152,9 +153,14 @@ def boards_find(config_path: str | None, name: str) -> None:
         click.echo(f"warning: {problem}", err=True)
     tried = ", ".join(slug.text for slug in search.slugs)
     if not search.found:
+        unanswered = (
+            " No site gave an answer (see the warnings): that is no proof there is none."
+            if search.answered == 0
+            else ""
+        )
         click.echo(
             f"no board found for {name!r} (tried {tried} on {len(search.kinds)} job sites). "
-            "If you know its careers page, `alerts boards resolve URL` reads it."
+            f"If you know its careers page, `alerts boards resolve URL` reads it.{unanswered}"
         )
         raise SystemExit(NO_ANSWER if search.answered == 0 else NOT_FOUND)
     rows = [

@@ -28,7 +28,7 @@ def status_data(config: Config, store: Store, now: datetime) -> dict[str, Any]:
     boards = []
     for board in board_health(config, store, now):
         data = asdict(board)
-        for name in ("last_success_at", "next_poll_at", "suspect_since"):
+        for name in ("last_success_at", "next_poll_at", "suspect_since", "incomplete_since"):
             data[name] = iso(data[name], zone)
         boards.append(data)
     return {
@@ -47,6 +47,9 @@ def _health(board: BoardHealth, zone: tzinfo, verbose: bool) -> str:
     if board.health == "holding":
         since = when(board.suspect_since, zone)
         return f"holding a sudden drop since {since} (next poll confirms or clears it)"
+    if board.health == "incomplete":
+        since = when(board.incomplete_since, zone)
+        return f"incomplete since {since} (nothing counted missing): {clean_line(board.incomplete_why or '')}"
     return board.health
 
 

@@ -6,6 +6,7 @@ allowed. Values are never echoed back in errors: they may hold secrets.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shlex
@@ -235,6 +236,15 @@ def warnings_of(config: Config) -> list[str]:
     found = []
     if not config.subscriptions:
         found.append("no [[subscriptions]]: no board is polled and nothing is sent")
+    followed = config.boards()
+    for spec, settings in config.board_settings.items():
+        key = board_key(spec)  # checked when the file was loaded
+        if key in followed:
+            continue
+        near = difflib.get_close_matches(key, list(followed), n=1)
+        typo = f" (did you mean {near[0]!r}?)" if near else ""
+        what = f"names {settings.name!r} for" if settings.name else "is about"
+        found.append(f'[boards."{spec}"] {what} a board no subscription follows{typo}')
     return found
 
 

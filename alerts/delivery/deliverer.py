@@ -71,11 +71,6 @@ class Deliverer:
         async with self._lock:
             return await asyncio.to_thread(self._pass, None, ignore_backoff)
 
-    def deliver_channel(self, name: str, ignore_backoff: bool = False) -> DeliveryResult | None:
-        """One channel's pass, whether or not it has work (for tests and tools)."""
-        results = self._pass([name], ignore_backoff)
-        return results[0] if results else None
-
     def _pass(self, only: list[str] | None, ignore_backoff: bool) -> list[DeliveryResult]:
         config = self.config  # a reload (SIGHUP) takes effect at the next pass
         now = self.clock()

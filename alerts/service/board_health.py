@@ -20,11 +20,14 @@ class BoardHealth:
     last_success_at: datetime | None
     next_poll_at: datetime | None
     due: bool  # polled at the next chance
-    health: str  # "ok" | "failing" | "holding" | "not polled yet"
+    health: str  # "ok" | "failing" | "holding" | "incomplete" | "not polled yet"
     failures: int
     last_error: str | None
     last_status: int | None
     suspect_since: datetime | None
+    # Its snapshots have been incomplete (nothing counted missing) since, because.
+    incomplete_since: datetime | None = None
+    incomplete_why: str | None = None
 
 
 def board_health(config: Config, store: Store, now: datetime) -> list[BoardHealth]:
@@ -49,6 +52,8 @@ def board_health(config: Config, store: Store, now: datetime) -> list[BoardHealt
                 last_error=row.last_error if row else None,
                 last_status=row.last_status if row else None,
                 suspect_since=row.suspect_since if row else None,
+                incomplete_since=row.incomplete_since if row else None,
+                incomplete_why=row.incomplete_why if row else None,
             )
         )
     return found
@@ -61,18 +66,25 @@ def _state(row: Any) -> str:
         return "failing"
     if row.suspect_since:
         return "holding"
+    if row.incomplete_since:
+        return "incomplete"
     return "ok"
 
 
 def short_health(board: BoardHealth, width: int = 40) -> str:
-    """The health in a few words: "ok", "failing x3 (HTTP 404)", "holding a sudden drop"."""
+    """The health in a few words: "ok", "failing x3 (HTTP 404)", "holding a
+    sudden drop", "incomplete: Workday lists at most..."."""
+    if board.health == "incomplete":
+        return _cut(f"incomplete: {board.incomplete_why or ''}", width)
     if board.health == "failing":
         if board.last_status:
             return f"failing x{board.failures} (HTTP {board.last_status})"
-        error = " ".join((board.last_error or "").split())
-        if len(error) > width:
-            error = error[: width - 3].rstrip() + "..."
-        return f"failing x{board.failures}: {error}"
+        return f"failing x{board.failures}: {_cut(board.last_error or '', width)}"
     if board.health == "holding":
         return "holding a sudden drop"
     return board.health
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text[: width - 3].rstrip() + "..." if len(text) > width else text

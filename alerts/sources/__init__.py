@@ -32,7 +32,7 @@ from . import (
     workable,
     workday,
 )
-from .base import FetchContext, Snapshot, Source, Validators, board_url
+from .base import FetchContext, Snapshot, Source, TimeBox, Validators, board_url
 from .bounds import bound_snapshot
 from .http import Client, RetryPolicy, make_client
 
@@ -48,6 +48,10 @@ __all__ = [
     "fetch_board",
     "make_client",
 ]
+
+# The shares of board_deadline within which detail requests may start, and
+# after which one still in flight is dropped; the rest is for writing down.
+DETAILS_SHARE = (0.7, 0.85)
 
 SOURCES: dict[str, Source] = {
     "greenhouse": greenhouse.SOURCE,
@@ -80,7 +84,10 @@ async def fetch_board(
 
     `deadline_seconds` bounds the whole fetch (every page, retry and detail):
     a board that trickles its answer fails like any other failure instead of
-    holding up the cycle. The snapshot comes back bounded (bounds.py).
+    holding up the cycle. Details start only within the first share of it
+    and end within the second (`DETAILS_SHARE`); the rest wait for the next
+    poll (an incomplete snapshot, not a failure). The snapshot comes back
+    bounded (bounds.py).
     """
     source = SOURCES.get(board.source)
     if source is None:
@@ -89,6 +96,10 @@ async def fetch_board(
         raise SourceError(board.key, message, transient=False)
     ctx = ctx or FetchContext()
     ctx = replace(ctx, base_url=ctx.base_url or source.default_base_url)
+    if deadline_seconds is not None and ctx.details_time is None:
+        now = asyncio.get_running_loop().time()
+        start_by, done_by = (now + share * deadline_seconds for share in DETAILS_SHARE)
+        ctx = replace(ctx, details_time=TimeBox(start_by, done_by))
     try:
         async with asyncio.timeout(deadline_seconds) as deadline:
             snapshot = await source.fetch(client, board, ctx)

@@ -148,7 +148,8 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         got = await client.get(base + path, board, follow_redirects=False)
         return parse_reply(got, board, read_cached), got.requests
 
-    details = await gather_details(ctx.cache, {JOB + key: signature(job) for key, job in jobs.items()}, one)
+    wanted = {JOB + key: signature(job) for key, job in jobs.items()}
+    details = await gather_details(ctx.cache, wanted, one, time=ctx.details_time)
     if not jobs and not details.board.get("had_postings"):
         # What BambooHR also answers for a name it does not use.
         message = (
@@ -167,11 +168,13 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     return Snapshot(
         postings,
         # Asked in full next time while details are owed (waiting or failed): a 304 would hide them.
-        validators=Validators() if deferred or details.failed else validators_of(reply),
+        validators=Validators() if details.owed else validators_of(reply),
         complete=not deferred,
         requests=reply.requests + details.requests,
         details=details.requests,
         notes=tuple(details.notes),
+        waiting=len(deferred),
+        filled=frozenset(key[len(JOB) :] for key in details.filled),
     )
 
 

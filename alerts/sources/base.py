@@ -25,6 +25,14 @@ class Validators:
 
 
 @dataclass(frozen=True)
+class TimeBox:
+    """Times on the event loop's clock (`loop.time()`)."""
+
+    start_by: float  # no detail request starts later
+    done_by: float  # one still in flight then is dropped (it waits for the next poll)
+
+
+@dataclass(frozen=True)
 class FetchContext:
     base_url: str | None = None  # None: the kind's public host
     api_key: str | None = field(default=None, repr=False)  # never shown, even in a repr
@@ -38,6 +46,10 @@ class FetchContext:
     # What the source kept from earlier polls of this board (details, pages);
     # None: keep nothing, fetch everything.
     cache: SourceCache | None = field(default=None, repr=False, compare=False)
+    # When the details of this fetch must be done, so that a large first poll
+    # ends within its deadline with the rest left waiting (see `details.py`);
+    # None: no limit but the budget of requests.
+    details_time: TimeBox | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,15 @@ class Snapshot:
     # What the user should know about this poll (logged as warnings), such as
     # why it is incomplete.
     notes: tuple[str, ...] = ()
+    # Postings the board lists but this snapshot leaves out until their
+    # details arrive (an incomplete snapshot): a board is not baselined while
+    # any wait, so that they join its baseline silently instead of being
+    # announced as opened once they arrive.
+    waiting: int = 0
+    # Ids of postings shown from their list entry alone before (their detail
+    # had failed) whose detail arrived now: a field it fills that was empty
+    # is no change (reconcile does not announce it as an update).
+    filled: frozenset[str] = frozenset()
 
 
 Fetch = Callable[[Client, BoardRef, FetchContext], Awaitable[Snapshot]]

@@ -98,8 +98,11 @@ def _rank(posting: Posting) -> tuple[bool, str]:
 def bound_snapshot(snapshot: Snapshot) -> Snapshot:
     postings = [bound_posting(posting) for posting in snapshot.postings]
     unique = one_per_id(postings)
-    if len(unique) == len(snapshot.postings) and all(
-        a is b for a, b in zip(postings, snapshot.postings, strict=True)
+    filled = frozenset(map(bounded_id, snapshot.filled))
+    if (
+        len(unique) == len(snapshot.postings)
+        and all(a is b for a, b in zip(postings, snapshot.postings, strict=True))
+        and filled == snapshot.filled
     ):
         return snapshot
-    return replace(snapshot, postings=unique)
+    return replace(snapshot, postings=unique, filled=filled)

@@ -15,10 +15,10 @@ from typing import Any
 from alerts.model import BoardRef, EmploymentType, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
-from .failures import unknown_board
 from .fetch import fetch_single
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, title_text, to_country, to_datetime, to_str
+from .not_found import unknown_board
 from .payload import job_id, jobs_in
 from .salary_text import salary_from_text
 from .vocab import employment_type, work_model
@@ -111,7 +111,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     url = board_url(base_of(ctx, DEFAULT_BASE_URL), PATH, board.token)
     explain = unknown_board(
         f"no Breezy HR career portal named {board.token!r}",
-        redirect_hint=" (Breezy sends names it does not know to its own website)",
+        moved=" (Breezy sends names it does not know to its own website)",
     )
     snapshot = await fetch_single(client, url, board, parse, ctx, explain=explain, follow_redirects=False)
     return replace(snapshot, board_name=company_name([p.raw for p in snapshot.postings]))

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -18,8 +16,9 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.text import clean_line, truncate
 
-# A source's own words for a failed response (and its body), or None for the generic ones.
-Explain = Callable[[httpx.Response, bytes], str | None]
+from . import not_found
+from .masked import display_url
+from .not_found import Explain
 
 
 class BodyTooLarge(httpx.TransportError):
@@ -30,23 +29,7 @@ class RedirectRefused(httpx.TransportError):
     """A redirect the policy (redirects.py) does not follow; nothing was sent there."""
 
 
-_SECRET_PARAM = re.compile(r"key|token|secret|pass|auth|sig", re.IGNORECASE)
 _SAID_CHARS = 200
-
-
-def display_url(url: str) -> str:
-    """The URL as it may appear in messages: no userinfo (a proxy base_url may
-    carry a password) and no value of a query parameter that looks secret."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        return "<invalid URL>"
-    shown = parsed.copy_with(username=None, password=None)
-    params = list(shown.params.multi_items())
-    if any(_SECRET_PARAM.search(name) for name, _ in params):
-        query = "&".join(f"{name}={'***' if _SECRET_PARAM.search(name) else value}" for name, value in params)
-        return str(shown.copy_with(query=None)) + "?" + query
-    return str(shown)
 
 
 def _reason(exc: BaseException) -> str:
@@ -148,45 +131,13 @@ def status_error(
         elif status in (401, 403):
             message = f"access denied by {shown}; the board may be private"
         elif 300 <= status < 400:
-            message = f"board not found: {shown} redirects to {redirect_target(response)}"
+            message = f"board not found: {shown} redirects to {not_found.redirect_target(response)}"
         else:
             message = f"unexpected answer from {shown}"
         said = server_says(response, body)
         message += f" (it says: {said!r})" if said else ""
     message += f"; {note}" if note else ""
     return SourceError(board.key, message, status=status, transient=transient, retry_after=retry_after)
-
-
-def redirect_target(response: httpx.Response) -> str:
-    """Where a 3xx points, as shown to a user: the path alone when it stays
-    on the same host (it says why: /login.php, /settings/account/expired.php)."""
-    location = response.headers.get("Location", "").strip()
-    if not location:
-        return "nowhere (no Location header)"
-    target = response.url.join(location)
-    if (target.scheme, target.host, target.port) == (
-        response.url.scheme,
-        response.url.host,
-        response.url.port,
-    ):
-        return target.raw_path.decode("ascii", "replace")
-    return display_url(str(target))
-
-
-def unknown_board(words: str, *, not_found_hint: str = "", redirect_hint: str = "") -> Explain:
-    """A list URL's own words for "no such board": `words` names it in the
-    source's terms ("no Breezy HR career portal 'acme'"). A 404/410 or, where
-    the list is fetched with redirects off, any 3xx says so."""
-
-    def explain(response: httpx.Response, body: bytes) -> str | None:
-        shown = display_url(str(response.url))
-        if response.status_code in (404, 410):
-            return f"{words} at {shown}{not_found_hint}"
-        if 300 <= response.status_code < 400:
-            return f"{words}: {shown} redirects to {redirect_target(response)}{redirect_hint}"
-        return None
-
-    return explain
 
 
 def without_secret(exc: SourceError, secret: str | None) -> SourceError:

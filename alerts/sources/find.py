@@ -64,7 +64,7 @@ class Search:
     kinds: list[str]
     found: list[Found] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # checks that got no answer
-    answered: int = 0  # checks that got an answer (found or not)
+    answered: int = 0  # checks answered: a board, or "no such board"
 
 
 def _words(text: str) -> list[str]:
@@ -154,6 +154,15 @@ async def _rippling(client: Client, board: BoardRef, ctx: FetchContext) -> Found
     return Found(board, len(jobs) if total is None else total, more=total is None and pages > 1)
 
 
+def no_such_board(exc: SourceError) -> bool:
+    """The site said the board does not exist: 404 or 410, or a redirect
+    from a list URL asked with redirects off (an unknown name sent to a login
+    or marketing page). Anything else (401/403, an HTML or malformed answer,
+    a server error) says nothing about the name."""
+    status = exc.status or 0
+    return status in (404, 410) or 300 <= status < 400
+
+
 PROBES: dict[str, Probe] = {
     **{kind: _by_fetch for kind in SOURCES if kind not in NOT_BY_NAME},
     "smartrecruiters": _smartrecruiters,
@@ -176,12 +185,17 @@ async def find_boards(
             try:
                 found = await PROBES[kind](client, board, ctx)
             except SourceError as exc:
-                if not exc.transient:
-                    search.answered += 1  # "no such board", in one of its forms
+                if no_such_board(exc):
+                    search.answered += 1
                     continue
+                # No answer about the name: a refusal (a bot wall, a private
+                # site), an HTML or malformed page, a server or network error.
                 search.problems.append(str(exc))
                 if exc.status == 429:
                     search.problems.append(f"{kind}: rate limited; its other names were not tried")
+                    return
+                if exc.status in (401, 403):
+                    search.problems.append(f"{kind}: refuses our requests; its other names were not tried")
                     return
                 continue
             search.answered += 1

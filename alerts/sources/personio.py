@@ -18,10 +18,10 @@ from alerts.model import BoardRef, EmploymentType, Posting
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .description import from_sections
-from .failures import unknown_board
 from .fetch import fetch_single
 from .http import Client
 from .normalize import clean_text, title_text, to_datetime
+from .not_found import unknown_board
 from .payload import malformed
 from .vocab import salary, work_model
 from .xmlfeed import as_record, decode_xml, text_of, texts_of
@@ -139,11 +139,11 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     url = board_url(base_of(ctx, DEFAULT_BASE_URL), PATH, board.token)
     explain = unknown_board(
         f"no Personio job page named {board.token!r}",
-        not_found_hint=(
+        gone=(
             ": the name is wrong, or the company has switched its XML feed off "
             "(Personio: Settings > Recruiting > Career page > Activations, 'Enable XML feed')"
         ),
-        redirect_hint=" (Personio sends names it does not know to its own website)",
+        moved=" (Personio sends names it does not know to its own website)",
     )
     return await fetch_single(
         client,

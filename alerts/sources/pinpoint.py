@@ -14,10 +14,10 @@ from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .description import from_sections
-from .failures import unknown_board
 from .fetch import fetch_single
 from .http import Client
 from .normalize import as_dict, clean_text, title_text, to_str
+from .not_found import unknown_board
 from .payload import job_id, jobs_in
 from .vocab import employment_type, salary, work_model
 

@@ -226,7 +226,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         got = await client.get(f"{base}/{quote(key[len(JOB) :], safe='')}", board, follow_redirects=False)
         return parse_reply(got, board, read_detail), got.requests
 
-    details = await gather_details(ctx.cache, wanted, one)
+    details = await gather_details(ctx.cache, wanted, one, time=ctx.details_time)
     deferred = set(details.deferred)
     names = (d.get("company") for d in details.data.values() if isinstance(d, dict))
     company = next(filter(None, names), None) or details.board.get("company")
@@ -243,11 +243,13 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     )
     return Snapshot(
         postings,
-        validators=Validators() if deferred or details.failed else validators,
+        validators=Validators() if details.owed else validators,
         complete=whole and not deferred,
         requests=requests + details.requests,
         details=details.requests,
         notes=(*details.notes, *(() if whole else (_SHORT,))),
+        waiting=len(deferred),
+        filled=frozenset(key[len(JOB) :] for key in details.filled),
     )
 
 

@@ -19,9 +19,9 @@ from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
 from .description import from_html, from_plain
-from .failures import Explain, display_url, unknown_board
 from .fetch import conditional_headers, not_modified, parse_reply, validators_of
 from .http import Client
+from .masked import display_url
 from .normalize import (
     as_dict,
     clean_text,
@@ -32,6 +32,7 @@ from .normalize import (
     to_datetime,
     to_str,
 )
+from .not_found import Explain, unknown_board
 from .payload import jobs_in, malformed
 from .schema_org import addresses, base_salary, country_of, employment, organization_name, telecommute
 from .vocab import work_model
@@ -133,9 +134,9 @@ def _next(current: httpx.URL, next_url: str, board: BoardRef) -> str:
 def _explain(board: BoardRef) -> Explain:
     return unknown_board(
         f"no Teamtailor career site named {board.token!r}",
-        not_found_hint=(
-            "; North-American accounts are written teamtailor:NAME.na, and a company "
-            "on its own domain cannot be followed as teamtailor:"
+        gone=(
+            "; North-American accounts are written teamtailor:NAME.na, and a careers site on "
+            "the company's own domain is no Teamtailor name (give its URL as jsonld:URL instead)"
         ),
     )
 

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.model import Event
-from alerts.store.db import chunked
+from alerts.store.db import IN_LIST_MAX
 from alerts.store.tables import boards, deliveries, events
 
 # (event, is_baseline) -> {channel: [subscription names]}
@@ -108,7 +109,7 @@ class Announcer:
         if not self._any_aggregator(conn, now):
             return found  # without bluedoor boards no job is seen through two boards
         identities = sorted({e.posting.identity for e in new})
-        for chunk in chunked(identities):
+        for chunk in chunked(identities, IN_LIST_MAX):
             query = (
                 sa.select(deliveries.c.channel, events.c.identity, events.c.kind, events.c.content_hash)
                 .join(events, events.c.id == deliveries.c.event_id)

@@ -8,9 +8,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.errors import SourceError
 from alerts.model import BoardRef
-from alerts.store.db import Queries, chunked
+from alerts.store.db import IN_LIST_MAX, Queries
 from alerts.store.notices import Ops, note_failure
 from alerts.store.tables import boards, postings
 
@@ -54,7 +55,7 @@ class BoardQueries(Queries):
         )
         states: dict[str, FetchState] = {}
         with self.db.engine.connect() as conn:
-            for chunk in chunked(keys):
+            for chunk in chunked(keys, IN_LIST_MAX):
                 for key, *state in conn.execute(query.where(boards.c.key.in_(chunk))):
                     states[key] = FetchState(*state)
         return states
@@ -96,7 +97,7 @@ class BoardQueries(Queries):
             boards.c.consecutive_failures > 0, boards.c.next_poll_at > now
         )
         with self.db.engine.connect() as conn:
-            for chunk in chunked(list(keys)):
+            for chunk in chunked(list(keys), IN_LIST_MAX):
                 found.update((key, at) for key, at in conn.execute(query.where(boards.c.key.in_(chunk))))
         return found
 

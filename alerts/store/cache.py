@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from alerts.store.db import Queries, chunked
+from alerts.chunks import chunked
+from alerts.store.db import IN_LIST_MAX, Queries
 from alerts.store.tables import boards, source_cache
 
 # (signature, data) per key
@@ -27,7 +29,7 @@ class CacheQueries(Queries):
             if board_id is None:
                 return found
             columns = (source_cache.c.key, source_cache.c.signature, source_cache.c.data)
-            for chunk in chunked(sorted(set(keys))):
+            for chunk in chunked(sorted(set(keys)), IN_LIST_MAX):
                 query = sa.select(*columns).where(
                     source_cache.c.board_id == board_id, source_cache.c.key.in_(chunk)
                 )
@@ -64,10 +66,30 @@ class CacheQueries(Queries):
                 sa.select(source_cache.c.key).where(source_cache.c.board_id == board_id)
             ).scalars()
             gone = sorted(set(stored) - keep)
-            for chunk in chunked(gone):
+            for chunk in chunked(gone, IN_LIST_MAX):
                 conn.execute(
                     sa.delete(source_cache).where(
                         source_cache.c.board_id == board_id, source_cache.c.key.in_(chunk)
                     )
                 )
         return len(gone)
+
+    def of_board(self, board_key: str, clock: Callable[[], datetime]) -> BoardCache:
+        """One board's entries, for its fetch (the sources' SourceCache)."""
+        return BoardCache(self, board_key, clock)
+
+
+class BoardCache:
+    """One board's source cache, awaited from a fetch: each call runs in a thread."""
+
+    def __init__(self, queries: CacheQueries, board_key: str, clock: Callable[[], datetime]):
+        self.queries, self.board_key, self.clock = queries, board_key, clock
+
+    async def get(self, keys: Iterable[str]) -> dict[str, tuple[str, Any]]:
+        return await asyncio.to_thread(self.queries.get, self.board_key, list(keys))
+
+    async def put(self, entries: Entries) -> None:
+        await asyncio.to_thread(self.queries.put, self.board_key, dict(entries), self.clock())
+
+    async def retain(self, keys: Iterable[str]) -> None:
+        await asyncio.to_thread(self.queries.retain, self.board_key, list(keys))

@@ -9,7 +9,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from alerts.store.db import Database, Queries, chunked
+from alerts.chunks import chunked
+from alerts.store.db import IN_LIST_MAX, Database, Queries
 from alerts.store.tables import channels, deliveries
 
 
@@ -128,6 +129,6 @@ class ChannelQueries(Queries):
 
 def upsert_channels(db: Database, conn: sa.Connection, names: Sequence[str], **values: datetime) -> None:
     """Set these columns of the channels' rows, creating rows never seen."""
-    for chunk in chunked(names):
+    for chunk in chunked(names, IN_LIST_MAX):
         stmt = db.insert(channels).values([{"name": name, **values} for name in chunk])
         conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=values))

@@ -1,10 +1,10 @@
 """The database handle every query group shares: the engine, write
-transactions, dialect-specific inserts, and `chunked` for long IN lists."""
+transactions, dialect-specific inserts, and how long an IN list may be."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -45,11 +45,6 @@ def database_problem(exc: BaseException) -> str | None:
 def is_locked(exc: BaseException) -> bool:
     """SQLite's busy answer: another process held the write lock past busy_timeout."""
     return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc.orig)
-
-
-def chunked(values: Sequence[Any], size: int = IN_LIST_MAX) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class Database:

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from alerts.store.db import Queries, chunked
+from alerts.chunks import chunked
+from alerts.store.db import IN_LIST_MAX, Queries
 from alerts.store.tables import boards, leases
 
 
@@ -103,7 +104,7 @@ class LeaseQueries(Queries):
         names = sorted(set(names))
         held: set[str] = set()
         with self.db.tx() as conn:
-            for chunk in chunked(names):
+            for chunk in chunked(names, IN_LIST_MAX):
                 conn.execute(
                     self.db.insert(leases)
                     .values([{"name": name, "owner": None, "until": None} for name in chunk])
@@ -122,7 +123,7 @@ class LeaseQueries(Queries):
             return set()
         held: set[str] = set()
         with self.db.tx() as conn:
-            for chunk in chunked(names):
+            for chunk in chunked(names, IN_LIST_MAX):
                 stmt = (
                     sa.update(leases)
                     .where(leases.c.name.in_(chunk), leases.c.owner == owner)
@@ -153,7 +154,7 @@ class LeaseQueries(Queries):
     def release_many(self, owner: str, names: Iterable[str]) -> None:
         names = sorted(set(names))
         with self.db.tx() as conn:
-            for chunk in chunked(names):
+            for chunk in chunked(names, IN_LIST_MAX):
                 conn.execute(
                     sa.update(leases)
                     .where(leases.c.name.in_(chunk), leases.c.owner == owner)

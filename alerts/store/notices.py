@@ -16,8 +16,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.model import NoticeKind
-from alerts.store.db import chunked
+from alerts.store.db import IN_LIST_MAX
 from alerts.store.tables import boards, deliveries, notices
 
 
@@ -80,5 +81,5 @@ def recovered(conn: sa.Connection, found: Iterable[tuple[int, int]], ops: Ops | 
     if ops is not None:
         for board_id, failures in found:
             queue_notice(conn, board_id, "recovered", failures, None, ops.channel, now)
-    for chunk in chunked([board_id for board_id, _ in found]):
+    for chunk in chunked([board_id for board_id, _ in found], IN_LIST_MAX):
         conn.execute(sa.update(boards).where(boards.c.id.in_(chunk)).values(failure_noticed_at=None))

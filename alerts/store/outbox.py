@@ -13,8 +13,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.model import Delivery, Event, Notice, Posting, Repost
-from alerts.store.db import Queries, chunked
+from alerts.store.db import IN_LIST_MAX, Queries
 from alerts.store.tables import OPEN, boards, deliveries, events, notices
 
 
@@ -30,7 +31,7 @@ class OutboxQueries(Queries):
         if now is not None:
             retry = sa.and_(retry, deliveries.c.next_attempt_at <= now)
         out: dict[str, list[Delivery]] = {name: [] for name in channels}
-        for chunk in chunked(sorted(channels)):
+        for chunk in chunked(sorted(channels), IN_LIST_MAX):
             new = [name for name in chunk if channels[name]]
             fresh = sa.and_(deliveries.c.status == "pending", deliveries.c.channel.in_(new))
             which = sa.or_(retry, fresh) if new else retry
@@ -86,7 +87,7 @@ class OutboxQueries(Queries):
         found: dict[int, Event] = {}
         columns = (events.c.id, events.c.kind, events.c.external_id, events.c.changes, events.c.posting)
         extra = (events.c.occurred_at, events.c.first_seen_at, events.c.reposts)
-        for chunk in chunked(ids):
+        for chunk in chunked(ids, IN_LIST_MAX):
             query = sa.select(*columns, *extra).where(events.c.id.in_(chunk))
             for r in conn.execute(query):
                 posting = Posting.from_dict(r.posting)
@@ -107,7 +108,7 @@ class OutboxQueries(Queries):
     def _notices(conn: sa.Connection, ids: list[int]) -> dict[int, Notice]:
         found: dict[int, Notice] = {}
         columns = (notices.c.id, notices.c.kind, boards.c.key, notices.c.failures, notices.c.error)
-        for chunk in chunked(ids):
+        for chunk in chunked(ids, IN_LIST_MAX):
             query = (
                 sa.select(*columns, notices.c.occurred_at)
                 .join(boards, boards.c.id == notices.c.board_id)

@@ -19,8 +19,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.model import PROVIDER_OF, Event, Posting, Repost
-from alerts.store.db import chunked
+from alerts.store.db import IN_LIST_MAX
 from alerts.store.tables import boards, postings
 
 _WORDS = re.compile(r"\w+")
@@ -78,7 +79,7 @@ def find_reposts(
         return {}
     recent = sa.or_(postings.c.state == "open", postings.c.closed_at >= now - window)
     earlier: dict[str, list[sa.Row]] = {}
-    for chunk in chunked(sorted(wanted)):
+    for chunk in chunked(sorted(wanted), IN_LIST_MAX):
         for row in conn.execute(_CANDIDATES.where(postings.c.repost_key.in_(chunk), recent)):
             earlier.setdefault(row.repost_key, []).append(row)
     found: dict[str, Repost] = {}

@@ -16,8 +16,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.store.channels import upsert_channels
-from alerts.store.db import Queries, chunked
+from alerts.store.db import IN_LIST_MAX, Queries
 from alerts.store.tables import OPEN, deliveries
 
 INTERRUPTED = "the process stopped while sending; it may not have arrived"
@@ -43,7 +44,7 @@ class SendQueries(Queries):
         process dies now, the next holder of each channel knows."""
         pairs = [(row, target) for target, ids in parts for row in ids]
         with self.db.tx() as conn:
-            for chunk in chunked(pairs):
+            for chunk in chunked(pairs, IN_LIST_MAX):
                 by_target: dict[str, list[int]] = {}
                 for row, target in chunk:
                     by_target.setdefault(target, []).append(row)
@@ -62,7 +63,7 @@ class SendQueries(Queries):
         names = sorted(channels)
         found: dict[tuple[str, str], list[int]] = {}
         with self.db.engine.connect() as conn:
-            for chunk in chunked(names):
+            for chunk in chunked(names, IN_LIST_MAX):
                 query = sa.select(deliveries.c.id, deliveries.c.channel, deliveries.c.sending_target).where(
                     deliveries.c.channel.in_(chunk), deliveries.c.sending_target.is_not(None)
                 )
@@ -89,7 +90,7 @@ class SendQueries(Queries):
         )
         with self.db.tx() as conn:
             rows: dict[int, dict[str, Any]] = {}
-            for chunk in chunked(ids):
+            for chunk in chunked(ids, IN_LIST_MAX):
                 for row_id, channel, sent, status, doubtful in conn.execute(
                     sa.select(*columns).where(deliveries.c.id.in_(chunk))
                 ):
@@ -153,7 +154,7 @@ class SendQueries(Queries):
         """Take the "sending" marks off rows whose outcome could not be
         recorded: they are tried again, not settled as sent-unconfirmed."""
         with self.db.tx() as conn:
-            for chunk in chunked(list(ids)):
+            for chunk in chunked(list(ids), IN_LIST_MAX):
                 conn.execute(
                     sa.update(deliveries)
                     .where(deliveries.c.id.in_(chunk))
@@ -164,7 +165,7 @@ class SendQueries(Queries):
         """A failed try made before the row's back-off ended (run --once tries
         everything): recorded, but it does not count toward max_attempts."""
         with self.db.tx() as conn:
-            for chunk in chunked(ids):
+            for chunk in chunked(ids, IN_LIST_MAX):
                 conn.execute(
                     sa.update(deliveries)
                     .where(deliveries.c.id.in_(chunk), deliveries.c.status.in_(OPEN))
@@ -191,7 +192,7 @@ class SendQueries(Queries):
         dies = sa.or_(too_many, too_old)
         dead = 0
         with self.db.tx() as conn:
-            for chunk in chunked(ids):
+            for chunk in chunked(ids, IN_LIST_MAX):
                 # Only rows still owed: one another process settled meanwhile stays settled.
                 which = sa.and_(deliveries.c.id.in_(chunk), deliveries.c.status.in_(OPEN))
                 dead += conn.execute(sa.select(sa.func.count()).where(which, dies)).scalar_one()

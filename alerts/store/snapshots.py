@@ -9,12 +9,13 @@ from functools import cached_property, lru_cache
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.errors import StoreError
 from alerts.model import BoardRef, Event, Posting, Repost
 from alerts.reconcile import Outcome, StoredPosting, reconcile, suspect_reason
 from alerts.store.announce import Announcer, Router
 from alerts.store.boards import bound, healthy_marks
-from alerts.store.db import Database, Queries, chunked
+from alerts.store.db import IN_LIST_MAX, Database, Queries
 from alerts.store.notices import Ops, recovered
 from alerts.store.reposts import annotated, find_reposts, repost_key
 from alerts.store.tables import boards, postings
@@ -27,6 +28,7 @@ _BOARD = sa.select(
     boards.c.lease_owner,
     boards.c.consecutive_failures,
     boards.c.failure_noticed_at,
+    boards.c.incomplete_since,
 ).where(boards.c.key == sa.bindparam("key"))
 _BOARD_FOR_UPDATE = _BOARD.with_for_update()
 _BOARD_POSTINGS = sa.select(
@@ -75,6 +77,9 @@ class SnapshotQueries(Queries):
         now: datetime,
         route: Router,
         complete: bool = True,
+        waiting: int = 0,
+        filled: frozenset[str] = frozenset(),
+        incomplete: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
         owner: str | None = None,
@@ -87,6 +92,12 @@ class SnapshotQueries(Queries):
         A complete snapshot that drops suddenly is held (nothing written but
         the hold itself) until the next one confirms it. A new posting that
         reposts a job seen within `repost_window` carries what it reposts.
+        A board is baselined by its first snapshot in which no posting
+        `waiting` for its details was left out: until then every snapshot is
+        part of its baseline, so that what was listed all along is never
+        announced as opened when its details arrive. `incomplete`: why a
+        snapshot that is not complete is not (None for an incremental one,
+        incomplete by design): kept, with since when, until a complete one.
         """
         with self.db.tx() as conn:
             query = _BOARD_FOR_UPDATE if self.db.dialect == "postgresql" else _BOARD
@@ -118,6 +129,7 @@ class SnapshotQueries(Queries):
                 close_after_misses=close_after_misses,
                 now=now,
                 complete=complete,
+                filled=filled,
             )
             for key in backfill - outcome.changed.keys():
                 # Same posting, but its row's fingerprint is another (the row
@@ -132,13 +144,15 @@ class SnapshotQueries(Queries):
                 conn, row.id, outcome.events, route, now, baseline=outcome.baseline
             )
             done: dict[str, object] = {
-                "baselined": True,
+                "baselined": row.baselined or not waiting,
                 "suspect_since": None,
                 "etag": etag,
                 "last_modified": last_modified,
             }
             if complete:
-                done["last_full_at"] = now
+                done.update(last_full_at=now, incomplete_since=None, incomplete_why=None)
+            elif incomplete is not None:
+                done.update(incomplete_since=row.incomplete_since or now, incomplete_why=incomplete[:2000])
             if next_poll_at is not None:
                 done["next_poll_at"] = next_poll_at
             values = {**healthy_marks(now), **done}
@@ -177,7 +191,7 @@ class SnapshotQueries(Queries):
 
     def _load_data(self, conn: sa.Connection, ids: list[int]) -> dict[int, tuple[dict, datetime]]:
         data: dict[int, tuple[dict, datetime]] = {}
-        for chunk in chunked(ids):
+        for chunk in chunked(ids, IN_LIST_MAX):
             query = sa.select(postings.c.id, postings.c.data, postings.c.first_seen_at)
             data.update(
                 (pid, (value, at)) for pid, value, at in conn.execute(query.where(postings.c.id.in_(chunk)))

@@ -68,6 +68,10 @@ boards = sa.Table(
     # When the ops channel was told this board is failing; cleared when its
     # recovery is queued. Decides both notices, once each, in any mode.
     sa.Column("failure_noticed_at", UTCDateTime),
+    # Since when the board's snapshots have been incomplete (nothing counted
+    # missing), and why; cleared by a complete one. Shown by `alerts status`.
+    sa.Column("incomplete_since", UTCDateTime),
+    sa.Column("incomplete_why", sa.Text),
 )
 
 postings = sa.Table(

@@ -15,10 +15,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.model import BoardRef, Event, Posting
 from alerts.store.announce import Announcer, Router
 from alerts.store.boards import HEALTHY_NAMES, bound, healthy_marks
-from alerts.store.db import Database, Queries, chunked
+from alerts.store.db import IN_LIST_MAX, Database, Queries
 from alerts.store.notices import Ops, recovered
 from alerts.store.tables import MISSING, boards, postings
 
@@ -112,14 +113,14 @@ class UnchangedQueries(Queries):
         query = sa.select(boards.c.id, boards.c.consecutive_failures).where(
             boards.c.failure_noticed_at.is_not(None)
         )
-        for chunk in chunked(keys):
+        for chunk in chunked(keys, IN_LIST_MAX):
             found.extend((board_id, n) for board_id, n in conn.execute(query.where(boards.c.key.in_(chunk))))
         return found
 
     def _missing(self, conn: sa.Connection, keys: list[str], owner: str | None) -> list[sa.Row]:
         """The open postings these boards' last snapshots lacked."""
         found: list[sa.Row] = []
-        for chunk in chunked(keys):
+        for chunk in chunked(keys, IN_LIST_MAX):
             query = (
                 sa.select(postings.c.id, postings.c.board_id, boards.c.key, postings.c.misses)
                 .join(boards, boards.c.id == postings.c.board_id)
@@ -138,7 +139,7 @@ class UnchangedQueries(Queries):
         route: Callable[[str], Router],
     ) -> dict[str, list[Event]]:
         data: dict[int, dict] = {}
-        for chunk in chunked([row.id for row in closing]):
+        for chunk in chunked([row.id for row in closing], IN_LIST_MAX):
             query = sa.select(postings.c.id, postings.c.data).where(postings.c.id.in_(chunk))
             data.update((pid, value) for pid, value in conn.execute(query))
         by_board: dict[tuple[int, str], list[Event]] = {}

@@ -15,8 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from alerts.chunks import chunked
 from alerts.model import Posting, Repost
-from alerts.store.db import Queries, chunked
+from alerts.store.db import IN_LIST_MAX, Queries
 from alerts.store.tables import boards, deliveries, events, postings
 
 
@@ -126,7 +127,9 @@ class ViewQueries(Queries):
             else:
                 keys = sorted(set(board_keys))
                 rows = [
-                    r for chunk in chunked(keys) for r in conn.execute(query.where(boards.c.key.in_(chunk)))
+                    r
+                    for chunk in chunked(keys, IN_LIST_MAX)
+                    for r in conn.execute(query.where(boards.c.key.in_(chunk)))
                 ]
             for key, external_id, data, first_seen, changed in rows:
                 found.append(OpenPosting(key, external_id, Posting.from_dict(data), first_seen, changed))
@@ -158,7 +161,9 @@ class ViewQueries(Queries):
             else:
                 keys = sorted(set(board_keys))
                 rows = [
-                    r for chunk in chunked(keys) for r in conn.execute(query.where(boards.c.key.in_(chunk)))
+                    r
+                    for chunk in chunked(keys, IN_LIST_MAX)
+                    for r in conn.execute(query.where(boards.c.key.in_(chunk)))
                 ]
                 rows.sort(key=lambda r: (r.occurred_at, r.id), reverse=True)
                 rows = rows[:limit]
@@ -169,7 +174,7 @@ class ViewQueries(Queries):
     def _deliveries(conn: sa.Connection, ids: list[int]) -> dict[int, list[tuple[str, str]]]:
         found: dict[int, list[tuple[str, str]]] = {}
         query = sa.select(deliveries.c.event_id, deliveries.c.channel, deliveries.c.status)
-        for chunk in chunked(sorted(ids)):
+        for chunk in chunked(sorted(ids), IN_LIST_MAX):
             rows = conn.execute(query.where(deliveries.c.event_id.in_(chunk)).order_by(deliveries.c.channel))
             for event_id, channel, status in rows:
                 found.setdefault(event_id, []).append((channel, status))

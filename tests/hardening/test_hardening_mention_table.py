@@ -1,6 +1,6 @@
 """Issue 11, mentions per service: every chat service Apprise supports that
-has mentions (the table of /work/notes/apprise.md, section C), by its Apprise
-protocol name, in every body format; and the one case where Apprise itself
+has mentions (TABLE below: each by its Apprise protocol name, with what
+pings there), in every body format; and the one case where Apprise itself
 makes a ping out of text (Discord's markdown embeds) sends none."""
 
 from __future__ import annotations

@@ -176,7 +176,7 @@ def test_a_sitemap_whose_pages_carry_no_posting(httpserver: HTTPServer, site: Si
         f"<url><loc>{HOST}/about</loc></url></urlset>"
     ).encode()
     err = fetch_error(BOARD, base_url(httpserver), FetchContext(cache=MemoryCache()))
-    assert "lists 1 pages on its host, and none publishes a job posting" in str(err)
+    assert "lists 1 pages on its site, and none publishes a job posting" in str(err)
 
 
 def test_a_settled_site_reads_its_new_pages_in_turns(httpserver: HTTPServer, site: Site) -> None:

@@ -146,7 +146,6 @@ REFUSED = [
     "https://nvidia.wd5.myworkdayjobs.com/en-US",
     "https://nvidia.myworkday.com/nvidia/d/home.htmld",
     "https://nvidia.wd5.myworkdayjobs.com/wday/cxs/other/Site/jobs",
-    "https://wd1.myworkdaysite.com/recruiting/snapchat/snap",
     "bamboohr:acme/../x",
     "bamboohr:acme.example",
     "https://www.bamboohr.com/careers",
@@ -219,3 +218,22 @@ def test_a_malformed_token_names_its_kinds_form() -> None:
     with pytest.raises(ValueError) as caught:
         resolve_board("workday:acme")
     assert "a workday board is written workday:TENANT.wdN/SITE" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://wd1.myworkdaysite.com/recruiting/snapchat/snap",
+        "https://wd1.myworkdaysite.com/en-US/recruiting/snapchat/snap/job/Los-Angeles/Engineer_R1",
+    ],
+)
+def test_a_workday_site_on_myworkdaysite_says_why_in_workday_words(url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        resolve_board(url)
+    message = str(caught.value)
+    assert message.startswith(
+        "a Workday site on TENANT.wdN.myworkdayjobs.com, such as https://snapchat.wd1.myworkdayjobs.com/snap "
+        "(workday:snapchat.wd1/snap): "
+    )
+    assert "wd1.myworkdaysite.com are not supported yet" in message
+    assert "Accepted:" not in message  # not the list of every kind's forms

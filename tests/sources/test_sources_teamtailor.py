@@ -291,3 +291,12 @@ def test_next_url_of_the_wrong_type(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/jobs.json").respond_with_json({**body, "next_url": 2})
     err = fetch_error(ACME, base_url(httpserver))
     assert "'next_url'" in str(err) and err.transient is False
+
+
+def test_an_unknown_board_says_what_to_try_in_a_whole_sentence(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/jobs.json").respond_with_data("", status=404)
+    err = fetch_error(BoardRef("teamtailor", "acme"), base_url(httpserver))
+    assert str(err).endswith(
+        "; North-American accounts are written teamtailor:NAME.na, and a careers site on the company's own "
+        "domain is no Teamtailor name (give its URL as jsonld:URL instead) (HTTP 404)"
+    )

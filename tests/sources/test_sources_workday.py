@@ -13,12 +13,11 @@ import pytest
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import workday
+from alerts.sources.workday.keys import identify, requisition_id
 from alerts.sources.workday.postings import (
     detail_path,
-    identify,
     place,
     read_detail,
-    requisition_id,
     signature,
     to_posting,
 )

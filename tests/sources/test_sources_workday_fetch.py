@@ -12,14 +12,15 @@ from typing import Any
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Response
+from werkzeug import Request, Response
 
 from alerts.model import BoardRef
 from alerts.sources import FetchContext
 from alerts.sources.cache import MemoryCache
 from alerts.sources.details import BOARD as BOARD_ENTRY
 from alerts.sources.workday import postings as workday_postings
-from alerts.sources.workday.postings import requisition_id, signature
+from alerts.sources.workday.keys import requisition_id
+from alerts.sources.workday.postings import signature
 
 from reach_support import (
     PATIENT_SECONDS,
@@ -29,7 +30,7 @@ from reach_support import (
     workday_detail,
     workday_row,
 )
-from sources_support import fetch_error, run_fetch
+from sources_support import FAST, fetch_error, run_fetch
 
 BOARD = BoardRef("workday", WORKDAY_BOARD.split(":", 1)[1])
 
@@ -227,3 +228,30 @@ def test_a_board_that_shifts_while_paging_is_incomplete(httpserver: HTTPServer) 
     snapshot = fetch(httpserver)
     assert not snapshot.complete and len(snapshot.postings) == 44
     assert any("changed while paging" in note for note in snapshot.notes)
+
+
+class RateLimitingTenant(WorkdayTenant):
+    """A tenant whose WAF starts answering 429 (no Retry-After) to detail
+    requests after the first 10, as bot protection does."""
+
+    def _detail(self, request: Request) -> Response:
+        if self.asked["detail"] >= 10:
+            self.asked["detail"] += 1
+            return Response("Too Many Requests", status=429)
+        return super()._detail(request)
+
+
+def test_a_host_that_starts_rate_limiting_details_is_left_alone(httpserver: HTTPServer) -> None:
+    rows = [workday_row(n) for n in range(100)]
+    tenant = RateLimitingTenant(httpserver, rows)
+    run_fetch(
+        BOARD,
+        workday_base(httpserver),
+        FetchContext(cache=MemoryCache()),
+        retry=FAST,
+        timeout=PATIENT_SECONDS,
+    )
+    # "Polite by default": a host saying 429 is asked a few more times, not
+    # for every remaining detail three times over. On main the give-up only
+    # counts failures before the first success: 10 + 90 x 3 = 280 requests.
+    assert tenant.asked["detail"] <= 10 + 5 * 3, tenant.asked

@@ -29,7 +29,7 @@ from alerts.sources import (
     teamtailor,
     workable,
 )
-from alerts.sources.workday.postings import identify
+from alerts.sources.workday.keys import identify
 from alerts.sources.workday.postings import read_detail as workday_detail
 from alerts.sources.workday.postings import to_posting as workday_posting
 

@@ -2,7 +2,8 @@
 it once, unconfirmed; it is never sent again. Connection refused stays a
 plain failure, retried.
 
-The channels name their timeouts (`timeout`, `connect_timeout`: DECISIONS.md).
+The channels name their timeouts: `timeout` (for the answer once the
+request went out) and `connect_timeout` (config.example.toml).
 Two more tests leave them out and shorten Apprise's own socket timeout in the
 URL (`rto`, `cto`): however the fix settles the wait, one message arrives.
 """

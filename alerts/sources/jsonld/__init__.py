@@ -7,6 +7,15 @@ postings. A sitemap's pages are fetched only when new or when their
 a miss. Pages without a lastmod are read again once a week, spread over the
 days.
 
+A board remembers which of the two it is. A sitemap board answered by
+anything but a sitemap (a CDN's "checking your browser" page, a maintenance
+page, a soft 404) fails for that poll. A page board whose page suddenly
+holds no JobPosting fails too, unless its JSON-LD says in so many words that
+there are none (an empty list or ItemList where the postings were), until
+the page has shown none for a day (`EMPTY_FOR`): one answer without
+postings is more often a passing fault of the site than every job closing
+at once. Either way nothing is counted missing meanwhile.
+
 `[sources.jsonld] base_url` is "{url}" (the URL itself); set to a host
 ("http://127.0.0.1:8080") it takes every request instead of the URL's own
 host, or with "{url}" inside, it receives the URL as a parameter (a proxy).
@@ -26,6 +35,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from alerts.boards import jsonld_url_ok
+from alerts.config.types import format_duration
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 
@@ -44,6 +54,8 @@ PAGE = "page:"
 ACCEPT = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
 REREAD_DAYS = 7  # pages without a lastmod
+EMPTY_FOR = timedelta(days=1)  # a page board's page without postings, before it is believed
+SITEMAP, PAGE_BOARD = "sitemap", "page"  # what a board is, remembered in its cache entry
 
 
 def route(url: str, base: str | None) -> str:
@@ -134,19 +146,24 @@ class _Pages:
     # Some of the site's pages were past a limit and not read: what they hold
     # cannot count as gone.
     capped: bool = False
+    elsewhere: int = 0  # URLs on other sites, not read
 
 
 async def _sitemap_pages(client: Client, board: BoardRef, reply: Reply, base: str | None) -> _Pages:
-    """The pages a sitemap lists, the children of a sitemap index included."""
+    """The pages a sitemap lists, the children of a sitemap index included:
+    those on the site of the board's URL, or of where it was answered from
+    (unless base_url stands in for every host)."""
     url = board.token
-    found = sitemaps.read(reply.body, url)
+    sites = (url, str(reply.response.url)) if route(url, base) == url else (url,)
+    found = sitemaps.read(reply.body, *sites)
     if not found.index:
-        return _Pages(found.pages, capped=found.capped)
-    out = _Pages({}, index=True, capped=len(found.pages) > sitemaps.MAX_CHILDREN)
+        return _Pages(found.pages, capped=found.capped, elsewhere=found.elsewhere)
+    out = _Pages({}, index=True, capped=len(found.pages) > sitemaps.MAX_CHILDREN, elsewhere=found.elsewhere)
     for child in list(found.pages)[: sitemaps.MAX_CHILDREN]:
         got = await client.get(route(child, base), board, headers=ACCEPT)
         out.requests += got.requests
-        part = sitemaps.read(got.body, url)
+        part = sitemaps.read(got.body, *sites)
+        out.elsewhere += part.elsewhere
         # One level of index, as the protocol allows; a deeper one is not read.
         out.capped |= part.index or part.capped
         for loc, lastmod in [] if part.index else part.pages.items():
@@ -187,7 +204,22 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     except sitemaps.NotASitemap as exc:
         message = f"{display_url(target)} is {exc}"
         raise SourceError(board.key, message, status=reply.response.status_code, transient=False) from exc
+    if state.get("format") == SITEMAP:
+        message = (
+            f"{display_url(target)} answered with {_what(reply)} instead of its sitemap (a bot check or a "
+            f"maintenance page?); nothing is counted missing until the sitemap is back"
+        )
+        raise SourceError(board.key, message, status=reply.response.status_code, transient=True)
     return await _from_page(board, ctx, reply, now, state)
+
+
+def _what(reply: Reply) -> str:
+    if not reply.body.strip():
+        return "an empty answer"
+    kind = reply.response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if "html" in kind or reply.body.lstrip()[:1] == b"<":
+        return "an HTML page"
+    return f"something else ({kind or 'no content type'})"
 
 
 async def _from_page(
@@ -199,17 +231,27 @@ async def _from_page(
         raise SourceError(board.key, message, status=reply.response.status_code, transient=True)
     page = read_page(page_text(reply))
     data = {"jobs": [trim(job, page.nodes) for job in page.jobs], "company": page.site_name or page.title}
+    shown = display_url(str(reply.response.url))
+    entry: dict[str, Any] = {"had_postings": True, "format": PAGE_BOARD, "empty_since": None}
     if not data["jobs"] and not state.get("had_postings"):
         bad = f" ({page.bad_blocks} JSON-LD blocks could not be read)" if page.bad_blocks else ""
         message = (
-            f"found no job postings (schema.org JobPosting) on {display_url(str(reply.response.url))}{bad}. "
+            f"found no job postings (schema.org JobPosting) on {shown}{bad}. "
             f"The page may build its list in the browser: try one job's page, or the site's sitemap.xml"
         )
         raise SourceError(board.key, message, status=reply.response.status_code, transient=False)
+    if not data["jobs"] and not page.says_none:
+        since = to_datetime(state.get("empty_since")) or now
+        if now - since < EMPTY_FOR:
+            await settle(ctx.cache, [], {**entry, "empty_since": since.isoformat()}, whole=True)
+            message = (
+                f"no job postings on {shown} now (it had some); taken for a passing fault of the "
+                f"site until it shows none for {format_duration(EMPTY_FOR)}, and nothing is counted missing"
+            )
+            raise SourceError(board.key, message, status=reply.response.status_code, transient=True)
+        entry["empty_since"] = since.isoformat()  # a day without postings: believed
     postings, _ = _postings([(board.token, data)], board, now)
-    await settle(
-        ctx.cache, [], {"had_postings": True, "recheck_at": _recheck(postings, now, False)}, whole=True
-    )
+    await settle(ctx.cache, [], {**entry, "recheck_at": _recheck(postings, now, False)}, whole=True)
     if page.truncated:
         # Postings past the limit were not read: none of them may count as gone.
         note = f"more than {MAX_POSTINGS} job postings on one page: read the first {MAX_POSTINGS}"
@@ -229,24 +271,31 @@ async def _from_sitemap(
     async def one(key: str) -> tuple[Any, int]:
         return await _read_page(client, locs[key], board, ctx.base_url)
 
-    details = await gather_details(ctx.cache, wanted, one, soft=False)
+    details = await gather_details(ctx.cache, wanted, one, soft=False, time=ctx.details_time)
     deferred = set(details.deferred)
     read = [(locs[key], details.data[key]) for key in wanted if key in details.data]
     read = [(loc, data) for loc, data in read if isinstance(data, dict)]
     postings, company = _postings(read, board, now)
     if not postings and not deferred and not state.get("had_postings"):
+        others = f" ({listed.elsewhere} more on other sites, not read)" if listed.elsewhere else ""
         message = (
-            f"the sitemap {display_url(board.token)} lists {len(pages)} pages on its host, "
+            f"the sitemap {display_url(board.token)} lists {len(pages)} pages on its site{others}, "
             f"and none publishes a job posting (schema.org JobPosting)"
         )
         raise SourceError(board.key, message, status=reply.response.status_code, transient=False)
     undated = any(not lastmod for lastmod in pages.values())
-    entry = {"had_postings": bool(postings) or bool(state.get("had_postings")), "company": company}
+    entry = {
+        "had_postings": bool(postings) or bool(state.get("had_postings")),
+        "company": company,
+        "format": SITEMAP,
+    }
     entry["recheck_at"] = _recheck(postings, now, undated)
     await settle(ctx.cache, [key for key in wanted if key not in deferred], entry, whole=not deferred)
     notes = list(details.notes)
     if listed.capped:
         notes.append(f"the sitemap lists more pages than are read ({sitemaps.MAX_URLS} at most)")
+    if listed.elsewhere:
+        notes.append(f"{listed.elsewhere} URLs of the sitemap are on other sites; not read")
     return Snapshot(
         postings,
         # A sitemap index is several answers: no one validator stands for them
@@ -256,6 +305,7 @@ async def _from_sitemap(
         requests=requests + details.requests,
         details=details.requests,
         notes=tuple(notes),
+        waiting=len(deferred),
     )
 
 

@@ -1,9 +1,11 @@
 """XML sitemaps (sitemaps.org): the pages a site lists, with their lastmod.
 
 Bounded as the protocol bounds them: 50,000 URLs and 50 MB per file, and
-only URLs on the sitemap's own host (the protocol's rule, and no fetch of
-another host on a sitemap's say-so). A document type declaration is refused
-outright: a sitemap has no use for entities.
+only URLs on the sitemap's own site: its host, or another host of the same
+registrable domain (`acme.example` lists `www.acme.example`, as most sites
+that redirect to www do), over the same scheme or https. Never another site
+on a sitemap's say-so. A document type declaration is refused outright: a
+sitemap has no use for entities.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
+
+from ..redirects import registrable_domain
 
 MAX_URLS = 50_000
 MAX_CHILDREN = 50  # sitemaps read from one sitemap index
@@ -35,8 +39,9 @@ class NotASitemap(ValueError):
 class Sitemap:
     index: bool  # a sitemap index: `pages` are sitemaps
     pages: dict[str, str] = field(default_factory=dict)  # URL -> lastmod ("" if none)
-    dropped: int = 0  # URLs on other hosts, or past the limit
-    capped: bool = False  # URLs of this host past MAX_URLS were not read
+    dropped: int = 0  # URLs on other sites, or past the limit
+    elsewhere: int = 0  # of them, URLs on other sites
+    capped: bool = False  # URLs of this site past MAX_URLS were not read
 
 
 def unpacked(body: bytes) -> bytes:
@@ -58,7 +63,9 @@ def is_sitemap(body: bytes) -> bool:
     return _ROOT.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
 
 
-def read(body: bytes, sitemap_url: str) -> Sitemap:
+def read(body: bytes, *sites: str) -> Sitemap:
+    """The sitemap's URLs on the site of any of `sites` (the sitemap's URL,
+    and where it was finally answered from)."""
     data = unpacked(body)
     if _DECLARATIONS.search(data[:65536]):
         raise NotASitemap("a sitemap with a document type declaration (refused)")
@@ -70,7 +77,6 @@ def read(body: bytes, sitemap_url: str) -> Sitemap:
     if kind not in ("urlset", "sitemapindex"):
         raise NotASitemap(f"XML whose root is <{kind}>, not a sitemap")
     found = Sitemap(index=kind == "sitemapindex")
-    host = _origin(sitemap_url)
     for entry in root:
         loc = lastmod = ""
         for part in entry:
@@ -81,17 +87,30 @@ def read(body: bytes, sitemap_url: str) -> Sitemap:
                 lastmod = (part.text or "").strip()[:40]
         if not loc:
             continue
-        if _origin(loc) != host or len(found.pages) >= MAX_URLS or len(loc) > 2000:
+        ours = any(same_site(loc, site) for site in sites)
+        if not ours or len(found.pages) >= MAX_URLS or len(loc) > 2000:
             found.dropped += 1
-            found.capped |= _origin(loc) == host and len(found.pages) >= MAX_URLS
+            found.elsewhere += not ours
+            found.capped |= ours and len(found.pages) >= MAX_URLS
             continue
         found.pages.setdefault(loc, lastmod)
     return found
 
 
-def _origin(url: str) -> tuple[str, str, int | None] | None:
+def same_site(url: str, site: str) -> bool:
+    """`url` is on `site`'s host or another host of its registrable domain,
+    over the same scheme (or https), on the same port if one is written."""
     try:
-        parts = urlsplit(url)
-        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+        a, b = urlsplit(site), urlsplit(url)
+        ports = a.port, b.port
     except ValueError:
-        return None
+        return False
+    if b.scheme.lower() not in (a.scheme.lower(), "https") or ports[0] != ports[1]:
+        return False
+    host, other = (a.hostname or "").lower(), (b.hostname or "").lower()
+    if not other:
+        return False
+    if host == other:
+        return True
+    domain = registrable_domain(host)
+    return domain is not None and registrable_domain(other) == domain

@@ -4,9 +4,17 @@ Real tenants refuse `limit` above 20 (HTTP 400), fill `total` on the first
 page only (later pages say 0), and list at most 2,000 postings: past that,
 some tenants clamp `total` to 2,000 and wrap offsets back to the first page.
 A larger board is read one facet value at a time (each value below the
-cap), when page 0's facets offer a split that provably covers the board;
-otherwise what can be read is returned as an incomplete snapshot, so that
-nothing beyond the cap is ever taken for closed.
+cap): the cheapest facet first, and the next when one does not cover the
+board. A facet read whole shows whether it is a partition (its postings add
+up to its count); the largest such count, or `total` when page 0 gives more
+than the cap, is the board's size, and the read is complete once that many
+postings are read. A facet that counts a posting once per place or family is
+no measure of the board (its count is too high), so it never makes a read
+incomplete. Otherwise what can be read is returned as an incomplete
+snapshot, so that nothing beyond the cap is ever taken for closed. (A
+partition that leaves out the postings with none of its values cannot be
+told from a whole one by its counts; `total`, where a tenant gives more
+than the cap, is the guard then.)
 """
 
 from __future__ import annotations
@@ -93,42 +101,64 @@ class Lister:
 
     async def _read(self, first: Page) -> None:
         total = first.total or 0
-        sums = [sum(count for _, count in values) for _, values in facets_of(first.facets)]
-        largest = max(sums, default=0)
+        facets = facets_of(first.facets)
+        largest = max((sum(count for _, count in values) for _, values in facets), default=0)
         if total < CAP or (total == CAP and largest == CAP):
             # Below the cap, or exactly at it by the facets' own count.
             await self._query(first, {}, total)
             return
-        split = choose_split(first.facets, max(total, largest))
-        if split is not None and pages_of(split[1]) > MAX_LIST_REQUESTS:
-            split = None
-        if split is None:
+        split = candidates(first.facets, total)
+        if not split:
             await self._query(first, {}, CAP)
             self._incomplete(
                 f"Workday lists at most {CAP:,} postings at a time; this board has about "
                 f"{max(total, largest):,} and offers no way to read them in parts"
             )
             return
-        parameter, values = split
+        # Cheapest first; a facet read whole shows whether its values are
+        # disjoint (its postings add up to its count): the largest such count
+        # is the board's size. A facet that counts a posting under several
+        # values (places, overlapping job families) is no measure of it.
+        disjoint: list[int] = []
+        tried: list[str] = []
+        for parameter, values in split:
+            if pages_of(values) > MAX_LIST_REQUESTS - self.listing.requests:
+                continue
+            tried.append(repr(parameter))
+            read = await self._facet(parameter, values)
+            if read == sum(count for _, count in values):
+                disjoint.append(read)
+            size = max(total, *disjoint) if disjoint else None
+            found = len(self.listing.rows) + self.listing.placeholders
+            if not self.listing.complete or (size is not None and found >= size):
+                return
+        found = len(self.listing.rows) + self.listing.placeholders
+        size = max(total, *disjoint) if disjoint else largest
+        self._incomplete(
+            f"read {found:,} postings by {' and '.join(tried)}, but the board "
+            f"counts {size:,}: some may have none of their values"
+            if disjoint
+            else f"read {found:,} postings, but no facet of the board splits it into parts that each "
+            f"hold a posting once (each counts some postings under several values)"
+        )
+
+    async def _facet(self, parameter: str, values: list[tuple[str, int]]) -> int:
+        """Every value of one facet; how many postings it holds, each once."""
         firsts = await all_or_none(self.page(0, {parameter: [value]}) for value, _ in values)
         pairs = zip(firsts, values, strict=True)
-        await all_or_none(self._part(page, {parameter: [value]}) for page, (value, _) in pairs)
-        found = len(self.listing.rows) + self.listing.placeholders
-        if self.listing.complete and found < max(total, largest):
-            self._incomplete(
-                f"read {found:,} postings by {parameter!r}, but the board counts "
-                f"{max(total, largest):,}: some may have no {parameter!r}"
-            )
+        parts = await all_or_none(self._part(page, {parameter: [value]}) for page, (value, _) in pairs)
+        return len(set().union(*(paths for paths, _ in parts))) + sum(extra for _, extra in parts)
 
-    async def _part(self, first: Page, facets: dict[str, list[str]]) -> None:
+    async def _part(self, first: Page, facets: dict[str, list[str]]) -> tuple[set[str], int]:
         total = first.total or 0
         if total >= CAP:
             self._incomplete(f"{facets} alone lists {total:,} postings, over Workday's {CAP:,}")
             total = CAP
-        await self._query(first, facets, total)
+        return await self._query(first, facets, total)
 
-    async def _query(self, first: Page, facets: dict[str, list[str]], total: int) -> None:
-        """Every page of one query, page 0 already read; rows kept by externalPath."""
+    async def _query(self, first: Page, facets: dict[str, list[str]], total: int) -> tuple[set[str], int]:
+        """Every page of one query, page 0 already read; rows kept by
+        externalPath. Returns the paths read and the placeholder rows."""
         offsets = list(range(PAGE_SIZE, min(total, CAP), PAGE_SIZE))
         allowed = max(0, MAX_LIST_REQUESTS - self.listing.requests - self.pending)
         if len(offsets) > allowed:
@@ -137,17 +167,20 @@ class Lister:
         self.pending += len(offsets)
         pages = [first, *await all_or_none(self.page(offset, facets) for offset in offsets)]
         self.pending -= len(offsets)
-        before = len(self.listing.rows)
+        paths: set[str] = set()
         placeholders = 0
         for page in pages:
             placeholders += page.placeholders
             for row in page.rows:
-                self.listing.rows.setdefault(str(row["externalPath"]).strip(), row)
+                path = str(row["externalPath"]).strip()
+                paths.add(path)
+                self.listing.rows.setdefault(path, row)
         self.listing.placeholders += placeholders
-        found = len(self.listing.rows) - before + placeholders
+        found = len(paths) + placeholders
         if not facets and found < min(total, CAP) and self.listing.complete:
             # A posting that moved between pages while we read them.
             self._incomplete(f"the board changed while paging ({found:,} of {total:,} postings read)")
+        return paths, placeholders
 
     def _incomplete(self, why: str) -> None:
         self.listing.complete = False
@@ -175,18 +208,15 @@ def facets_of(facets: list[dict[str, Any]]) -> list[tuple[str, list[tuple[str, i
     return found
 
 
-def choose_split(facets: list[dict[str, Any]], size: int) -> tuple[str, list[tuple[str, int]]] | None:
-    """A facet whose values are each below the cap and together count the
-    whole board (`size`, the largest count anyone gives): the one that costs
-    the fewest requests."""
-    candidates = [
+def candidates(facets: list[dict[str, Any]], total: int) -> list[tuple[str, list[tuple[str, int]]]]:
+    """The facets that may split the board: each value below the cap, and
+    together at least the board's `total`; the cheapest first."""
+    found = [
         (parameter, values)
         for parameter, values in facets_of(facets)
-        if all(count < CAP for _, count in values) and sum(count for _, count in values) >= size
+        if all(count < CAP for _, count in values) and sum(count for _, count in values) >= total
     ]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: (pages_of(c[1]), c[0]))
+    return sorted(found, key=lambda c: (pages_of(c[1]), c[0]))
 
 
 def pages_of(values: list[tuple[str, int]]) -> int:

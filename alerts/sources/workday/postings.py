@@ -21,55 +21,17 @@ from alerts.model import BoardRef, Posting, WorkModel
 from ..country import country_code
 from ..description import from_plain, plain_of_html
 from ..normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
-from ..payload import bounded_id, malformed
+from ..payload import malformed
 from ..salary_text import salary_in_prose
 from ..vocab import employment_type, work_model
+from .keys import path_of
 
 JOB_URL = "https://{tenant}.{dc}.myworkdayjobs.com/{site}{path}"
 # "3 Locations": how many, not where.
 _COUNT_OF_PLACES = re.compile(r"\d+\s+locations?", re.IGNORECASE)
-_REPOST = re.compile(r"(.+)-(\d{1,2})")
-_LONG_NUMBER_END = re.compile(r"\d{4,}$")
 _SAFE_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
 _NOT_CITIES = {"remote", "hybrid", "anywhere", "multiple locations"}
 MAX_LOCATIONS = 20
-
-
-def requisition_id(row: dict[str, Any]) -> str:
-    """The requisition behind a row, the same when it is reposted.
-
-    The id is after the first `_` of the path's last segment (the title slug
-    uses `-`); a repost appends `-1`, `-2`. Ids themselves may hold `-` or
-    `_` (`R-2593225`, `JR_00145400`), so a suffix is only stripped when
-    `bulletFields` shows the id without it, or when a long number precedes it.
-    """
-    path = str(row.get("externalPath", "")).strip()
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    token = last.split("_", 1)[1] if "_" in last else ""
-    bullets = {b.strip() for b in as_list(row.get("bulletFields")) if isinstance(b, str)}
-    repost = _REPOST.fullmatch(token)
-    if token and token in bullets:
-        found = token
-    elif repost and (repost[1] in bullets or _LONG_NUMBER_END.search(repost[1])):
-        found = repost[1]
-    else:
-        found = token or path
-    return bounded_id(found)
-
-
-def identify(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Rows by their requisition id. One requisition listed twice at once
-    keeps the id on its shortest path; the other copies are told apart by
-    their own path, in an order that does not depend on the page order."""
-    by_id: dict[str, dict[str, Any]] = {}
-    for row in sorted(rows, key=lambda r: (len(_path(r)), _path(r))):
-        key = requisition_id(row)
-        by_id[key if key not in by_id else _path(row)] = row
-    return by_id
-
-
-def _path(row: dict[str, Any]) -> str:
-    return str(row.get("externalPath", "")).strip()
 
 
 def signature(row: dict[str, Any]) -> str:
@@ -83,7 +45,7 @@ def signature(row: dict[str, Any]) -> str:
 def detail_path(row: dict[str, Any]) -> str | None:
     """The row's path, if it is a plain path under the site (never `..`, a
     query, or another host)."""
-    path = _path(row)
+    path = path_of(row)
     ok = _SAFE_PATH.fullmatch(path) and ".." not in path and "//" not in path
     return path if ok and len(path) <= 1000 else None
 

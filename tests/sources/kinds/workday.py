@@ -7,7 +7,7 @@ from typing import Any
 
 from alerts.model import Posting
 from alerts.sources import workday
-from alerts.sources.workday.postings import identify
+from alerts.sources.workday.keys import identify
 
 from sources_support import Case, Details, Page
 
