@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +10,8 @@ from alerts.config import Subscription, load_config
 from alerts.errors import ConfigError
 from alerts.filters import matches_event, matches_posting, route
 from alerts.model import Event, Posting, Repost, SourceText
+
+from support import alerts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -318,9 +318,7 @@ def test_validate_lists_what_each_subscription_filters_on(tmp_path):
             'reposts = "hide"\n\n[[subscriptions]]\nname = "all"\nboards = ["lever:plaid"]\nchannels = ["out"]',
         )
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "alerts", "validate", "--config", str(path)], capture_output=True, text=True
-    )
+    result = alerts("validate", "--config", str(path))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == (

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from support import Hook, alerts, free_port
+from support import Hook, free_port, run_once
 
 DATA = Path(__file__).parent / "sources" / "data"
 
@@ -99,12 +98,6 @@ channels = ["hook"]
     )
     boards = Boards(httpserver)
     return boards, hook, sink, config
-
-
-def run_once(config: Path, *extra: str, code: int = 0) -> subprocess.CompletedProcess[str]:
-    result = alerts("run", "--once", "--config", str(config), *extra)
-    assert result.returncode == code, result.stderr
-    return result
 
 
 def test_scenario(world):

@@ -5,7 +5,6 @@ misbehave on purpose (trickle, slowloris, gzip bombs, endless bodies)."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -17,40 +16,10 @@ from typing import Any
 
 import pytest
 
+from support import cli_env
+
 # A hang must fail the test, never the suite.
 CLI_TIMEOUT = 30.0
-
-
-def alerts(
-    *args: str,
-    timeout: float = CLI_TIMEOUT,
-    env: dict[str, str] | None = None,
-    cwd: Path | None = None,
-    launcher: list[str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """`alerts ARGS` in a subprocess; a run that outlives `timeout` is killed and fails the test.
-    `launcher` replaces `python -m alerts` (e.g. a clock-skewed one)."""
-    base = {k: v for k, v in os.environ.items() if k not in ("ALERTS_DATABASE_URL", "ALERTS_CONFIG")}
-    try:
-        return subprocess.run(
-            [*(launcher or [sys.executable, "-m", "alerts"]), *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env={**base, **(env or {})},
-            cwd=cwd,
-        )
-    except subprocess.TimeoutExpired as exc:
-        out = _text(exc.stdout) + _text(exc.stderr)
-        pytest.fail(
-            f"`alerts {' '.join(args)}` did not finish within {timeout:.0f} s (killed)\n{out[-3000:]}"
-        )
-
-
-def _text(data: bytes | str | None) -> str:
-    if data is None:
-        return ""
-    return data if isinstance(data, str) else data.decode(errors="replace")
 
 
 def assert_one_line_error(
@@ -217,13 +186,12 @@ def alerts_measured(
     at exit; /proc VmHWM while it runs). Killed past 1 GB or `timeout`."""
     peak_file = tmp_path / "peak-rss"
     peak_file.unlink(missing_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("ALERTS_DATABASE_URL", "ALERTS_CONFIG")}
     proc = subprocess.Popen(
         [sys.executable, "-c", _RSS_WRAPPER, str(peak_file), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=cli_env(),
     )
     chunks: dict[str, list[str]] = {"out": [], "err": []}
     readers = [
@@ -306,42 +274,3 @@ def wait_for(
             return
         time.sleep(0.05)
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{output()[-3000:]}")
-
-
-class Background:
-    """`alerts ARGS` running in the background, its stdout and stderr collected
-    line by line. `launcher` replaces `python -m alerts` (e.g. a clock-skewed one)."""
-
-    def __init__(self, *args: str, launcher: list[str] | None = None):
-        env = {k: v for k, v in os.environ.items() if k not in ("ALERTS_DATABASE_URL", "ALERTS_CONFIG")}
-        command = launcher or [sys.executable, "-m", "alerts"]
-        self.proc = subprocess.Popen(
-            [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def has(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
-
-    def stop(self, sig: int = 15, timeout: float = 30) -> int | None:
-        """Signal it and wait; None if it had to be killed."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        try:
-            code: int | None = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            code = None
-        self._reader.join(timeout=5)
-        return code

@@ -9,17 +9,16 @@ import sys
 import time
 
 from hardening_support import (
-    Background,
     Board,
     Held,
     RawServer,
-    alerts,
     greenhouse_body,
     greenhouse_job,
     respond,
     wait_for,
     write_config,
 )
+from support import Background, alerts
 
 RETRY_FOR_SECONDS = 12
 POSTINGS = 200

@@ -7,15 +7,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from hardening_support import (
-    Board,
-    RawServer,
-    alerts,
-    board_line,
-    greenhouse_body,
-    greenhouse_job,
-    write_config,
-)
+from hardening_support import Board, RawServer, board_line, greenhouse_body, greenhouse_job, write_config
+from support import alerts, run_once
 
 LONG_ID = "9" * 300
 
@@ -38,14 +31,6 @@ include_existing = true
 """,
         database_url=database_url,
     )
-
-
-def run_once(config):
-    result = alerts("run", "--once", "--config", str(config))
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    assert "Traceback" not in output, output[-3000:]
-    return result
 
 
 BAD = {

@@ -8,15 +8,8 @@ import socket
 import threading
 import time
 
-from hardening_support import (
-    RawServer,
-    alerts,
-    greenhouse_body,
-    greenhouse_job,
-    http_head,
-    respond,
-    write_config,
-)
+from hardening_support import RawServer, greenhouse_body, greenhouse_job, http_head, respond, write_config
+from support import alerts
 
 DRIP_SECONDS = 0.5
 

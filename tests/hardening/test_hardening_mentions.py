@@ -12,7 +12,8 @@ import pytest
 from alerts.model import Delivery, Event
 from alerts.notify import compose, sample_items, target_for
 
-from hardening_support import RawServer, alerts, greenhouse_body, greenhouse_job, respond, write_config
+from hardening_support import RawServer, greenhouse_body, greenhouse_job, respond, write_config
+from support import alerts
 
 # Each service's URL, and the mentions it honours in message text.
 SERVICES: dict[str, tuple[str, list[str]]] = {

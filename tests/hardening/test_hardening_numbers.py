@@ -7,13 +7,13 @@ import pytest
 
 from hardening_support import (
     RawServer,
-    alerts,
     assert_one_line_error,
     greenhouse_body,
     greenhouse_job,
     respond,
     write_config,
 )
+from support import alerts
 
 
 def test_huge_retry_after_fails_the_board_without_crashing(tmp_path):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hardening_support import alerts, assert_one_line_error, write_config
+from hardening_support import assert_one_line_error, write_config
+from support import alerts
 
 SUBSCRIPTION = """
 [[subscriptions]]

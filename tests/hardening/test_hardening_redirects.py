@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from hardening_support import RawServer, alerts, board_line, respond, write_config
+from hardening_support import RawServer, board_line, respond, write_config
+from support import alerts
 
 ELSEWHERE = "INTERNAL-ADMIN-PANEL-SAYS-HELLO"
 

@@ -8,13 +8,13 @@ import pytest
 
 from hardening_support import (
     RawServer,
-    alerts,
     assert_one_line_error,
     greenhouse_body,
     greenhouse_job,
     respond,
     write_config,
 )
+from support import alerts
 
 TOKEN = "TOPSECRETTOKEN"
 VALUE = "SECRETVALUE"
@@ -97,6 +97,6 @@ boards = ["lever:acme"]
 channels = ["${CH}"]
 """,
     )
-    result = alerts("validate", "--config", str(config), env={"CH": "S3cr3tValue"})
+    result = alerts("validate", "--config", str(config), set_env={"CH": "S3cr3tValue"})
     assert "S3cr3tValue" not in result.stdout + result.stderr, result.stderr
     assert_one_line_error(result, str(config), "subscriptions[0].channels")

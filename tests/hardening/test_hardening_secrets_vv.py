@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from test_hardening_secrets import TOKEN, VALUE, hook_config
 
-from hardening_support import RawServer, alerts, respond
+from hardening_support import RawServer, respond
+from support import alerts
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])

@@ -13,7 +13,6 @@ import pytest
 
 from hardening_support import (
     RawServer,
-    alerts,
     alerts_measured,
     assert_one_line_error,
     greenhouse_body,
@@ -22,6 +21,7 @@ from hardening_support import (
     respond,
     write_config,
 )
+from support import alerts
 
 PEAK_RSS_LIMIT_KB = 300 * 1024
 BOMB_EXPANDS_TO = 1 << 30  # 1 GiB of zeros

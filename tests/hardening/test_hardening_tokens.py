@@ -7,7 +7,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from hardening_support import RawServer, alerts, assert_one_line_error, respond, write_config
+from hardening_support import RawServer, assert_one_line_error, respond, write_config
+from support import alerts
 
 WALKING = [
     "lever:..",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from trust_support import StandaloneHook
+from support import StandaloneHook
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from trust_support import Board, lever_jobs, line_of, recorded, run_once, status
+from support import run_once
+from trust_support import Board, lever_jobs, line_of, recorded, status
 
 WHEN = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
 

@@ -25,7 +25,8 @@ from alerts.model import BoardRef, Posting
 from alerts.sources import ashby
 from alerts.store.engine import make_engine, upgrade
 
-from trust_support import alerts, recorded
+from support import alerts
+from trust_support import recorded
 
 LABELS = [row.label for row in SOURCES]
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from trust_support import Board, alerts, lever_jobs, line_of, run_once, status
+from support import alerts, run_once
+from trust_support import Board, lever_jobs, line_of, status
 
 
 def config_for(tmp_path: Path, database_url: str, server: HTTPServer) -> Path:

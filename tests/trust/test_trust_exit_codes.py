@@ -14,8 +14,8 @@ from pytest_httpserver import HTTPServer
 
 from alerts.cli import main
 
-from support import free_port
-from trust_support import Board, alerts, lever_jobs, recorded, run_once
+from support import alerts, free_port, run_once
+from trust_support import Board, lever_jobs, recorded
 
 SUMMARY = re.compile(r"\d+ boards? polled")
 

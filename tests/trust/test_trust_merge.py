@@ -18,7 +18,8 @@ from typing import Any
 
 from pytest_httpserver import HTTPServer
 
-from trust_support import Board, StandaloneHook, lever_jobs, run_once
+from support import StandaloneHook, run_once
+from trust_support import Board, lever_jobs
 
 
 def job(template: dict[str, Any], number: int, title: str) -> dict[str, Any]:

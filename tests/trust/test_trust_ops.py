@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from trust_support import Board, StandaloneHook, lever_jobs, recorded, run_once
+from support import StandaloneHook, run_once
+from trust_support import Board, lever_jobs, recorded
 
 FAILING = "/gh/boards/acme/jobs"
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from support import free_port
-from trust_support import Board, StandaloneHook, lever_jobs, line_of, run_once, status
+from support import StandaloneHook, free_port, run_once
+from trust_support import Board, lever_jobs, line_of, status
 
 LATE_SECONDS = 3.0  # how long the services take to answer
 SMTP_FROM, SMTP_TO = "alerts@example.com", "me@example.com"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from trust_support import ROOT, Board, alerts, line_of, recorded, run_once, status
+from support import alerts, run_once
+from trust_support import ROOT, Board, line_of, recorded, status
 
 
 def test_smartrecruiters_sends_if_none_match(tmp_path: Path, httpserver: HTTPServer) -> None:

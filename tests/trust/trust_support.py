@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-import support
-from support import free_port
+from support import alerts
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "sources" / "data"
@@ -27,23 +23,6 @@ def recorded(name: str) -> Any:
     data = json.loads((DATA / name).read_text())
     # The workable recording is wrapped in a test-case file (see the data README).
     return data["cases"]["normal"]["body"] if name.startswith("workable") else data
-
-
-def alerts(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`alerts ARGS` as a user runs it (support.alerts); the environment cannot pick the config either."""
-    env = {k: v for k, v in os.environ.items() if k != "ALERTS_CONFIG"}
-    return support.alerts(*args, cwd=cwd, env=env)
-
-
-def run_once(config: Path, *extra: str, code: int | None = 0) -> subprocess.CompletedProcess[str]:
-    """One `alerts run --once`; `code` is the exit status it must end with (None: any)."""
-    result = alerts("run", "--once", "--config", str(config), *extra)
-    if code is not None:
-        assert result.returncode == code, (
-            f"run --once {' '.join(extra)}".rstrip() + f" exited {result.returncode}, expected {code}\n"
-            f"stdout: {result.stdout}\nstderr: {result.stderr}"
-        )
-    return result
 
 
 def status(config: Path) -> str:
@@ -103,45 +82,3 @@ class Board:
 
     def statuses(self) -> list[int]:
         return [code for _, code in self.requests]
-
-
-class StandaloneHook:
-    """A webhook receiver for Apprise's json:// on its own port (support.Hook
-    shares the test's HTTP server, which can neither be down nor answer late).
-
-    It reads the whole request and keeps it, then, when `delay` is set,
-    waits that long before answering: a service that took the message but
-    answers late. `start` may come after the port was named in a config (a
-    channel that is down, then up).
-    """
-
-    def __init__(self, port: int | None = None, path: str = "/hook", delay: float = 0.0):
-        self.port = port or free_port()
-        self.path = path
-        self.delay = delay
-        self.received: list[dict[str, Any]] = []
-        self.server: HTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"json://127.0.0.1:{self.port}{self.path}"
-
-    def start(self) -> StandaloneHook:
-        # Threaded: a late answer must not keep the server from stopping.
-        self.server = HTTPServer(host="127.0.0.1", port=self.port, threaded=True)
-        self.server.expect_request(self.path, method="POST").respond_with_handler(self._handle)
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        if self.server is not None and self.server.is_running():
-            self.server.stop()
-
-    def _handle(self, request: Request) -> Response:
-        self.received.append(json.loads(request.get_data()))
-        if self.delay:
-            time.sleep(self.delay)
-        return Response("{}", content_type="application/json")
-
-    def texts(self) -> list[str]:
-        return [f"{m.get('title', '')}\n{m.get('message', '')}" for m in self.received]
