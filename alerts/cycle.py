@@ -153,7 +153,7 @@ class Cycle:
 
     async def poll(self, refs: Iterable[BoardRef]) -> list[BoardResult]:
         refs = list(refs)
-        states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key for ref in refs])
+        states = await asyncio.to_thread(self._fetch_states, refs)
         limit = asyncio.Semaphore(self.config.polling.concurrency)
         unchanged: list[Unchanged] = []
 
@@ -178,6 +178,10 @@ class Cycle:
                 for key, events in closed.items():
                     by_key[key].events = events
         return results
+
+    def _fetch_states(self, refs: list[BoardRef]) -> dict[str, FetchState]:
+        names = {ref.key: name for ref in refs if (name := self.config.board_name(ref.key)) is not None}
+        return self.store.boards.fetch_states([ref.key for ref in refs], names)
 
     def _record_unchanged(
         self, unchanged: list[Unchanged], owner: str | None, noticed: list[str]
@@ -217,7 +221,7 @@ class Cycle:
         """
         result = BoardResult(ref)
         if state is None:
-            states = await asyncio.to_thread(self.store.boards.fetch_states, [ref.key])
+            states = await asyncio.to_thread(self._fetch_states, [ref])
             state = states[ref.key]
         interval = self.config.board_interval(ref.key)
         context = self._context(ref, state)
@@ -328,13 +332,17 @@ class Cycle:
     def _context(self, ref: BoardRef, state: FetchState) -> FetchContext:
         settings = self.config.sources.get(ref.source)
         # Conditional requests only once a baseline exists: a 304 must never
-        # stand in for a board's first snapshot.
-        validators = Validators(state.etag, state.last_modified) if state.baselined else None
+        # stand in for a board's first snapshot, nor keep the postings of a
+        # board the config renamed under their old company name.
+        complete = not state.baselined or state.renamed
+        validators = None if complete else Validators(state.etag, state.last_modified)
         return FetchContext(
             base_url=settings.base_url if settings else None,
             api_key=settings.api_key if settings else None,
             validators=validators,
-            since=pacing.incremental_since(SOURCES.get(ref.source), state, self.clock()),
+            since=None
+            if complete
+            else pacing.incremental_since(SOURCES.get(ref.source), state, self.clock()),
             cache=self.store.cache.of_board(ref.key, self.clock),
         )
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -28,6 +28,9 @@ class FetchState:
     consecutive_failures: int
     # The ops channel was told this board is failing: its next success tells it the board recovered.
     failure_noticed: bool = False
+    # The config names the board (`[boards."k:t"] name`) otherwise than its
+    # stored postings: the next fetch must be complete, not a 304, to rename them.
+    renamed: bool = False
 
 
 class BoardQueries(Queries):
@@ -40,8 +43,11 @@ class BoardQueries(Queries):
             with self.db.tx() as conn:
                 conn.execute(self.db.insert(boards).on_conflict_do_nothing(index_elements=["key"]), rows)
 
-    def fetch_states(self, keys: Iterable[str]) -> dict[str, FetchState]:
-        """What the next fetch of each board needs, in one query for many boards."""
+    def fetch_states(
+        self, keys: Iterable[str], names: Mapping[str, str] | None = None
+    ) -> dict[str, FetchState]:
+        """What the next fetch of each board needs, in one query for many
+        boards. `names`: the company name the config gives some boards."""
         keys = list(keys)
         query = sa.select(
             boards.c.key,
@@ -58,6 +64,9 @@ class BoardQueries(Queries):
             for chunk in chunked(keys, IN_LIST_MAX):
                 for key, *state in conn.execute(query.where(boards.c.key.in_(chunk))):
                     states[key] = FetchState(*state)
+            named = [(key, name) for key, name in (names or {}).items() if key in states]
+            for key in _renamed(conn, named):
+                states[key] = replace(states[key], renamed=True)
         return states
 
     def record_failure(
@@ -115,6 +124,17 @@ class BoardQueries(Queries):
         )
         with self.db.engine.connect() as conn:
             return list(conn.execute(query))
+
+
+def _renamed(conn: sa.Connection, named: list[tuple[str, str]]) -> set[str]:
+    """The boards among `named` with a stored posting of another company name."""
+    company = postings.c.data["company"].as_string()
+    query = sa.select(boards.c.key).join(postings, postings.c.board_id == boards.c.id).distinct()
+    found: set[str] = set()
+    for chunk in chunked(named, IN_LIST_MAX // 2):
+        differs = sa.or_(*(sa.and_(boards.c.key == key, company != name) for key, name in chunk))
+        found.update(conn.scalars(query.where(differs)))
+    return found
 
 
 def healthy_marks(now: datetime) -> dict[str, object]:

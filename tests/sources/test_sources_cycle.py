@@ -151,3 +151,32 @@ def test_board_names(tmp_path: Path, httpserver: HTTPServer) -> None:
         "pinpoint:acme": {"Acme Ltd"},
         "personio:acme": {"Acme GmbH"},  # over each position's subcompany too
     }
+
+
+def test_a_name_given_later_renames_the_stored_postings_although_the_board_answers_304(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    lever_jobs = json.loads(lever.CASE.recorded_body())
+    conditional: list[bool] = []
+
+    def answer(request: Request) -> Response:
+        conditional.append("If-None-Match" in request.headers)
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304, headers={"ETag": '"v1"'})
+        return Response(json.dumps(lever_jobs), content_type="application/json", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/lever/postings/plaid").respond_with_handler(answer)
+    path = config(tmp_path, httpserver, ["lever:plaid"])
+    run_once(path)
+    run_once(path)
+    assert conditional == [False, True]  # the board answers 304 while nothing changes
+
+    path.write_text(path.read_text() + '[boards."lever:plaid"]\nname = "Plaid"\n')
+    run_once(path)  # renamed: a complete fetch, not a 304
+    run_once(path)  # stored under the new name: conditional again
+    assert conditional == [False, True, False, True]
+    store = Store(load_config(path).database.url)
+    try:
+        assert {p.posting.company for p in store.views.open_postings()} == {"Plaid"}
+    finally:
+        store.close()
