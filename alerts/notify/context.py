@@ -163,14 +163,15 @@ def age(story: Story, now: datetime) -> str | None:
     """ "posted 3 days ago" from the source's date, else "first seen 2 hours ago".
 
     None for a new posting without a date (first seen by this very story:
-    its label says as much) and where neither is known.
+    its label says as much) and where neither is known. A repost's age
+    counts from its chain's first posting.
     """
-    posted = story.posting.posted_at
+    posted, first_seen = story.started
     if posted is not None:
         return f"posted {ago(posted, now)}"
-    if story.kind == "opened" or story.first_seen_at is None:
+    if (story.kind == "opened" and story.reposts is None) or first_seen is None:
         return None
-    return f"first seen {ago(story.first_seen_at, now)}"
+    return f"first seen {ago(first_seen, now)}"
 
 
 def repost_context(earlier: Repost | None, now: datetime, service: str | None) -> dict[str, Any] | None:

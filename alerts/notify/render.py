@@ -41,13 +41,17 @@ Template context (the contract for users' own `template = "x.j2"` files):
         subscriptions  names of the subscriptions that matched any of them
         occurred_at    when the last event happened: datetime or none
         first_occurred_at  when the first one did
-        first_seen_at  when the posting was first seen (datetime or none)
+        first_seen_at  when the posting was first seen (datetime or none); for
+                       a repost (and every later event of one), when its job
+                       was: through the chain's first posting
         age            "posted 3 days ago" (from the source's posted_at), else
                        "first seen 2 hours ago"; none when neither is known and
                        for a new posting without a date (first seen by the
-                       story itself); counted to when the message is written
+                       story itself); counted to when the message is written;
+                       a repost's (and its later events') from the earliest
+                       date along its chain of reposts
         repost         none, or for a posting that reposts an earlier one
-                       (same company, title and location; kind "opened",
+                       (same company, department, title and location; kind "opened",
                        label "Reposted"): {link (the earlier posting's, or
                        none), first_seen_at (when the job was first seen,
                        through its earlier postings), closed_at (datetime, or
