@@ -94,7 +94,7 @@ channels = ["hook"]
 {extra}
 """
         )
-        self.config = load_config(path)
+        self.path, self.config = path, load_config(path)
         self.store = Store(self.config.database.url)
 
     def _receiver(self, name: str):  # type: ignore[no-untyped-def]
