@@ -221,9 +221,12 @@ def build_context(
     service: str | None,
     now: datetime | None = None,
     envelope: Envelope | None = None,
+    counted: Sequence[Delivery] | None = None,
 ) -> dict[str, Any]:
     """`now` is when the message is written, for each posting's age (default:
-    the clock); `envelope` what it is sent for (channel, period, config file)."""
+    the clock); `envelope` what it is sent for (channel, period, config file);
+    `counted`: the rows the title, counts and subscriptions are of, when the
+    message shows only some of them (an email capped at its cards)."""
     now = now or datetime.now(UTC)
     envelope = envelope or Envelope()
     escape = text_escaper(body_format, service)
@@ -248,14 +251,15 @@ def build_context(
                 "repost": repost_context(story.reposts, now, service),
             }
         )
-    counts = count_kinds(found)
+    whole = stories(counted) if counted is not None else found
+    counts = count_kinds(whole)
     period = period_context(envelope, now)
     period.update(timezone=escape(period["timezone"]), text=escape(period["text"]))
-    every = dict.fromkeys(name for story in found for name in story.subscriptions)
+    every = dict.fromkeys(name for story in whole for name in story.subscriptions)
     return {
         "groups": groups,
         "counts": counts,
-        "title": escape(subject(items)),
+        "title": escape(subject(counted if counted is not None else items)),
         "format": body_format,
         "summary": summary(counts),
         "tally": tally(counts),

@@ -72,9 +72,13 @@ Template context (the contract for users' own `template = "x.j2"` files):
     subscriptions  names of every subscription that matched something here
     channel   the channel's name, or none (a message rendered outside delivery)
     config_file  the config file's name ("alerts.toml"), or none
-    more      none, or {"count": n, "link": url or none} when a short message
-              (SMS and the like) could not list every event: the last n were
-              left out; `link` is the first of those left out
+    more      none, or {"count": n, "link": url or none, "capped": false}
+              when a short message (SMS and the like) could not list every
+              event: the last n were left out; `link` is the first of those
+              left out; or, for an email past its cards (`capped`: true),
+              how many postings it leaves out and the web page's address
+              (`link`, the config's display.web_url, or none); the counts,
+              summary and title still count every posting
 
 Values are already made safe for the destination: HTML is autoescaped; in
 Markdown, posting text has its control characters backslash-escaped; for
@@ -170,14 +174,16 @@ def render_body(
     more: dict[str, Any] | None = None,
     now: datetime | None = None,
     envelope: Envelope | None = None,
+    counted: Sequence[Delivery] | None = None,
 ) -> str:
     """The body for these items; `more` tells the template how many were left out,
     `now` when it is written (each posting's age; default: the clock),
-    `envelope` what it is sent for (channel, digest period, config file)."""
+    `envelope` what it is sent for (channel, digest period, config file),
+    `counted` the rows the counts are of (all of them, when some are left out)."""
     if body_format not in FORMATS:
         raise ValueError(f"unknown body format {body_format!r}; expected one of {FORMATS}")
     service = service.lower() if service else None
-    context = build_context(items, body_format, service, now, envelope)
+    context = build_context(items, body_format, service, now, envelope, counted)
     context["more"] = more
     if template is None:
         name = built_in_template(body_format, service, short=short)
