@@ -287,14 +287,6 @@ class Event:
     # still open (the job did not close; a repost carries it on).
     open_as: str | None = None
 
-    @property
-    def started(self) -> tuple[datetime | None, datetime | None]:
-        """(posted, first seen) of the job, along its chain of reposts."""
-        chain = self.chain or self.reposts
-        if chain is None:
-            return self.posting.posted_at, self.first_seen_at
-        return chain.start(self.posting.posted_at)
-
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["posting"] = self.posting.to_dict()
