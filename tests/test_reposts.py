@@ -96,6 +96,18 @@ def test_reposts_hide_drops_a_repost_of_a_job_still_open_and_its_old_postings_cl
     assert [m.split("\n")[0] for m in w.take("hook")] == ["1 new: acme"]
 
 
+def test_reposts_hide_hears_nothing_when_a_posting_is_replaced_in_one_poll(world) -> None:
+    """The old id goes and the new one comes at once: for the job, nothing happened."""
+    w = world(HIDDEN)
+    w.cycle(days=0, jobs=[job("old"), job("other", 1)])
+    w.cycle(days=1, jobs=[job("new"), job("other", 1)])
+    assert w.take("quiet") == []
+    (message,) = w.take("hook")
+    assert message.startswith("1 reposted, 1 closed: acme") and "(still open)" in message
+    history = [e.open_as for e in w.store.views.events() if e.kind == "closed"]
+    assert history == ["lever:acme:new"]
+
+
 def test_reposts_hide_announces_a_repost_of_a_job_it_was_told_closed(world) -> None:
     """Told "closed", a hide subscription is told the job is back: never silence after a false close."""
     w = world(
