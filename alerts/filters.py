@@ -19,7 +19,15 @@ text); title keywords match whole words.
   one is asked for, cannot be compared: it passes unless `salary_required`.
 - `posted_within` is measured from the source's posted_at, else from when
   the posting was first seen; a posting with neither passes.
-- `reposts = "hide"` drops `opened` events that repost an earlier posting.
+- `reposts = "hide"`: a repost is the same job going on, so the subscription
+  hears of the job as if it had one id. It drops a repost of a posting
+  that is still open, or whose close it was not told (it takes no `closed`
+  events); a repost of a posting it was told closed is announced (as
+  "Reposted": the job it heard close is open again), and so is a repost of
+  a posting on a board it does not follow (news to it). It drops a
+  `closed` while the same job is still open under another id on a board it
+  follows: the job did not close, and it hears "closed" once the last of
+  its postings goes.
 """
 
 from __future__ import annotations
@@ -144,10 +152,22 @@ def matches_event(sub: Subscription, event: Event, board_key: str) -> bool:
     """`event.posting` is the posting after the event (as last seen, for closed)."""
     if event.kind not in sub.events or board_key not in sub.boards:
         return False
-    if event.reposts is not None and sub.reposts == "hide":
+    if sub.reposts == "hide" and _hidden_repost(sub, event):
         return False
     first_seen = event.first_seen_at or (event.occurred_at if event.kind == "opened" else None)
     return matches_posting(sub, event.posting, now=event.occurred_at, first_seen=first_seen)
+
+
+def _hidden_repost(sub: Subscription, event: Event) -> bool:
+    """For `reposts = "hide"`: whether the event is the job going on under a new id."""
+    if event.kind == "opened" and event.reposts is not None:
+        earlier = event.reposts
+        if earlier.board_key not in sub.boards:
+            return False  # it never heard of the earlier posting: the job is news to it
+        return earlier.closed_at is None or "closed" not in sub.events
+    if event.kind == "closed" and event.open_as is not None:
+        return any(event.open_as.startswith(f"{board}:") for board in sub.boards)
+    return False
 
 
 def route(

@@ -227,8 +227,9 @@ def diff_tracked(old: Posting, new: Posting) -> dict[str, list[Any]]:
 
 @dataclass(frozen=True)
 class Repost:
-    """The earlier posting of the same job (same company, title and location)
-    that a posting with a new id reposts."""
+    """The earlier posting of the same job (same company, department, title
+    and location) that a posting with a new id reposts, and where the job
+    began: a chain of reposts (A, then B, then C) counts from A."""
 
     board_key: str
     external_id: str
@@ -236,23 +237,32 @@ class Repost:
     # When the job was first seen: through the first posting of a chain of reposts.
     first_seen_at: datetime
     closed_at: datetime | None = None  # None: the earlier posting is still open
+    # The earliest date a source gave any earlier posting of the chain.
+    posted_at: datetime | None = None
+
+    def start(self, posted_at: datetime | None) -> tuple[datetime | None, datetime]:
+        """(posted, first seen) of the job a posting dated `posted_at` reposts:
+        the earliest source date along the chain, and its first sighting."""
+        dates = [d for d in (self.posted_at, posted_at) if d is not None]
+        return (min(dates) if dates else None), self.first_seen_at
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for name in ("first_seen_at", "closed_at"):
+        for name in ("first_seen_at", "closed_at", "posted_at"):
             if data[name] is not None:
                 data[name] = data[name].isoformat()
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Repost:
-        closed = data.get("closed_at")
+        closed, posted = data.get("closed_at"), data.get("posted_at")
         return cls(
             board_key=data["board_key"],
             external_id=data["external_id"],
             url=data.get("url"),
             first_seen_at=datetime.fromisoformat(data["first_seen_at"]),
             closed_at=datetime.fromisoformat(closed) if closed else None,
+            posted_at=datetime.fromisoformat(posted) if posted else None,
         )
 
 
@@ -269,6 +279,13 @@ class Event:
     first_seen_at: datetime | None = None
     # For an `opened` posting that reposts an earlier one: which, and since when.
     reposts: Repost | None = None
+    # For every event of a posting that opened as a repost: what it reposted,
+    # so that its age counts from the chain's first posting (display only;
+    # filters keep the posting's own dates).
+    chain: Repost | None = None
+    # For a `closed` event: "board:id" of another posting of the same job
+    # still open (the job did not close; a repost carries it on).
+    open_as: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -277,7 +294,9 @@ class Event:
             value = getattr(self, name)
             if value is not None:
                 data[name] = value.isoformat()
-        data["reposts"] = self.reposts.to_dict() if self.reposts is not None else None
+        for name in ("reposts", "chain"):
+            value = getattr(self, name)
+            data[name] = value.to_dict() if value is not None else None
         return data
 
 

@@ -201,13 +201,27 @@ def test_posted_within_falls_back_on_the_first_sighting():
     assert matches_event(recent, new, "ashby:openai")
 
 
-def test_reposts_hide_drops_only_reposts():
-    earlier = Repost("ashby:openai", "old-id", "https://jobs.example.com/old", NOW - timedelta(days=90), NOW)
+def test_reposts_hide_drops_only_reposts_of_a_job_it_believes_open():
+    earlier = Repost("ashby:openai", "old-id", "https://jobs.example.com/old", NOW - timedelta(days=90))
     repost = Event("opened", "ashby:openai", "x", POSTING, occurred_at=NOW, reposts=earlier)
     plain = Event("opened", "ashby:openai", "x", POSTING, occurred_at=NOW)
     hide, announce = sub(name="h", reposts="hide"), sub(name="a")
     assert route([hide, announce], repost, "ashby:openai") == {"c": ["a"]}
     assert route([hide, announce], plain, "ashby:openai") == {"c": ["h", "a"]}
+    # The earlier posting had closed: a subscription told so hears the job is back...
+    closed = replace(repost, reposts=replace(earlier, closed_at=NOW - timedelta(days=2)))
+    assert route([hide, announce], closed, "ashby:openai") == {"c": ["h", "a"]}
+    # ...one that takes no closes was never told: for it the job goes on.
+    opens_only = sub(name="o", reposts="hide", events=["opened"])
+    assert route([opens_only], closed, "ashby:openai") == {}
+    # The earlier posting was on a board it does not follow: the job is news to it.
+    moved = replace(repost, reposts=replace(earlier, board_key="lever:openai"))
+    assert route([hide, opens_only], moved, "ashby:openai") == {"c": ["h", "o"]}
+    # A close while the job is open under another id on a board it follows is no close for it.
+    gone = Event("closed", "ashby:openai", "old-id", POSTING, occurred_at=NOW, open_as="ashby:openai:x")
+    assert route([hide, announce], gone, "ashby:openai") == {"c": ["a"]}
+    elsewhere = replace(gone, open_as="lever:openai:x")
+    assert route([hide, announce], elsewhere, "ashby:openai") == {"c": ["h", "a"]}
 
 
 CONFIG = """

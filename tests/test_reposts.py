@@ -1,117 +1,20 @@
-"""Reposts through real cycles: a Lever board on a local HTTP server, Apprise
-json:// to a local webhook, a SQLite file or the real PostgreSQL, and a clock
-the test moves on by days."""
+"""Reposts through real cycles (tests/repost_world.py): a Lever board on a
+local HTTP server, Apprise json:// to a local webhook, a SQLite file or the
+real PostgreSQL, and a clock the test moves on by days."""
 
 from __future__ import annotations
 
-import asyncio
-import copy
-import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
-
-from alerts.config import load_config
-from alerts.cycle import Cycle
-from alerts.sources import make_client
-from alerts.store import Store
-
-DATA = Path(__file__).parent / "sources" / "data"
-T0 = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)  # the board's own dates are older still
-RECORDED = json.loads((DATA / "lever_spotify.json").read_text())
-TITLE = RECORDED[0]["text"]  # "Android Engineer - Experience", London
-
-
-def job(job_id: str, which: int = 0, title: str | None = None, dated: bool = True) -> dict[str, Any]:
-    record = copy.deepcopy(RECORDED[which])
-    record["id"] = job_id
-    if not dated:  # no date from the source: ages count from the first sighting
-        del record["createdAt"]
-    record["text"] = title or record["text"]
-    record["hostedUrl"] = f"https://jobs.lever.co/acme/{job_id}"
-    record["applyUrl"] = f"https://jobs.lever.co/acme/{job_id}/apply"
-    return record
-
-
-class World:
-    """The board, the webhooks and the clock of one test."""
-
-    def __init__(self, server: HTTPServer, tmp_path: Path, database_url: str, extra: str = ""):
-        self.server, self.now = server, T0
-        self.jobs: list[dict[str, Any]] = []
-        self.received: dict[str, list[dict[str, Any]]] = {"hook": [], "quiet": []}
-        server.expect_request("/lever/postings/acme").respond_with_handler(
-            lambda request: Response(json.dumps(self.jobs), content_type="application/json")
-        )
-        for name in self.received:
-            server.expect_request(f"/{name}").respond_with_handler(self._receiver(name))
-        path = tmp_path / "alerts.toml"
-        path.write_text(
-            f"""
-[database]
-url = "{database_url}"
-[polling]
-close_after_misses = 1
-[alerts]
-repost_window = "30d"
-[sources.lever]
-base_url = "http://127.0.0.1:{server.port}/lever"
-[channels.hook]
-url = "json://127.0.0.1:{server.port}/hook"
-[channels.quiet]
-url = "json://127.0.0.1:{server.port}/quiet"
-[[subscriptions]]
-name = "announce"
-boards = ["lever:acme"]
-channels = ["hook"]
-{extra}
-"""
-        )
-        self.config = load_config(path)
-        self.store = Store(self.config.database.url)
-
-    def _receiver(self, name: str):  # type: ignore[no-untyped-def]
-        def handle(request: Request) -> Response:
-            self.received[name].append(json.loads(request.data))
-            return Response("{}", content_type="application/json")
-
-        return handle
-
-    def cycle(self, *, days: float, jobs: list[dict[str, Any]]) -> None:
-        """Move the clock on, serve these jobs, run one full cycle."""
-        self.now += timedelta(days=days)
-        self.jobs = jobs
-
-        async def go() -> None:
-            async with make_client(timeout_seconds=5) as client:
-                cycle = Cycle(self.config, self.store, client, clock=lambda: self.now)
-                await cycle.prepare()
-                await cycle.run_once()
-
-        asyncio.run(go())
-
-    def take(self, name: str = "hook") -> list[str]:
-        messages = [f"{m['title']}\n{m['message']}" for m in self.received[name]]
-        self.received[name].clear()
-        return messages
+from repost_world import T0, TITLE, job, worlds
 
 
 @pytest.fixture
 def world(httpserver: HTTPServer, tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]
-    made: list[World] = []
-
-    def make(extra: str = "") -> World:
-        made.append(World(httpserver, tmp_path, database_url, extra))
-        return made[-1]
-
-    yield make
-    for w in made:
-        w.store.close()
+    yield from worlds(httpserver, tmp_path, database_url)
 
 
 def test_a_new_id_for_the_same_job_within_the_window_is_one_reposted_message(world) -> None:
@@ -169,21 +72,60 @@ def test_a_chain_of_reposts_counts_from_the_first_posting(world) -> None:
     assert "open 45 days in total" in message  # since "first" was seen
 
 
-def test_reposts_hide_drops_the_repost_for_that_subscription_only(world) -> None:
+HIDDEN = '[[subscriptions]]\nname = "hidden"\nboards = ["lever:acme"]\nchannels = ["quiet"]\nreposts = "hide"'
+
+
+def test_reposts_hide_drops_a_repost_of_a_job_still_open_and_its_old_postings_close(world) -> None:
+    """The job goes on under the new id: nothing to tell until its last posting closes."""
+    w = world(HIDDEN)
+    w.cycle(days=0, jobs=[job("old"), job("other", 1)])
+    w.cycle(days=1, jobs=[job("old"), job("new"), job("other", 1)])  # reposted while still open
+    assert w.take("quiet") == []  # hidden: nothing at all
+    assert [m.split("\n")[0] for m in w.take("hook")] == ["1 reposted: acme"]
+    w.cycle(days=1, jobs=[job("new"), job("other", 1)])  # the old posting goes; the job does not
+    assert w.take("quiet") == []
+    (closed,) = w.take("hook")
+    assert closed.startswith("1 closed: acme") and "acme/old" in closed
+    w.cycle(days=1, jobs=[job("other", 1)])  # now the job closes: both hear it
+    (closed,) = w.take("quiet")
+    assert closed.startswith("1 closed: acme") and "acme/new" in closed
+    assert [m.split("\n")[0] for m in w.take("hook")] == ["1 closed: acme"]
+    # A different job is new for both.
+    w.cycle(days=1, jobs=[job("other", 1), job("fresh", title="Data Scientist")])
+    assert [m.split("\n")[0] for m in w.take("quiet")] == ["1 new: acme"]
+    assert [m.split("\n")[0] for m in w.take("hook")] == ["1 new: acme"]
+
+
+def test_reposts_hide_hears_nothing_when_a_posting_is_replaced_in_one_poll(world) -> None:
+    """The old id goes and the new one comes at once: for the job, nothing happened."""
+    w = world(HIDDEN)
+    w.cycle(days=0, jobs=[job("old"), job("other", 1)])
+    w.cycle(days=1, jobs=[job("new"), job("other", 1)])
+    assert w.take("quiet") == []
+    (message,) = w.take("hook")
+    assert message.startswith("1 reposted, 1 closed: acme") and "(still open)" in message
+    history = [e.open_as for e in w.store.views.events() if e.kind == "closed"]
+    assert history == ["lever:acme:new"]
+
+
+def test_reposts_hide_announces_a_repost_of_a_job_it_was_told_closed(world) -> None:
+    """Told "closed", a hide subscription is told the job is back: never silence after a false close."""
     w = world(
-        '[[subscriptions]]\nname = "hidden"\nboards = ["lever:acme"]\nchannels = ["quiet"]\nreposts = "hide"'
+        HIDDEN + '\n[[subscriptions]]\nname = "opens-only"\nboards = ["lever:acme"]\nchannels = ["quiet"]\n'
+        'reposts = "hide"\nevents = ["opened"]'
     )
     w.cycle(days=0, jobs=[job("old"), job("other", 1)])
     w.cycle(days=1, jobs=[job("other", 1)])
-    assert len(w.take("hook")) == 1 and len(w.take("quiet")) == 1  # both hear of the close
+    assert len(w.take("hook")) == 1
+    (closed,) = w.take("quiet")
+    assert "(matched: hidden)" in closed  # opens-only takes no closes: for it the job never closed
     w.cycle(days=1, jobs=[job("new"), job("other", 1)])
-    assert w.take("quiet") == []  # hidden: nothing at all
-    (message,) = w.take("hook")
-    assert message.startswith("1 reposted: acme")
-    # A different job is new for both.
-    w.cycle(days=1, jobs=[job("new"), job("other", 1), job("fresh", title="Data Scientist")])
-    assert [m.split("\n")[0] for m in w.take("quiet")] == ["1 new: acme"]
-    assert [m.split("\n")[0] for m in w.take("hook")] == ["1 new: acme"]
+    (message,) = w.take("quiet")
+    assert message.startswith("1 reposted: acme") and "earlier: https://jobs.lever.co/acme/old" in message
+    assert "(matched: hidden)" in message and "opens-only" not in message
+    assert [m.split("\n")[0] for m in w.take("hook")] == ["1 reposted: acme"]
+    w.cycle(days=1, jobs=[job("other", 1)])  # the job closes: told, as it was told it was back
+    assert [m.split("\n")[0] for m in w.take("quiet")] == ["1 closed: acme"]
 
 
 def test_the_migration_gives_stored_postings_their_repost_keys(database_url: str) -> None:
@@ -229,6 +171,7 @@ def test_stored_events_and_open_postings_keep_what_the_filters_need(world) -> No
 
     w = world(
         '[[subscriptions]]\nname = "hidden"\nboards = ["lever:acme"]\nchannels = ["quiet"]\nreposts = "hide"\n'
+        'events = ["opened"]\n'  # never told of the close: for it the job goes on
         '[[subscriptions]]\nname = "recent"\nboards = ["lever:acme"]\nchannels = ["quiet"]\nposted_within = "36h"'
     )
     w.cycle(days=0, jobs=[job("old", dated=False), job("other", 1, dated=False)])

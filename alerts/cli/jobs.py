@@ -39,6 +39,7 @@ FIELDS = (
     "board",
     "external_id",
     "subscriptions",
+    "reposts",
 )
 
 
@@ -103,6 +104,8 @@ def _record(match: Any, now: datetime, zone: tzinfo) -> dict[str, Any]:
     from alerts.service.display import age, iso
 
     posting = match.open.posting
+    posted, first_seen = match.open.started  # along a chain of reposts, the job's first posting
+    chain = match.open.chain
     return {
         "company": posting.company,
         "title": posting.title,
@@ -112,8 +115,8 @@ def _record(match: Any, now: datetime, zone: tzinfo) -> dict[str, Any]:
         "age": age(now - match.since),
         "age_from": "posted" if match.dated_by_source else "first_seen",
         "url": posting.url,
-        "posted_at": iso(posting.posted_at, zone),
-        "first_seen_at": iso(match.open.first_seen_at, zone),
+        "posted_at": iso(posted, zone),
+        "first_seen_at": iso(first_seen, zone),
         "department": posting.department,
         "employment_type": posting.employment_type,
         "country": posting.country,
@@ -125,6 +128,7 @@ def _record(match: Any, now: datetime, zone: tzinfo) -> dict[str, Any]:
         "board": match.open.board_key,
         "external_id": match.open.external_id,
         "subscriptions": list(match.subscriptions),
+        "reposts": f"{chain.board_key}:{chain.external_id}" if chain is not None else None,
     }
 
 

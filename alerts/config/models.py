@@ -130,6 +130,12 @@ class DisplayConfig(Strict):
     timezone: Annotated[TimeZone, AfterValidator(known_zone)] = Field(
         "UTC", description="The time zone times are shown in."
     )
+    web_url: Annotated[str, AfterValidator(check_base_url), Form("base-url")] | None = Field(
+        None,
+        description="Where the web page (alerts web, alerts run --http) is reached, if anywhere: an email "
+        "too long to show every posting links to it.",
+        examples=["https://alerts.example.com/"],
+    )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -39,6 +39,14 @@ TITLE_JOIN_CHARS = 2
 ELLIPSIS = "…"
 # A title shortened below this says too little to be worth showing.
 MIN_TITLE_CHARS = 12
+# Gmail clips an HTML email past about 102 KB, hiding its last cards and the
+# footer. An email shows at most this many postings (cards), then "...and N
+# more" pointing to `alerts jobs`, `alerts history` and the web page: 40
+# cards of long titles, places, departments and reposts come to about 90 KB
+# (tests/notify/test_notify_email_size.py); one still over EMAIL_MAX_BYTES
+# (longer postings still, a user's heavier template) shows fewer.
+EMAIL_MAX_CARDS = 40
+EMAIL_MAX_BYTES = 100_000
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,8 @@ def _compose_jobs(items: Sequence[Delivery], target: Target, writing: _Writing) 
     if not items:
         return []
     found = stories(items)
+    if target.email and len(found) > EMAIL_MAX_CARDS:
+        return [_capped_email(found, target, writing)]
     whole = _part(_rows(found), target, writing)
     if _fits(whole, target):
         return [whole]
@@ -140,6 +150,7 @@ def _part(
     suffix: str = "",
 ) -> Part:
     """`about`: the rows the title summarises (all of them, when some are left out)."""
+    counted = about if more is not None and more.get("capped") else None
     body = render_body(
         items,
         target.body_format,
@@ -149,13 +160,20 @@ def _part(
         more=more,
         now=writing.now,
         envelope=writing.envelope,
+        counted=counted,
     )
     title = escape_title(subject(about or items), target.service) + suffix
     # Email's text part lists every posting with its links written out.
     text = None
     if target.email:
         text = render_body(
-            items, "text", service=target.service, more=more, now=writing.now, envelope=writing.envelope
+            items,
+            "text",
+            service=target.service,
+            more=more,
+            now=writing.now,
+            envelope=writing.envelope,
+            counted=counted,
         )
     ids = tuple(item.id for item in (about or items))
     return Part(Message(title, body, target.send_format), ids, text)
@@ -199,7 +217,7 @@ def _summary(found: list[Story], target: Target, writing: _Writing) -> Part:
         if shown < len(found):
             posting = found[shown].posting
             link = safe_link(posting.url or posting.apply_url, target.service)
-            more = {"count": len(found) - shown, "link": link}
+            more = {"count": len(found) - shown, "link": link, "capped": False}
         return _part(head, target, writing, more=more, about=every)
 
     low, high = 0, len(found) - 1  # the whole list is known not to fit
@@ -225,6 +243,22 @@ def _summary(found: list[Story], target: Target, writing: _Writing) -> Part:
             first = _retitled(first, title[:keep].rstrip() + ELLIPSIS)
     best = attempt(low)
     return best if _fits(best, target) else _truncated(best, target)
+
+
+def _capped_email(found: list[Story], target: Target, writing: _Writing) -> Part:
+    """An email of many postings: the first EMAIL_MAX_CARDS, then how many
+    more and where to see them; its title and counts are of them all, and
+    every row counts as sent."""
+    every = _rows(found)
+    page = writing.envelope.web_url if writing.envelope else None
+    shown = EMAIL_MAX_CARDS
+    while True:
+        more = {"count": len(found) - shown, "link": page, "capped": True}
+        part = _part(_rows(found[:shown]), target, writing, more=more, about=every)
+        size = len(part.message.body.encode())
+        if size <= EMAIL_MAX_BYTES or shown == 1:
+            return part
+        shown = max(1, min(shown - 1, shown * EMAIL_MAX_BYTES // size))
 
 
 def _retitled(story: Story, title: str) -> Story:

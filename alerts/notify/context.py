@@ -163,14 +163,15 @@ def age(story: Story, now: datetime) -> str | None:
     """ "posted 3 days ago" from the source's date, else "first seen 2 hours ago".
 
     None for a new posting without a date (first seen by this very story:
-    its label says as much) and where neither is known.
+    its label says as much) and where neither is known. A repost's age
+    counts from its chain's first posting.
     """
-    posted = story.posting.posted_at
+    posted, first_seen = story.started
     if posted is not None:
         return f"posted {ago(posted, now)}"
-    if story.kind == "opened" or story.first_seen_at is None:
+    if (story.kind == "opened" and story.reposts is None) or first_seen is None:
         return None
-    return f"first seen {ago(story.first_seen_at, now)}"
+    return f"first seen {ago(first_seen, now)}"
 
 
 def repost_context(earlier: Repost | None, now: datetime, service: str | None) -> dict[str, Any] | None:
@@ -220,9 +221,12 @@ def build_context(
     service: str | None,
     now: datetime | None = None,
     envelope: Envelope | None = None,
+    counted: Sequence[Delivery] | None = None,
 ) -> dict[str, Any]:
     """`now` is when the message is written, for each posting's age (default:
-    the clock); `envelope` what it is sent for (channel, period, config file)."""
+    the clock); `envelope` what it is sent for (channel, period, config file);
+    `counted`: the rows the title, counts and subscriptions are of, when the
+    message shows only some of them (an email capped at its cards)."""
     now = now or datetime.now(UTC)
     envelope = envelope or Envelope()
     escape = text_escaper(body_format, service)
@@ -247,14 +251,15 @@ def build_context(
                 "repost": repost_context(story.reposts, now, service),
             }
         )
-    counts = count_kinds(found)
+    whole = stories(counted) if counted is not None else found
+    counts = count_kinds(whole)
     period = period_context(envelope, now)
     period.update(timezone=escape(period["timezone"]), text=escape(period["text"]))
-    every = dict.fromkeys(name for story in found for name in story.subscriptions)
+    every = dict.fromkeys(name for story in whole for name in story.subscriptions)
     return {
         "groups": groups,
         "counts": counts,
-        "title": escape(subject(items)),
+        "title": escape(subject(counted if counted is not None else items)),
         "format": body_format,
         "summary": summary(counts),
         "tally": tally(counts),

@@ -41,13 +41,17 @@ Template context (the contract for users' own `template = "x.j2"` files):
         subscriptions  names of the subscriptions that matched any of them
         occurred_at    when the last event happened: datetime or none
         first_occurred_at  when the first one did
-        first_seen_at  when the posting was first seen (datetime or none)
+        first_seen_at  when the posting was first seen (datetime or none); for
+                       a repost (and every later event of one), when its job
+                       was: through the chain's first posting
         age            "posted 3 days ago" (from the source's posted_at), else
                        "first seen 2 hours ago"; none when neither is known and
                        for a new posting without a date (first seen by the
-                       story itself); counted to when the message is written
+                       story itself); counted to when the message is written;
+                       a repost's (and its later events') from the earliest
+                       date along its chain of reposts
         repost         none, or for a posting that reposts an earlier one
-                       (same company, title and location; kind "opened",
+                       (same company, department, title and location; kind "opened",
                        label "Reposted"): {link (the earlier posting's, or
                        none), first_seen_at (when the job was first seen,
                        through its earlier postings), closed_at (datetime, or
@@ -68,9 +72,13 @@ Template context (the contract for users' own `template = "x.j2"` files):
     subscriptions  names of every subscription that matched something here
     channel   the channel's name, or none (a message rendered outside delivery)
     config_file  the config file's name ("alerts.toml"), or none
-    more      none, or {"count": n, "link": url or none} when a short message
-              (SMS and the like) could not list every event: the last n were
-              left out; `link` is the first of those left out
+    more      none, or {"count": n, "link": url or none, "capped": false}
+              when a short message (SMS and the like) could not list every
+              event: the last n were left out; `link` is the first of those
+              left out; or, for an email past its cards (`capped`: true),
+              how many postings it leaves out and the web page's address
+              (`link`, the config's display.web_url, or none); the counts,
+              summary and title still count every posting
 
 Values are already made safe for the destination: HTML is autoescaped; in
 Markdown, posting text has its control characters backslash-escaped; for
@@ -166,14 +174,16 @@ def render_body(
     more: dict[str, Any] | None = None,
     now: datetime | None = None,
     envelope: Envelope | None = None,
+    counted: Sequence[Delivery] | None = None,
 ) -> str:
     """The body for these items; `more` tells the template how many were left out,
     `now` when it is written (each posting's age; default: the clock),
-    `envelope` what it is sent for (channel, digest period, config file)."""
+    `envelope` what it is sent for (channel, digest period, config file),
+    `counted` the rows the counts are of (all of them, when some are left out)."""
     if body_format not in FORMATS:
         raise ValueError(f"unknown body format {body_format!r}; expected one of {FORMATS}")
     service = service.lower() if service else None
-    context = build_context(items, body_format, service, now, envelope)
+    context = build_context(items, body_format, service, now, envelope, counted)
     context["more"] = more
     if template is None:
         name = built_in_template(body_format, service, short=short)

@@ -81,7 +81,18 @@ class Story:
 
     @property
     def first_seen_at(self) -> datetime | None:
-        return next((event.first_seen_at for event in self.events if event.first_seen_at), None)
+        """When the job was first seen: along a chain of reposts, its first posting."""
+        return self.started[1]
+
+    @property
+    def started(self) -> tuple[datetime | None, datetime | None]:
+        """(posted, first seen) of the job: the source's date of the posting
+        and when it was first seen, or a repost's chain's first posting's."""
+        chain = next((e.chain or e.reposts for e in self.events if e.chain or e.reposts), None)
+        if chain is not None:
+            return chain.start(self.posting.posted_at)
+        first_seen = next((event.first_seen_at for event in self.events if event.first_seen_at), None)
+        return self.posting.posted_at, first_seen
 
     @cached_property
     def changes(self) -> dict[str, list[Any]]:

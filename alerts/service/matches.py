@@ -40,7 +40,7 @@ class Match:
     @property
     def dated_by_source(self) -> bool:
         """True when the age counts from the source's posting date, not from first sight."""
-        return self.open.posting.posted_at is not None
+        return self.open.started[0] is not None
 
 
 def subscription_named(config: Config, name: str | None) -> list[Subscription]:
@@ -138,6 +138,8 @@ def _as_event(event: StoredEvent) -> Event:
         event.occurred_at,
         first_seen_at=event.first_seen_at,
         reposts=event.reposts,
+        chain=event.chain,
+        open_as=event.open_as,
     )
 
 

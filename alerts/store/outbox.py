@@ -86,7 +86,13 @@ class OutboxQueries(Queries):
     def _events(conn: sa.Connection, ids: list[int]) -> dict[int, Event]:
         found: dict[int, Event] = {}
         columns = (events.c.id, events.c.kind, events.c.external_id, events.c.changes, events.c.posting)
-        extra = (events.c.occurred_at, events.c.first_seen_at, events.c.reposts)
+        extra = (
+            events.c.occurred_at,
+            events.c.first_seen_at,
+            events.c.reposts,
+            events.c.chain,
+            events.c.open_as,
+        )
         for chunk in chunked(ids, IN_LIST_MAX):
             query = sa.select(*columns, *extra).where(events.c.id.in_(chunk))
             for r in conn.execute(query):
@@ -101,6 +107,8 @@ class OutboxQueries(Queries):
                     r.id,
                     first_seen_at=r.first_seen_at,
                     reposts=Repost.from_dict(r.reposts) if r.reposts else None,
+                    chain=Repost.from_dict(r.chain) if r.chain else None,
+                    open_as=r.open_as,
                 )
         return found
 

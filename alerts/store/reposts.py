@@ -1,12 +1,21 @@
 """Reposts (a posting with a new id for a job seen before) and first
 sightings: what the store adds to a poll's events before writing them.
 
-A job is known by a key (`repost_key`): its provider (Lever and Lever EU are
-one), its company, and its title and location with case, punctuation and
-spacing ignored, stored on each posting's row and indexed. An `opened`
-posting whose key is on a posting still open, or closed within the repost
-window, is a repost of it: found with one indexed query per poll that opens
-anything, never by scanning a board.
+A job is known by a key (`repost_key`): its company (the board's configured
+`name`, else the company the source gives, else the board's token), its
+department, and its title and location with case, punctuation and spacing
+ignored, whatever the source kind (a company moving from Lever to Greenhouse
+posts the same job again), stored on each posting's row and indexed. An
+`opened` posting whose key is on a posting still open, or closed within the
+repost window, is a repost of it: found with one indexed query per poll that
+opens anything, never by scanning a board. Of several new ids of one poll
+with the same key, only the lowest reposts the earlier job; the others are
+new. A repost keeps what it reposted (`chain`): a chain of reposts counts
+from its first posting.
+
+A `closed` posting whose job is still open under another id (the repost
+already opened) says so (`open_as`): for `reposts = "hide"` that close is
+not the job closing.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from alerts.chunks import chunked
-from alerts.model import PROVIDER_OF, Event, Posting, Repost
+from alerts.model import Event, Posting, Repost
 from alerts.store.db import IN_LIST_MAX
 from alerts.store.tables import boards, postings
 
@@ -34,7 +43,11 @@ _CANDIDATES = sa.select(
     postings.c.open_since,
     postings.c.closed_at,
     postings.c.data,
+    postings.c.chain,
     boards.c.key.label("board_key"),
+).join(boards, boards.c.id == postings.c.board_id)
+_STILL_OPEN = sa.select(
+    postings.c.repost_key, postings.c.external_id, postings.c.data, boards.c.key.label("board_key")
 ).join(boards, boards.c.id == postings.c.board_id)
 
 
@@ -47,9 +60,8 @@ def repost_key(posting: Posting) -> str | None:
     title = _words(posting.title)
     if not title:
         return None
-    family = PROVIDER_OF.get(posting.source, posting.source)
     company = _words(posting.company) or posting.board_token.casefold()
-    text = "\x1f".join((family, company, title, _words(posting.location)))
+    text = "\x1f".join((company, _words(posting.department), title, _words(posting.location)))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -61,6 +73,22 @@ def stored_repost_key(data: dict) -> str | None:
         return None
 
 
+def _id_order(posting: Posting) -> tuple[int, int, str]:
+    """Lowest id first: numbers by value, then text."""
+    key = posting.external_id
+    return (0, int(key), "") if key.isdigit() else (1, 0, key)
+
+
+def _posted(row: sa.Row) -> datetime | None:
+    """The earliest source date of an earlier posting and its own chain."""
+    dates = []
+    if row.data.get("posted_at"):
+        dates.append(datetime.fromisoformat(row.data["posted_at"]))
+    if row.chain and row.chain.get("posted_at"):
+        dates.append(datetime.fromisoformat(row.chain["posted_at"]))
+    return min(dates) if dates else None
+
+
 def find_reposts(
     conn: sa.Connection, events: Iterable[Event], now: datetime, window: timedelta
 ) -> dict[str, Repost]:
@@ -68,7 +96,8 @@ def find_reposts(
 
     Of several earlier postings the one still open, else the last closed, is
     named; the job's first sighting is the earliest of them all (a chain of
-    reposts counts from its first posting).
+    reposts counts from its first posting). Of several new postings of the
+    job, the lowest id alone reposts it: one job is reposted once.
     """
     wanted: dict[str, list[Posting]] = {}
     for event in events:
@@ -84,33 +113,69 @@ def find_reposts(
             earlier.setdefault(row.repost_key, []).append(row)
     found: dict[str, Repost] = {}
     for key, news in wanted.items():
-        for posting in news:
+        for posting in sorted(news, key=_id_order):
             # The same job seen through another board (two bluedoor queries) is no repost.
             rows = [r for r in earlier.get(key, ()) if Posting.from_dict(r.data).identity != posting.identity]
             if not rows:
                 continue
             last = max(rows, key=lambda r: (r.state == "open", r.closed_at or r.first_seen_at))
+            dates = [d for d in map(_posted, rows) if d is not None]
             found[posting.external_id] = Repost(
                 board_key=last.board_key,
                 external_id=last.external_id,
                 url=last.data.get("url") or last.data.get("apply_url"),
                 first_seen_at=min(r.open_since or r.first_seen_at for r in rows),
                 closed_at=last.closed_at if last.state == "closed" else None,
+                posted_at=min(dates) if dates else None,
             )
+            break  # the others with this key are new postings
+    return found
+
+
+def open_elsewhere(conn: sa.Connection, board_key: str, events: Iterable[Event]) -> dict[str, str]:
+    """{external_id: "board:id"} for the `closed` events whose job is still
+    open under another id (read after this poll's postings are written)."""
+    closing: dict[str, list[Posting]] = {}
+    for event in events:
+        key = repost_key(event.posting) if event.kind == "closed" else None
+        if key is not None:
+            closing.setdefault(key, []).append(event.posting)
+    found: dict[str, str] = {}
+    if not closing:
+        return found
+    open_rows: dict[str, list[sa.Row]] = {}
+    for chunk in chunked(sorted(closing), IN_LIST_MAX):
+        query = _STILL_OPEN.where(postings.c.repost_key.in_(chunk), postings.c.state == "open")
+        for row in conn.execute(query):
+            open_rows.setdefault(row.repost_key, []).append(row)
+    for key, gone in closing.items():
+        for posting in gone:
+            others = sorted(
+                (r.board_key, r.external_id)
+                for r in open_rows.get(key, ())
+                if (r.board_key, r.external_id) != (board_key, posting.external_id)
+                and Posting.from_dict(r.data).identity != posting.identity
+            )
+            if others:
+                found[posting.external_id] = f"{others[0][0]}:{others[0][1]}"
     return found
 
 
 def annotated(
-    events: list[Event], seen: dict[str, datetime], reposts: dict[str, Repost], now: datetime
+    events: list[Event],
+    seen: dict[str, tuple[datetime, Repost | None]],
+    reposts: dict[str, Repost],
+    now: datetime,
 ) -> list[Event]:
-    """The events with when each posting was first seen (`seen`: read back by
-    the poll, as is every posting an event other than `opened` is about) and
-    what each repost reposts."""
-    return [
-        replace(
-            e,
-            first_seen_at=now if e.kind == "opened" else seen.get(e.external_id),
-            reposts=reposts.get(e.external_id) if e.kind == "opened" else None,
-        )
-        for e in events
-    ]
+    """The events with when each posting was first seen and what its chain
+    reposted (`seen`: read back by the poll, as is every posting an event
+    other than `opened` is about) and what each repost reposts."""
+    found = []
+    for e in events:
+        if e.kind == "opened":
+            earlier = reposts.get(e.external_id)
+            found.append(replace(e, first_seen_at=now, reposts=earlier, chain=earlier))
+        else:
+            first, chain = seen.get(e.external_id, (None, None))
+            found.append(replace(e, first_seen_at=first, reposts=None, chain=chain))
+    return found

@@ -163,14 +163,15 @@ class SnapshotQueries(Queries):
 
     def _load_postings(
         self, conn: sa.Connection, board_id: int, prints: dict[str, str], close_after_misses: int
-    ) -> tuple[dict[str, StoredPosting], dict[str, int], set[str], dict[str, datetime]]:
+    ) -> tuple[dict[str, StoredPosting], dict[str, int], set[str], dict[str, tuple[datetime, Repost | None]]]:
         """The board's stored rows; full postings only where reconcile needs them.
 
         A posting the snapshot holds unchanged (same fingerprint, open) is
         not read back at all: on a steady board that is nearly every row.
         Returns the rows, their ids, the keys whose rows hold another
         fingerprint than the snapshot's (to write it even when nothing else
-        changed), and when each posting read back was first seen.
+        changed), and when each posting read back was first seen (with what
+        it reposted, for a repost).
         """
         found = conn.execute(_BOARD_POSTINGS, {"board_id": board_id})
         rows = {key: (pid, state, misses, fp) for pid, key, state, misses, fp in found}
@@ -189,12 +190,15 @@ class SnapshotQueries(Queries):
         seen = {key: data[rows[key][0]][1] for key in need}
         return stored, {key: row[0] for key, row in rows.items()}, backfill, seen
 
-    def _load_data(self, conn: sa.Connection, ids: list[int]) -> dict[int, tuple[dict, datetime]]:
-        data: dict[int, tuple[dict, datetime]] = {}
+    def _load_data(
+        self, conn: sa.Connection, ids: list[int]
+    ) -> dict[int, tuple[dict, tuple[datetime, Repost | None]]]:
+        data: dict[int, tuple[dict, tuple[datetime, Repost | None]]] = {}
         for chunk in chunked(ids, IN_LIST_MAX):
-            query = sa.select(postings.c.id, postings.c.data, postings.c.first_seen_at)
+            query = sa.select(postings.c.id, postings.c.data, postings.c.first_seen_at, postings.c.chain)
             data.update(
-                (pid, (value, at)) for pid, value, at in conn.execute(query.where(postings.c.id.in_(chunk)))
+                (pid, (value, (at, Repost.from_dict(chain) if chain else None)))
+                for pid, value, at, chain in conn.execute(query.where(postings.c.id.in_(chunk)))
             )
         return data
 
@@ -256,6 +260,7 @@ class SnapshotQueries(Queries):
                         "repost_key": repost_key(posting),
                         # Kept from the first insert on: a repost's job was first seen earlier.
                         "open_since": reposts[key].first_seen_at if key in reposts else None,
+                        "chain": reposts[key].to_dict() if key in reposts else None,
                     }
                     for key, row, posting in seen
                 ],

@@ -90,12 +90,15 @@ postings = sa.Table(
     sa.Column("first_seen_at", UTCDateTime, nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),
     sa.Column("closed_at", UTCDateTime),
-    # The job behind the posting (store/reposts.py: provider, company,
-    # normalised title and location): a new id with the key of a posting
-    # closed lately, or still open, is a repost of it.
+    # The job behind the posting (store/reposts.py: company, department,
+    # normalised title and location, whatever the source kind): a new id with
+    # the key of a posting closed lately, or still open, is a repost of it.
     sa.Column("repost_key", sa.String(32), index=True),
     # For a repost: when the job was first seen, through its earlier postings.
     sa.Column("open_since", UTCDateTime),
+    # For a repost: Model.Repost.to_dict() of what it reposted (the chain's
+    # start with it), for every later event and every view of the posting.
+    sa.Column("chain", NULLABLE_JSON),
     sa.UniqueConstraint("board_id", "external_id", name="uq_postings_board_external"),
     # Every poll reads these five of each posting of the board: from the
     # index alone, without touching the rows (each about 1 KB with `data`).
@@ -134,6 +137,10 @@ events = sa.Table(
     sa.Column("first_seen_at", UTCDateTime),
     # Model.Repost.to_dict() of the earlier posting an `opened` one reposts.
     sa.Column("reposts", NULLABLE_JSON),
+    # Model.Repost.to_dict() for any event of a posting that opened as a repost.
+    sa.Column("chain", NULLABLE_JSON),
+    # For a `closed` event: another posting of the same job still open ("board:id").
+    sa.Column("open_as", sa.String(600)),
 )
 
 # What the service says about itself, to the ops channel: a board that

@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from alerts.chunks import chunked
-from alerts.model import BoardRef, Event, Posting
+from alerts.model import BoardRef, Event, Posting, Repost
 from alerts.store.announce import Announcer, Router
 from alerts.store.boards import HEALTHY_NAMES, bound, healthy_marks
 from alerts.store.db import IN_LIST_MAX, Database, Queries
@@ -138,14 +138,26 @@ class UnchangedQueries(Queries):
         when: dict[str, datetime],
         route: Callable[[str], Router],
     ) -> dict[str, list[Event]]:
-        data: dict[int, dict] = {}
+        data: dict[int, sa.Row] = {}
+        columns = (postings.c.id, postings.c.data, postings.c.first_seen_at, postings.c.chain)
         for chunk in chunked([row.id for row in closing], IN_LIST_MAX):
-            query = sa.select(postings.c.id, postings.c.data).where(postings.c.id.in_(chunk))
-            data.update((pid, value) for pid, value in conn.execute(query))
+            query = sa.select(*columns).where(postings.c.id.in_(chunk))
+            data.update((found.id, found) for found in conn.execute(query))
         by_board: dict[tuple[int, str], list[Event]] = {}
         for row in closing:
-            posting = Posting.from_dict(data[row.id])
-            event = Event("closed", row.key, posting.external_id, posting, {}, when[row.key])
+            stored = data[row.id]
+            posting = Posting.from_dict(stored.data)
+            chain = Repost.from_dict(stored.chain) if stored.chain else None
+            event = Event(
+                "closed",
+                row.key,
+                posting.external_id,
+                posting,
+                {},
+                when[row.key],
+                first_seen_at=stored.first_seen_at,
+                chain=chain,
+            )
             by_board.setdefault((row.board_id, row.key), []).append(event)
         return {
             key: self.announcer.write(conn, board_id, found, route(key), when[key])

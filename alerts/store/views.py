@@ -28,11 +28,21 @@ class OpenPosting:
     posting: Posting
     first_seen_at: datetime
     changed_at: datetime
+    chain: Repost | None = None  # for a repost: what it reposted, and where the job began
+
+    @property
+    def started(self) -> tuple[datetime | None, datetime]:
+        """(posted, first seen) of the job: along a chain of reposts, its first posting's."""
+        if self.chain is None:
+            return self.posting.posted_at, self.first_seen_at
+        return self.chain.start(self.posting.posted_at)
 
     @property
     def since(self) -> datetime:
-        """Its age counts from here: the source's posting date, else when first seen."""
-        return self.posting.posted_at or self.first_seen_at
+        """Its age counts from here: the source's posting date, else when first
+        seen (of the chain's first posting, for a repost)."""
+        posted, first_seen = self.started
+        return posted or first_seen
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class StoredEvent:
     deliveries: tuple[tuple[str, str], ...] = ()
     first_seen_at: datetime | None = None  # the posting's, when the event was stored
     reposts: Repost | None = None  # what an `opened` posting reposts
+    chain: Repost | None = None  # for any event of a repost: what it reposted
+    open_as: str | None = None  # for a `closed` one: the job still open as "board:id"
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,14 @@ class PostingLife:
     changed_at: datetime
     closed_at: datetime | None
     events: list[StoredEvent] = field(default_factory=list)
+    chain: Repost | None = None  # for a repost: what it reposted, and where the job began
+
+    @property
+    def started(self) -> tuple[datetime | None, datetime]:
+        """(posted, first seen) of the job: along a chain of reposts, its first posting's."""
+        if self.chain is None:
+            return self.posting.posted_at, self.first_seen_at
+        return self.chain.start(self.posting.posted_at)
 
 
 @dataclass(frozen=True)
@@ -87,11 +107,13 @@ _EVENT_COLUMNS = (
     events.c.occurred_at,
     events.c.first_seen_at,
     events.c.reposts,
+    events.c.chain,
+    events.c.open_as,
 )
 
 
 def _event(row: Any, sent: Sequence[tuple[str, str]] = ()) -> StoredEvent:
-    event_id, key, external_id, kind, posting, changes, occurred_at, first_seen, reposts = row
+    event_id, key, external_id, kind, posting, changes, occurred_at, first_seen, reposts, chain, open_as = row
     return StoredEvent(
         event_id,
         key,
@@ -103,6 +125,8 @@ def _event(row: Any, sent: Sequence[tuple[str, str]] = ()) -> StoredEvent:
         tuple(sent),
         first_seen,
         Repost.from_dict(reposts) if reposts else None,
+        Repost.from_dict(chain) if chain else None,
+        open_as,
     )
 
 
@@ -116,6 +140,7 @@ class ViewQueries(Queries):
                 postings.c.data,
                 postings.c.first_seen_at,
                 postings.c.changed_at,
+                postings.c.chain,
             )
             .join(boards, boards.c.id == postings.c.board_id)
             .where(postings.c.state == "open")
@@ -131,8 +156,11 @@ class ViewQueries(Queries):
                     for chunk in chunked(keys, IN_LIST_MAX)
                     for r in conn.execute(query.where(boards.c.key.in_(chunk)))
                 ]
-            for key, external_id, data, first_seen, changed in rows:
-                found.append(OpenPosting(key, external_id, Posting.from_dict(data), first_seen, changed))
+            for key, external_id, data, first_seen, changed, chain in rows:
+                earlier = Repost.from_dict(chain) if chain else None
+                found.append(
+                    OpenPosting(key, external_id, Posting.from_dict(data), first_seen, changed, earlier)
+                )
         return found
 
     def events(
@@ -189,6 +217,7 @@ class ViewQueries(Queries):
                 postings.c.first_seen_at,
                 postings.c.changed_at,
                 postings.c.closed_at,
+                postings.c.chain,
             )
             .join(boards, boards.c.id == postings.c.board_id)
             .where(boards.c.key == board_key, postings.c.external_id == external_id)
@@ -214,6 +243,7 @@ class ViewQueries(Queries):
             row.changed_at,
             row.closed_at,
             [_event(r, sent.get(r.id, ())) for r in rows],
+            Repost.from_dict(row.chain) if row.chain else None,
         )
 
     def open_spans(self) -> list[OpenSpan]:

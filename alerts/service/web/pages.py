@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from alerts.config import Config
 from alerts.errors import ConfigError
-from alerts.model import WORK_MODELS
+from alerts.model import WORK_MODELS, Repost
 from alerts.notify.escape import safe_link
 from alerts.service.board_health import board_health, short_health
 from alerts.service.display import age, when
@@ -89,11 +89,24 @@ def _job_row(match: Match, now: datetime) -> dict[str, Any]:
     }
 
 
+def repost_row(earlier: Repost | None, zone: tzinfo) -> dict[str, Any] | None:
+    """The earlier posting a repost reposts: its page here, its key, whether it had closed."""
+    if earlier is None:
+        return None
+    return {
+        "href": posting_href(earlier.board_key, earlier.external_id),
+        "key": f"{earlier.board_key}:{earlier.external_id}",
+        "closed": f"closed {when(earlier.closed_at, zone)}" if earlier.closed_at else "still open",
+    }
+
+
 def event_row(event: StoredEvent, zone: tzinfo) -> dict[str, Any]:
     posting = event.posting
     return {
         "when": when(event.occurred_at, zone),
         "kind": event.kind,
+        "label": "Reposted" if event.reposts is not None else KIND_LABELS.get(event.kind, event.kind),
+        "reposts": repost_row(event.reposts, zone),
         "company": posting.company or event.board_key,
         "title": posting.title,
         "href": posting_href(event.board_key, event.external_id),
@@ -169,6 +182,7 @@ def posting_page(config: Config, store: Store, query: dict[str, str], now: datet
         return "404 Not Found", not_found(config, "No such posting is stored.")
     posting = life.posting
     opened = any(e.kind == "opened" for e in life.events)
+    posted, first_seen = life.started  # a repost's age counts from its chain's first posting
     return "200 OK", render(
         "posting.html.j2",
         board=life.board_key,
@@ -178,8 +192,10 @@ def posting_page(config: Config, store: Store, query: dict[str, str], now: datet
         apply=safe_link(posting.apply_url),
         salary=posting.salary,
         first_seen=when(life.first_seen_at, zone),
-        age=age(now - (posting.posted_at or life.first_seen_at)),
-        posted=when(posting.posted_at, zone) if posting.posted_at else None,
+        job_first_seen=when(first_seen, zone),
+        age=age(now - (posted or first_seen)),
+        posted=when(posted, zone) if posted else None,
+        reposts=repost_row(life.chain, zone),
         closed=when(life.closed_at, zone) if life.state == "closed" else None,
         baseline=not opened,
         events=[event_row(e, zone) for e in life.events],
