@@ -24,6 +24,7 @@ host, or with "{url}" inside, it receives the URL as a parameter (a proxy).
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import re
 import zlib
@@ -156,14 +157,19 @@ async def _sitemap_pages(client: Client, board: BoardRef, reply: Reply, base: st
     url = board.token
     sites = (url, str(reply.response.url)) if route(url, base) == url else (url,)
     found = sitemaps.read(reply.body, *sites)
+    # Every URL the sitemap names passes the redirect policy before it is asked.
+    configured, via = route(url, base), functools.partial(route, base=base)
+    found.pages, refused = await sitemaps.reachable(found.pages, configured, via)
     if not found.index:
-        return _Pages(found.pages, capped=found.capped, elsewhere=found.elsewhere)
-    out = _Pages({}, index=True, capped=len(found.pages) > sitemaps.MAX_CHILDREN, elsewhere=found.elsewhere)
+        return _Pages(found.pages, capped=found.capped, elsewhere=found.elsewhere + refused)
+    out = _Pages({}, index=True, capped=len(found.pages) > sitemaps.MAX_CHILDREN)
+    out.elsewhere = found.elsewhere + refused
     for child in list(found.pages)[: sitemaps.MAX_CHILDREN]:
         got = await client.get(route(child, base), board, headers=ACCEPT)
         out.requests += got.requests
         part = sitemaps.read(got.body, *sites)
-        out.elsewhere += part.elsewhere
+        part.pages, refused = await sitemaps.reachable(part.pages, configured, via)
+        out.elsewhere += part.elsewhere + refused
         # One level of index, as the protocol allows; a deeper one is not read.
         out.capped |= part.index or part.capped
         for loc, lastmod in [] if part.index else part.pages.items():
