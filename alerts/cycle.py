@@ -227,6 +227,7 @@ class Cycle:
                 ref,
                 context,
                 deadline_seconds=self.config.polling.board_deadline.total_seconds(),
+                clock=self.clock,
             )
         except SourceError as exc:
             result.error = exc
