@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 
 import httpx
 
+from .. import weight
 from ..redirects import follow_refusal, registrable_domain
 
 MAX_URLS = 50_000
@@ -72,6 +73,10 @@ def read(body: bytes, *sites: str) -> Sitemap:
     data = unpacked(body)
     if _DECLARATIONS.search(data[:65536]):
         raise NotASitemap("a sitemap with a document type declaration (refused)")
+    try:
+        weight.check_xml(data)
+    except weight.TooHeavy as exc:
+        raise NotASitemap(f"a sitemap of {exc}") from None
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
