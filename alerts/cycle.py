@@ -20,6 +20,7 @@ from alerts.errors import SourceError
 from alerts.filters import route
 from alerts.model import BoardRef, Event
 from alerts.sources import SOURCES, Client, FetchContext, Snapshot, Validators, fetch_board
+from alerts.sources.masked import hidden, hidden_error
 from alerts.store import DatabaseClock, FetchState, LeaseLost, Ops, Router, Store, store_reason
 from alerts.store.unchanged import Unchanged
 
@@ -231,9 +232,11 @@ class Cycle:
                 ref,
                 context,
                 deadline_seconds=self.config.polling.board_deadline.total_seconds(),
+                clock=self.clock,
             )
-        except SourceError as exc:
-            result.error = exc
+        except SourceError as raised:
+            # Stored and shown (status, ops notices): never a ${VAR} of base_url.
+            exc = result.error = hidden_error(raised)
             now = self.clock()
             failures = state.consecutive_failures + 1
             delay = pacing.after_failure(interval, failures, exc.retry_after)
@@ -241,6 +244,7 @@ class Cycle:
             log.warning("%s (failure %d in a row; stored state kept; next try in %s)", exc, failures, delay)
             return result
         result.requests = snapshot.requests
+        snapshot = replace(snapshot, notes=tuple(map(hidden, snapshot.notes)))
         for note in snapshot.notes:
             log.warning("%s: %s", ref.key, note)
         now = self.clock()

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import click
 
-from alerts.cli.common import common, load
+from alerts.cli.common import common, hide_secrets, load
 from alerts.errors import ConfigError
 
 FORMAT = click.option(
@@ -191,4 +191,5 @@ def _base_urls(config_path: str | None) -> dict[str, str | None]:
         except ConfigError:
             return {}  # no config named and none found: the public hosts
     config = load_config(config_path)
+    hide_secrets(config)
     return {kind: settings.base_url for kind, settings in config.sources.items()}

@@ -137,9 +137,18 @@ def load(config_path: str | None) -> Config:
     from alerts.notify.checks import check_config
 
     config = load_config(config_path)
-    REDACTOR.add(config_secrets(config))
+    hide_secrets(config)
     check_config(config)
     return config
+
+
+def hide_secrets(config: Config) -> None:
+    """From now on, the config's secrets are masked in every log line, and
+    the values ${VAR} put into [sources.*] in every URL and error shown."""
+    from alerts.sources.masked import hide
+
+    REDACTOR.add(config_secrets(config))
+    hide(config.from_env)
 
 
 def config_secrets(config: Config) -> list[str]:
@@ -153,6 +162,7 @@ def config_secrets(config: Config) -> list[str]:
         for secret in url_secrets(url)
     ]
     found += [source.api_key for source in config.sources.values() if source.api_key]
+    found += config.from_env
     _, _, rest = config.database.url.partition("://")
     userinfo, at, _ = rest.rpartition("@")
     if at and ":" in userinfo:

@@ -78,8 +78,9 @@ def parse_config(text: str, path: Path) -> Config:
     except tomli.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
     substituted: dict[str, str] = {}  # value from the environment -> where it came from
+    sources: list[str] = []  # of them, those put into [sources.*]
     try:
-        data = _substitute_env(data, (), substituted) if "${" in text else data
+        data = _substitute_env(data, (), substituted, sources) if "${" in text else data
     except ConfigError as exc:
         exc.file = str(path)
         raise
@@ -88,7 +89,7 @@ def parse_config(text: str, path: Path) -> Config:
         substituted[os.environ[DATABASE_ENV]] = DATABASE_ENV
     try:
         try:
-            config = Config.model_validate({**data, "path": path})
+            config = Config.model_validate({**data, "path": path, "from_env": tuple(sources)})
         except ValidationError as exc:
             raise config_error(exc, data, path) from None
         _check_sources(config, path)
@@ -112,11 +113,13 @@ def _without(exc: ConfigError, substituted: dict[str, str]) -> ConfigError:
     return exc if message == exc.message else ConfigError(message, file=exc.file, key=exc.key)
 
 
-def _substitute_env(value: Any, key: tuple[str | int, ...], substituted: dict[str, str]) -> Any:
+def _substitute_env(
+    value: Any, key: tuple[str | int, ...], substituted: dict[str, str], sources: list[str]
+) -> Any:
     if isinstance(value, dict):
-        return {k: _substitute_env(v, key + (k,), substituted) for k, v in value.items()}
+        return {k: _substitute_env(v, key + (k,), substituted, sources) for k, v in value.items()}
     if isinstance(value, list):
-        return [_substitute_env(v, key + (i,), substituted) for i, v in enumerate(value)]
+        return [_substitute_env(v, key + (i,), substituted, sources) for i, v in enumerate(value)]
     if not isinstance(value, str) or "$" not in value:
         return value
 
@@ -128,6 +131,8 @@ def _substitute_env(value: Any, key: tuple[str | int, ...], substituted: dict[st
                 key=key_path(key),
             )
         substituted[os.environ[name]] = f"${{{name}}}"
+        if key[:1] == ("sources",) and len(os.environ[name]) >= _SECRET_MIN_CHARS:
+            sources.append(os.environ[name])
         return os.environ[name]
 
     result = _ENV_REF.sub(lookup, value)

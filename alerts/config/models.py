@@ -222,6 +222,9 @@ class Config(Strict):
     )
     # Where the config came from: used to resolve relative paths and name the file in errors.
     path: SkipJsonSchema[Path | None] = Field(None, exclude=True)
+    # What ${VAR} put into [sources.*] (a token in a proxy's base_url): never
+    # shown in a URL, a log line or a stored error (cli/common.py, sources/masked.py).
+    from_env: SkipJsonSchema[tuple[str, ...]] = Field((), exclude=True, repr=False)
 
     @cached_property
     def _by_board(self) -> dict[str, tuple[BoardRef, list[Subscription]]]:

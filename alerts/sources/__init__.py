@@ -9,7 +9,9 @@ not-modified) or raises SourceError. A paged board is all pages or an error.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from alerts.config.types import format_duration
 from alerts.errors import SourceError
@@ -79,6 +81,7 @@ async def fetch_board(
     ctx: FetchContext | None = None,
     *,
     deadline_seconds: float | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Snapshot:
     """Fetch one board; `ctx.base_url` None means the kind's public host.
 
@@ -87,7 +90,7 @@ async def fetch_board(
     holding up the cycle. Details start only within the first share of it
     and end within the second (`DETAILS_SHARE`); the rest wait for the next
     poll (an incomplete snapshot, not a failure). The snapshot comes back
-    bounded (bounds.py).
+    bounded (bounds.py): its times never after `clock()`, the poll's time.
     """
     source = SOURCES.get(board.source)
     if source is None:
@@ -109,4 +112,4 @@ async def fetch_board(
         took = format_duration(deadline_seconds or 0)
         message = f"took longer than {took} (board_deadline); stopped, tried again at its next poll"
         raise SourceError(board.key, message, transient=True) from None
-    return bound_snapshot(snapshot)
+    return bound_snapshot(snapshot, board, clock() if clock else datetime.now(UTC))

@@ -23,7 +23,7 @@ from .country import country_code
 from .description import from_plain, plain_of_html
 from .details import gather_details, settle
 from .failures import Explain
-from .fetch import conditional_headers, not_modified, parse_reply, validators_of
+from .fetch import conditional_headers, not_modified, parsed, validators_of
 from .http import Client
 from .normalize import as_dict, clean_text, place_text, title_text, to_datetime, to_str
 from .not_found import unknown_board
@@ -141,12 +141,12 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
     reply = await client.get(url, board, headers=headers, explain=_explain(board), follow_redirects=False)
     if reply.response.status_code == 304:
         return not_modified(reply, url, board, ctx, bool(headers))
-    jobs = {job["id"]: job for job in parse_reply(reply, board, read_list)}
+    jobs = {job["id"]: job for job in await parsed(reply, board, read_list)}
 
     async def one(key: str) -> tuple[Any, int]:
         path = f"/careers/{quote(key[len(JOB) :], safe='')}/detail"
         got = await client.get(base + path, board, follow_redirects=False)
-        return parse_reply(got, board, read_cached), got.requests
+        return await parsed(got, board, read_cached), got.requests
 
     wanted = {JOB + key: signature(job) for key, job in jobs.items()}
     details = await gather_details(ctx.cache, wanted, one, time=ctx.details_time)

@@ -26,7 +26,7 @@ from alerts.model import BoardRef, Posting, WorkModel
 from .base import FetchContext, Snapshot, Source, base_of, board_url
 from .description import from_html
 from .failures import Explain, display_url, server_says, without_secret
-from .fetch import parse_reply
+from .fetch import parsed
 from .http import Client
 from .normalize import as_dict, clean_text, title_text, to_bool, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in, malformed
@@ -184,7 +184,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         try:
             reply = await client.get(url, board, headers=headers, explain=explain)
             requests += reply.requests
-            page, cursor = parse_reply(reply, board, _page)
+            page, cursor = await parsed(reply, board, _page)
         except SourceError as exc:
             # A server may echo the key back in its error body.
             masked = without_secret(exc, ctx.api_key)

@@ -13,13 +13,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from alerts.model import Posting
+from alerts.errors import SourceError
+from alerts.model import BoardRef, Posting
 from alerts.text import clean_line, has_controls, truncate
 
 from .base import Snapshot
 
+# More postings than any real board lists (a sitemap holds 50,000 URLs at
+# most): the board fails instead of filling the store.
+MAX_POSTINGS = 50_000
 # The stored external_id (and same_as) column holds 255 characters.
 ID_MAX_CHARS = 255
 # A longer (or dirty) id is stored as a readable prefix and a digest of the whole.
@@ -29,6 +34,13 @@ TEXT_MAX_CHARS = 300
 # A cut URL is a broken link: a longer one is dropped.
 URL_MAX_CHARS = 2048
 
+# Times from outside (posted_at, updated_at): before this is no job board's
+# (a 0 or a 1970 default), so unknown; a little ahead of the poll (a skewed
+# clock, a date read in the wrong zone) is the poll's time; further ahead is
+# no date at all, so unknown too: "first seen" is then the truthful age.
+EARLIEST_TIME = datetime(1990, 1, 1, tzinfo=UTC)
+AHEAD_AT_MOST = timedelta(days=2)
+_TIMES = ("posted_at", "updated_at")
 _IDS = ("external_id", "same_as")
 _URLS = ("url", "apply_url")
 _TEXTS = (
@@ -55,8 +67,24 @@ def bounded_id(value: str) -> str:
     return f"{clean_line(value)[:ID_PREFIX_CHARS]}~{digest}"
 
 
-def _fixes(posting: Posting) -> dict[str, Any]:
+def bounded_time(value: datetime | None, now: datetime) -> datetime | None:
+    """A time from a source as stored: never after the poll (`now`), None
+    when it is absurd (before 1990, or more than two days ahead)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if value < EARLIEST_TIME or value > now + AHEAD_AT_MOST:
+        return None
+    return min(value, now)
+
+
+def _fixes(posting: Posting, now: datetime) -> dict[str, Any]:
     changes: dict[str, Any] = {}
+    for name in _TIMES:
+        when = getattr(posting, name)
+        if when is not None and (moved := bounded_time(when, now)) != when:
+            changes[name] = moved
     for name in _IDS:
         value = getattr(posting, name)
         if value is not None and (fixed := bounded_id(value)) != value:
@@ -73,8 +101,9 @@ def _fixes(posting: Posting) -> dict[str, Any]:
     return changes
 
 
-def bound_posting(posting: Posting) -> Posting:
-    changes = _fixes(posting)
+def bound_posting(posting: Posting, now: datetime | None = None) -> Posting:
+    """The posting as it may be stored; `now` is the poll's time."""
+    changes = _fixes(posting, now or datetime.now(UTC))
     return replace(posting, **changes) if changes else posting
 
 
@@ -95,8 +124,17 @@ def _rank(posting: Posting) -> tuple[bool, str]:
     return (not posting.active, posting.fingerprint)
 
 
-def bound_snapshot(snapshot: Snapshot) -> Snapshot:
-    postings = [bound_posting(posting) for posting in snapshot.postings]
+def bound_snapshot(snapshot: Snapshot, board: BoardRef, now: datetime | None = None) -> Snapshot:
+    """The snapshot as it may be stored (`now`: the poll's time); SourceError
+    for a board listing more than MAX_POSTINGS."""
+    if len(snapshot.postings) > MAX_POSTINGS:
+        message = (
+            f"the board lists more than {MAX_POSTINGS:,} postings ({len(snapshot.postings):,}); "
+            "no job board is that large, so it is not read"
+        )
+        raise SourceError(board.key, message, transient=False)
+    now = now or datetime.now(UTC)
+    postings = [bound_posting(posting, now) for posting in snapshot.postings]
     unique = one_per_id(postings)
     filled = frozenset(map(bounded_id, snapshot.filled))
     if (

@@ -16,7 +16,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef
 from alerts.text import clean_line, truncate
 
-from . import not_found
+from . import not_found, weight
 from .masked import display_url
 from .not_found import Explain
 
@@ -175,12 +175,22 @@ def _explain_bad_json(
 
 def decode_json(response: httpx.Response, body: bytes, board: BoardRef) -> Any:
     try:
+        weight.check_json(body)
+    except weight.TooHeavy as exc:
+        message = f"{display_url(str(response.url))} returned {exc}"
+        raise SourceError(board.key, message, status=response.status_code, transient=False) from None
+    try:
         # json.loads on bytes detects UTF-8/16/32 itself, as RFC 8259 asks.
         return json.loads(body)
     except json.JSONDecodeError as exc:
         shown = display_url(str(response.url))
         message, transient = _explain_bad_json(response, body, shown, exc)
         raise SourceError(board.key, message, status=response.status_code, transient=transient) from exc
-    except (UnicodeDecodeError, RecursionError) as exc:
+    except RecursionError as exc:
+        message = (
+            f"{display_url(str(response.url))} returned a body that is not readable JSON (nested too deeply)"
+        )
+        raise SourceError(board.key, message, status=response.status_code, transient=False) from exc
+    except UnicodeDecodeError as exc:
         message = f"{display_url(str(response.url))} returned a body that is not readable JSON"
         raise SourceError(board.key, message, status=response.status_code, transient=False) from exc

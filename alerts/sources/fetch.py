@@ -3,8 +3,9 @@ decoding a reply, and the fetch of a board answered by one GET."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -15,7 +16,11 @@ from .base import FetchContext, Snapshot, Validators
 from .failures import Explain, decode_json, display_url
 from .http import Client, Reply
 
+T = TypeVar("T")
 Parse = Callable[[Any, BoardRef], list[Posting]]
+# A body this large or larger is decoded and parsed in a worker thread, so
+# the event loop (every other board's requests and deadlines) runs meanwhile.
+OFF_LOOP_BYTES = 256 * 1024
 # A response body as the parser reads it (JSON by default; Personio's is XML).
 Decode = Callable[[httpx.Response, bytes, BoardRef], Any]
 
@@ -47,6 +52,22 @@ def parse_reply(
         shown = display_url(str(response.url))
         message = f"could not read the response from {shown} ({type(exc).__name__}: a bug in alerts)"
         raise SourceError(board.key, message, status=response.status_code, transient=False) from exc
+
+
+async def off_loop(size: int, work: Callable[..., T], *args: Any) -> T:
+    """`work(*args)`: at once for a small body (`size` bytes), else in a
+    worker thread. Its bounds (weight.py) keep what such a thread may cost
+    small, since a thread cannot be stopped once started."""
+    if size < OFF_LOOP_BYTES:
+        return work(*args)
+    return await asyncio.to_thread(work, *args)
+
+
+async def parsed(
+    reply: Reply, board: BoardRef, parse: Callable[[Any, BoardRef], Any], decode: Decode = decode_json
+) -> Any:
+    """`parse_reply`, off the event loop when the body is large."""
+    return await off_loop(len(reply.body), parse_reply, reply, board, parse, decode)
 
 
 def not_modified(reply: Reply, url: str, board: BoardRef, ctx: FetchContext, asked: bool) -> Snapshot:
@@ -85,5 +106,5 @@ async def fetch_single(
     )
     if reply.response.status_code == 304:
         return not_modified(reply, url, board, ctx, bool(conditional))
-    postings = parse_reply(reply, board, parse, decode)
+    postings = await parsed(reply, board, parse, decode)
     return Snapshot(postings, validators=validators_of(reply), requests=reply.requests)

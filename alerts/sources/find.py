@@ -22,7 +22,7 @@ from alerts.model import BoardRef, Posting
 
 from . import SOURCES, FetchContext, bamboohr, fetch_board, rippling, smartrecruiters, teamtailor
 from .base import board_url
-from .fetch import parse_reply
+from .fetch import parsed
 from .http import Client
 from .payload import malformed
 
@@ -118,7 +118,7 @@ async def _smartrecruiters(client: Client, board: BoardRef, ctx: FetchContext) -
     base = ctx.base_url or smartrecruiters.DEFAULT_BASE_URL
     url = board_url(base, smartrecruiters.PATH, board.token) + "?limit=1&offset=0"
     reply = await client.get(url, board)
-    total, page = parse_reply(reply, board, _total_found)
+    total, page = await parsed(reply, board, _total_found)
     if total == 0:
         return None
     return Found(board, total, name=_company((p.company for p in page), board.token))
@@ -142,14 +142,14 @@ async def _bamboohr(client: Client, board: BoardRef, ctx: FetchContext) -> Found
     # The list alone: a fetch would ask every opening's detail.
     base = board_url(ctx.base_url or bamboohr.DEFAULT_BASE_URL, "", board.token)
     reply = await client.get(base + bamboohr.LIST, board, follow_redirects=False)
-    return Found(board, len(parse_reply(reply, board, bamboohr.read_list)))
+    return Found(board, len(await parsed(reply, board, bamboohr.read_list)))
 
 
 async def _rippling(client: Client, board: BoardRef, ctx: FetchContext) -> Found | None:
     # The first page of the list alone: a fetch would ask every job's detail.
     url = board_url(ctx.base_url or rippling.DEFAULT_BASE_URL, rippling.PATH, board.token)
     reply = await client.get(url, board, follow_redirects=False)
-    jobs, pages, total = parse_reply(reply, board, rippling.read_list)
+    jobs, pages, total = await parsed(reply, board, rippling.read_list)
     # v2 counts the whole board; v1 is one page.
     return Found(board, len(jobs) if total is None else total, more=total is None and pages > 1)
 

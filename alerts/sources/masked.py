@@ -4,10 +4,45 @@ may carry."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from urllib.parse import quote
 
 import httpx
 
+from alerts.errors import SourceError
+
 _SECRET_PARAM = re.compile(r"key|token|secret|pass|auth|sig", re.IGNORECASE)
+MASK = "***"
+# Values the config took from ${VAR} into [sources.*] (a token in a proxy's
+# base_url), as written and as a URL carries them: masked in every URL and
+# error shown. Set once the config is loaded (cli/common.py): the process
+# has one config at a time, and values of an earlier one stay hidden.
+_hidden: list[str] = []
+
+
+def hide(values: Iterable[str]) -> None:
+    forms = {form for value in values if value for form in (value, quote(value, safe=""), quote(value))}
+    # Longest first: a token is not half-replaced by one of its pieces.
+    _hidden[:] = sorted(set(_hidden) | forms, key=len, reverse=True)
+
+
+def hidden(text: str) -> str:
+    """`text` with every value given to `hide` masked."""
+    for value in _hidden:
+        if value in text:
+            text = text.replace(value, MASK)
+    return text
+
+
+def hidden_error(exc: SourceError) -> SourceError:
+    """The error as it may be shown and stored (`alerts status`, ops notices):
+    what `hide` was given masked, wherever it came in (a URL, a server's echo)."""
+    message = hidden(exc.message)
+    if message == exc.message:
+        return exc
+    return SourceError(
+        exc.board_key, message, status=exc.status, transient=exc.transient, retry_after=exc.retry_after
+    )
 
 
 def display_url(url: str) -> str:
@@ -21,5 +56,5 @@ def display_url(url: str) -> str:
     params = list(shown.params.multi_items())
     if any(_SECRET_PARAM.search(name) for name, _ in params):
         query = "&".join(f"{name}={'***' if _SECRET_PARAM.search(name) else value}" for name, value in params)
-        return str(shown.copy_with(query=None)) + "?" + query
-    return str(shown)
+        return hidden(str(shown.copy_with(query=None)) + "?" + query)
+    return hidden(str(shown))

@@ -3,7 +3,8 @@
 A board's redirect is followed only within the scheme and the registrable
 domain of the URL the request began with (`api.lever.co` may send us to
 `jobs.lever.co`, never to another company's host), and never to a loopback,
-link-local or private address, unless the request itself went to such an
+link-local, private or otherwise not global address (`ipaddress`'s
+`is_global`, with the IPv4 address inside an IPv6 one judged too), unless the request itself went to such an
 address (a local proxy, a test server): then only to the same host and port.
 Host names are resolved to check where they point; a name that does not
 resolve is left to fail when connecting.
@@ -42,17 +43,41 @@ def _literal(host: str) -> Address | None:
         return None
 
 
-def _internal(address: Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return (
-        address.is_loopback
-        or address.is_link_local
-        or address.is_private
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-    )
+# NAT64 prefixes (RFC 6052's well-known one, RFC 8215's local-use one):
+# the last 32 bits are the IPv4 address the gateway connects to.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+# IETF protocol assignments: `is_global` lets a few of them through (192.0.0.9,
+# .10 are anycast services); none is a job board.
+_ALSO_INTERNAL = (ipaddress.ip_network("192.0.0.0/24"),)
+
+
+def embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for, if it embeds one:
+    IPv4-mapped (::ffff:a.b.c.d), 6to4 (2002::/16), NAT64 (64:ff9b::/96),
+    Teredo's client. None for a plain address."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if any(address in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.teredo is not None:
+        return address.teredo[1]
+    return None
+
+
+def internal(address: Address) -> bool:
+    """Not an address of the public internet: what `ipaddress` calls not
+    global (loopback, private, link-local, CGNAT 100.64/10, 0.0.0.0/8,
+    192.0.0.0/24, benchmarking 198.18/15, reserved, documentation, ...), or
+    multicast; an IPv6 address that embeds an IPv4 one is judged by both."""
+    inner = embedded_ipv4(address)
+    if inner is not None and internal(inner):
+        return True
+    also = any(address in net for net in _ALSO_INTERNAL)
+    return not address.is_global or address.is_multicast or also
 
 
 async def _addresses(host: str, port: int) -> list[Address]:
@@ -93,16 +118,30 @@ async def refusal(origin: httpx.URL, target: httpx.URL) -> str | None:
     followed, or None when it may be."""
     if same_place(origin, target):
         return None
-    if any(_internal(a) for a in await _addresses(origin.host, _port(origin))):
+    if any(internal(a) for a in await _addresses(origin.host, _port(origin))):
         return "it leaves the base_url's host and port, which is a local or private address"
     if target.scheme != origin.scheme:
         return f"it changes the scheme from {origin.scheme} to {target.scheme}"
     domain = registrable_domain(origin.host)
     if domain is None or registrable_domain(target.host) != domain:
         return f"it leaves {domain or origin.host}"
-    if any(_internal(a) for a in await _addresses(target.host, _port(target))):
+    if any(internal(a) for a in await _addresses(target.host, _port(target))):
         return "it points at a local or private address"
     return None
+
+
+async def follow_refusal(configured: str, target: str) -> str | None:
+    """Why a URL a board's answer points at (a sitemap's entry, a page's
+    link) is not fetched, or None when it may be: the redirect policy, with
+    an upgrade from http to https allowed. `configured` is the URL the
+    board's config names (as routed through base_url)."""
+    try:
+        origin, url = httpx.URL(configured), httpx.URL(target)
+    except (httpx.InvalidURL, TypeError):
+        return "it is not a valid URL"
+    if url.scheme == "https" and origin.scheme == "http" and not same_place(origin, url):
+        origin = origin.copy_with(scheme="https", port=origin.port)
+    return await refusal(origin, url)
 
 
 async def check(request: httpx.Request) -> None:

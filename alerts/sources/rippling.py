@@ -25,7 +25,7 @@ from .country import country_code
 from .description import from_plain, plain_of_html
 from .details import gather_details, settle
 from .failures import Explain
-from .fetch import conditional_headers, not_modified, parse_reply, validators_of
+from .fetch import conditional_headers, not_modified, parsed, validators_of
 from .http import Client
 from .normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_float, to_str
 from .not_found import unknown_board
@@ -198,14 +198,14 @@ async def _list(client: Client, url: str, board: BoardRef, ctx: FetchContext) ->
     reply = await client.get(url, board, headers=headers, explain=_explain(board), follow_redirects=False)
     if reply.response.status_code == 304:
         return not_modified(reply, url, board, ctx, bool(headers))
-    jobs, pages, total = parse_reply(reply, board, read_list)
+    jobs, pages, total = await parsed(reply, board, read_list)
     requests = reply.requests
     if pages > MAX_PAGES:
         raise SourceError(board.key, f"more than {MAX_PAGES} pages of jobs; stopped paging", transient=False)
     for page in range(1, pages):
         more = await client.get(f"{url}?page={page}", board, explain=_explain(board), follow_redirects=False)
         requests += more.requests
-        for key, job in parse_reply(more, board, read_list)[0].items():
+        for key, job in (await parsed(more, board, read_list))[0].items():
             jobs.setdefault(key, job)
     # Jobs that moved between pages while they were read: a short count is no
     # snapshot to count misses from.
@@ -224,7 +224,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
 
     async def one(key: str) -> tuple[Any, int]:
         got = await client.get(f"{base}/{quote(key[len(JOB) :], safe='')}", board, follow_redirects=False)
-        return parse_reply(got, board, read_detail), got.requests
+        return await parsed(got, board, read_detail), got.requests
 
     details = await gather_details(ctx.cache, wanted, one, time=ctx.details_time)
     deferred = set(details.deferred)

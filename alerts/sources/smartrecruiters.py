@@ -15,7 +15,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
-from .fetch import conditional_headers, not_modified, parse_reply, validators_of
+from .fetch import conditional_headers, not_modified, parsed, validators_of
 from .http import Client
 from .normalize import as_dict, clean_text, place_text, title_text, to_country, to_datetime, to_str
 from .payload import job_id, jobs_in, malformed
@@ -116,7 +116,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         requests += reply.requests
         if number == 0 and reply.response.status_code == 304:
             return not_modified(reply, url, board, ctx, bool(headers))
-        total, page = parse_reply(reply, board, _page)
+        total, page = await parsed(reply, board, _page)
         for posting in page:
             # A posting published mid-paging shifts later pages by one, so
             # the same posting can show up twice; the first copy stands.

@@ -19,7 +19,7 @@ from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
 from .description import from_html, from_plain
-from .fetch import conditional_headers, not_modified, parse_reply, validators_of
+from .fetch import conditional_headers, not_modified, parsed, validators_of
 from .http import Client
 from .masked import display_url
 from .normalize import (
@@ -148,7 +148,7 @@ async def first_page(
     What `alerts boards find` needs, for one request."""
     url = board_url(base_of(ctx, DEFAULT_BASE_URL), PATH, board.token)
     reply = await client.get(url, board, explain=_explain(board))
-    postings, next_url, title = parse_reply(reply, board, _page)
+    postings, next_url, title = await parsed(reply, board, _page)
     return postings, next_url is not None, title
 
 
@@ -171,7 +171,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
         requests += reply.requests
         if reply.response.status_code == 304:
             return not_modified(reply, url, board, ctx, page == 0 and bool(headers))
-        found, next_url, page_title = parse_reply(reply, board, _page)
+        found, next_url, page_title = await parsed(reply, board, _page)
         title = title or page_title
         for posting in found:
             # A job published mid-paging shifts later pages: the first copy stands.

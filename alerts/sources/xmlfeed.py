@@ -16,6 +16,7 @@ import httpx
 from alerts.errors import SourceError
 from alerts.model import BoardRef
 
+from . import weight
 from .failures import display_url
 
 # expat's codes for a document that stops early: no element found, an
@@ -49,6 +50,10 @@ def decode_xml(response: httpx.Response, body: bytes, board: BoardRef) -> ET.Ele
         raise fail(f"{shown} returned an HTML page, not XML; check base_url", False)
     if not body.strip():
         raise fail(f"{shown} returned an empty body, not XML", True)
+    try:
+        weight.check_xml(body)
+    except weight.TooHeavy as exc:
+        raise fail(f"{shown} returned {exc}", False) from None
     parser = ET.XMLParser(target=_NoDoctype())
     try:
         # Bytes, not text: the declaration names the encoding.

@@ -24,6 +24,7 @@ host, or with "{url}" inside, it receives the URL as a parameter (a proxy).
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import re
 import zlib
@@ -42,12 +43,13 @@ from alerts.model import BoardRef, Posting
 from ..base import FetchContext, Snapshot, Source, Validators
 from ..details import BOARD, gather_details, settle
 from ..failures import display_url
-from ..fetch import conditional_headers, not_modified, validators_of
+from ..fetch import conditional_headers, not_modified, off_loop, validators_of
 from ..http import Client, Reply
 from ..normalize import to_datetime
+from ..weight import TooHeavy
 from . import sitemap as sitemaps
 from .mapping import KIND, closes_at, external_id, for_cache, to_posting, trim
-from .reader import MAX_POSTINGS, read_page
+from .reader import MAX_POSTINGS, Page, read_page
 
 DEFAULT_BASE_URL = "{url}"
 PAGE = "page:"
@@ -79,6 +81,16 @@ def page_text(reply: Reply) -> str:
     except LookupError:
         charset = None
     return body.decode(charset or "utf-8", errors="replace")
+
+
+async def _page_of(reply: Reply, board: BoardRef) -> Page:
+    """The page's JSON-LD, read off the event loop when it is large; a page
+    over weight.py's bounds fails the board."""
+    try:
+        return await off_loop(len(reply.body), lambda: read_page(page_text(reply)))
+    except TooHeavy as exc:
+        message = f"{display_url(str(reply.response.url))} returned {exc}"
+        raise SourceError(board.key, message, status=reply.response.status_code, transient=False) from None
 
 
 def _explain(board: BoardRef) -> Any:
@@ -133,7 +145,7 @@ async def _read_page(client: Client, url: str, board: BoardRef, base: str | None
     if not reply.body.strip():
         message = f"{display_url(url)} returned an empty page"
         raise SourceError(board.key, message, status=reply.response.status_code, transient=True)
-    page = read_page(page_text(reply))
+    page = await _page_of(reply, board)
     jobs = [for_cache(trim(job, page.nodes)) for job in page.jobs]
     return {"jobs": jobs, "company": page.site_name or page.title}, reply.requests
 
@@ -155,15 +167,20 @@ async def _sitemap_pages(client: Client, board: BoardRef, reply: Reply, base: st
     (unless base_url stands in for every host)."""
     url = board.token
     sites = (url, str(reply.response.url)) if route(url, base) == url else (url,)
-    found = sitemaps.read(reply.body, *sites)
+    found = await off_loop(len(reply.body), sitemaps.read, reply.body, *sites)
+    # Every URL the sitemap names passes the redirect policy before it is asked.
+    configured, via = route(url, base), functools.partial(route, base=base)
+    found.pages, refused = await sitemaps.reachable(found.pages, configured, via)
     if not found.index:
-        return _Pages(found.pages, capped=found.capped, elsewhere=found.elsewhere)
-    out = _Pages({}, index=True, capped=len(found.pages) > sitemaps.MAX_CHILDREN, elsewhere=found.elsewhere)
+        return _Pages(found.pages, capped=found.capped, elsewhere=found.elsewhere + refused)
+    out = _Pages({}, index=True, capped=len(found.pages) > sitemaps.MAX_CHILDREN)
+    out.elsewhere = found.elsewhere + refused
     for child in list(found.pages)[: sitemaps.MAX_CHILDREN]:
         got = await client.get(route(child, base), board, headers=ACCEPT)
         out.requests += got.requests
-        part = sitemaps.read(got.body, *sites)
-        out.elsewhere += part.elsewhere
+        part = await off_loop(len(got.body), sitemaps.read, got.body, *sites)
+        part.pages, refused = await sitemaps.reachable(part.pages, configured, via)
+        out.elsewhere += part.elsewhere + refused
         # One level of index, as the protocol allows; a deeper one is not read.
         out.capped |= part.index or part.capped
         for loc, lastmod in [] if part.index else part.pages.items():
@@ -229,7 +246,7 @@ async def _from_page(
         # A blank answer is a hiccup of the site, not a page without postings.
         message = f"{display_url(str(reply.response.url))} returned an empty page"
         raise SourceError(board.key, message, status=reply.response.status_code, transient=True)
-    page = read_page(page_text(reply))
+    page = await _page_of(reply, board)
     data = {"jobs": [trim(job, page.nodes) for job in page.jobs], "company": page.site_name or page.title}
     shown = display_url(str(reply.response.url))
     entry: dict[str, Any] = {"had_postings": True, "format": PAGE_BOARD, "empty_since": None}

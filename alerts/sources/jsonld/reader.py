@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from .. import weight
+
 MAX_BLOCKS = 100
 MAX_DEPTH = 8
 MAX_POSTINGS = 5000  # on one page
@@ -94,12 +96,14 @@ def read_page(text: str) -> Page:
     page = Page()
     if "ld+json" not in text.lower():  # most pages of a site carry none
         return page
+    weight.check_html(text)  # TooHeavy: the page is refused, not read in part
     parser = _Scripts()
     parser.feed(text)
     parser.close()
     page.title = " ".join("".join(parser.title).split()) or None
     page.site_name = parser.site_name
     for block in parser.blocks:
+        weight.check_json(block)
         try:
             value = _decode(block)
         except ValueError:

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from ..redirects import registrable_domain
+import httpx
+
+from .. import weight
+from ..redirects import follow_refusal, registrable_domain
 
 MAX_URLS = 50_000
 MAX_CHILDREN = 50  # sitemaps read from one sitemap index
@@ -70,6 +74,10 @@ def read(body: bytes, *sites: str) -> Sitemap:
     if _DECLARATIONS.search(data[:65536]):
         raise NotASitemap("a sitemap with a document type declaration (refused)")
     try:
+        weight.check_xml(data)
+    except weight.TooHeavy as exc:
+        raise NotASitemap(f"a sitemap of {exc}") from None
+    try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
         raise NotASitemap(f"invalid XML ({exc})") from exc
@@ -95,6 +103,28 @@ def read(body: bytes, *sites: str) -> Sitemap:
             continue
         found.pages.setdefault(loc, lastmod)
     return found
+
+
+async def reachable(
+    pages: dict[str, str], configured: str, route: Callable[[str], str]
+) -> tuple[dict[str, str], int]:
+    """The pages the address policy lets us fetch (redirects.follow_refusal:
+    the configured URL's site, never an internal address unless that URL is
+    one), and how many are skipped. Decided once per host and port."""
+    verdicts: dict[tuple[str, str, int | None], bool] = {}
+    kept: dict[str, str] = {}
+    for loc, lastmod in pages.items():
+        target = route(loc)
+        try:
+            url = httpx.URL(target)
+        except (httpx.InvalidURL, TypeError):
+            continue
+        place = (url.scheme, url.host.lower(), url.port)
+        if place not in verdicts:
+            verdicts[place] = await follow_refusal(configured, target) is None
+        if verdicts[place]:
+            kept[loc] = lastmod
+    return kept, len(pages) - len(kept)
 
 
 def same_site(url: str, site: str) -> bool:

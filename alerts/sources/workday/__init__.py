@@ -21,7 +21,7 @@ from ..base import FetchContext, Snapshot, Source, base_of, board_url
 from ..cache import Entry
 from ..details import BOARD, gather_details, settle
 from ..failures import Explain, display_url
-from ..fetch import parse_reply
+from ..fetch import parsed
 from ..http import Client
 from ..not_found import unknown_board
 from .keys import Keys, assign, candidates, path_of
@@ -96,7 +96,7 @@ async def fetch(client: Client, board: BoardRef, ctx: FetchContext) -> Snapshot:
 
     async def one(cache_key: str) -> tuple[Any, int]:
         reply = await client.get(base + paths[cache_key], board, follow_redirects=False)
-        return parse_reply(reply, board, read_detail), reply.requests
+        return await parsed(reply, board, read_detail), reply.requests
 
     details = await gather_details(ctx.cache, wanted, one, known=entries, extra=extra, time=ctx.details_time)
     deferred = set(details.deferred)

@@ -27,7 +27,7 @@ from typing import Any
 from alerts.model import BoardRef
 
 from ..failures import Explain
-from ..fetch import parse_reply
+from ..fetch import parsed
 from ..http import Client
 from ..normalize import as_dict, as_list, to_str
 from ..payload import jobs_in, malformed
@@ -90,7 +90,7 @@ class Lister:
                 follow_redirects=False,  # the API never redirects a real site
             )
         self.listing.requests += reply.requests
-        return parse_reply(reply, self.board, read_page)
+        return await parsed(reply, self.board, read_page)
 
     async def run(self) -> Listing:
         first = await self.page(0, {})

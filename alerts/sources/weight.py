@@ -1,0 +1,58 @@
+"""What a body may cost beyond its bytes: the work of parsing it.
+
+The size limit (bodies.py) bounds the bytes, not what they turn into: 40 MB
+of `[0,0,0,...]` is twenty million Python objects, 30 MB of `<p/>` eight
+million elements (most of a gigabyte), a page of a million tags minutes of
+the HTML tokenizer. Each format is counted before it is parsed, with
+`count()` over the bytes (C speed, no objects), and a body over its bound is
+refused in words: no job board comes near them.
+
+The counts are upper bounds (a comma inside a string counts as a value), so
+a real body reads as heavier than it is, never lighter.
+"""
+
+from __future__ import annotations
+
+# JSON values, weighted by what json.loads makes of them (measured on
+# CPython 3.11): a value about 80 bytes, an object 2.5 values, a list 1.25.
+# Two million is about 160 MB; a 10 MB board is a few hundred thousand.
+MAX_JSON_VALUES = 2_000_000
+# XML elements: about 100 bytes each once parsed. A full sitemap (50,000
+# URLs) is a quarter of a million.
+MAX_XML_ELEMENTS = 1_000_000
+# HTML tags (the tokenizer reads about 100,000 a second); a large careers
+# page has a few tens of thousands.
+MAX_HTML_TAGS = 300_000
+# Smaller bodies are under every bound whatever they hold: not counted.
+UNCOUNTED_BYTES = 64 * 1024
+
+
+class TooHeavy(ValueError):
+    """A body over one of the bounds; the message says which, in words."""
+
+
+def json_values(data: bytes | str) -> int:
+    if isinstance(data, bytes):
+        plain = data.count(b",") + data.count(b":")
+        return plain + (5 * data.count(b"{") + 2 * data.count(b"[") + 1) // 2
+    plain = data.count(",") + data.count(":")
+    return plain + (5 * data.count("{") + 2 * data.count("[") + 1) // 2
+
+
+def check_json(data: bytes | str) -> None:
+    if len(data) > UNCOUNTED_BYTES and (found := json_values(data)) > MAX_JSON_VALUES:
+        raise TooHeavy(f"JSON of more than {MAX_JSON_VALUES:,} values (about {found:,}); not read")
+
+
+def _tags(data: bytes | str) -> int:
+    return data.count(b"<") if isinstance(data, bytes) else data.count("<")
+
+
+def check_xml(data: bytes) -> None:
+    if len(data) > UNCOUNTED_BYTES and (found := _tags(data)) > MAX_XML_ELEMENTS:
+        raise TooHeavy(f"XML of more than {MAX_XML_ELEMENTS:,} elements (about {found:,}); not read")
+
+
+def check_html(text: str) -> None:
+    if len(text) > UNCOUNTED_BYTES and (found := _tags(text)) > MAX_HTML_TAGS:
+        raise TooHeavy(f"HTML of more than {MAX_HTML_TAGS:,} tags (about {found:,}); not read")
