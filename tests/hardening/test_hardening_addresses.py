@@ -14,7 +14,8 @@ import pytest
 
 from alerts.sources.redirects import follow_refusal, internal
 
-from hardening_support import RawServer, alerts, board_line, respond, write_config
+from hardening_support import RawServer, board_line, respond, write_config
+from support import alerts
 
 INTERNAL = [
     "127.0.0.1",

@@ -11,7 +11,8 @@ import threading
 
 import pytest
 
-from hardening_support import RawServer, alerts, http_head, write_config
+from hardening_support import RawServer, http_head, write_config
+from support import alerts
 
 SECRET = "pr0xyS3cretT0ken"
 FORMS = {
@@ -58,10 +59,10 @@ channels = ["term"]
         )
         args = ("--log-format", log_format, "--config", str(config))
         runs = [
-            alerts("run", "--once", "-vv", *args, env=env),
-            alerts("status", "-v", *args, env=env),
-            alerts("status", "--format", "json", *args, env=env),
-            alerts("history", *args, env=env),
+            alerts("run", "--once", "-vv", *args, set_env=env),
+            alerts("status", "-v", *args, set_env=env),
+            alerts("status", "--format", "json", *args, set_env=env),
+            alerts("history", *args, set_env=env),
         ]
         assert proxy.requests, "the proxy was never asked"
     output = "".join(run.stdout + run.stderr for run in runs)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from hardening_support import RawServer, alerts, greenhouse_body, greenhouse_job, respond, write_config
+from hardening_support import RawServer, greenhouse_body, greenhouse_job, respond, write_config
+from support import alerts
 
 
 def test_future_and_absurd_times_are_bounded_at_the_poll(tmp_path):

@@ -22,7 +22,6 @@ from alerts.sources.fetch import OFF_LOOP_BYTES
 
 from hardening_support import (
     RawServer,
-    alerts,
     alerts_measured,
     board_line,
     greenhouse_body,
@@ -31,6 +30,7 @@ from hardening_support import (
     respond,
     write_config,
 )
+from support import alerts
 
 PEAK_RSS_LIMIT_KB = 300 * 1024
 # Peak RSS of each case, printed at the end of the session (pytest -s) for the report.
