@@ -63,21 +63,6 @@ class CycleReport:
         return ", ".join([text, *filter(None, notes)])
 
 
-def _cost(snapshot: Snapshot) -> str:
-    """What the poll cost the board's host, details apart: a steady poll of a
-    detail-based source should show none."""
-    cost = f"{snapshot.requests} requests"
-    return f"{cost} ({snapshot.details} for details)" if snapshot.details else cost
-
-
-def _incomplete(snapshot: Snapshot, context: FetchContext) -> str | None:
-    """Why a snapshot is incomplete, to show in `alerts status`; None when it
-    is complete or incremental (incomplete by design)."""
-    if snapshot.complete or context.since is not None:
-        return None
-    return "; ".join(snapshot.notes) or "some postings could not be read"
-
-
 class Cycle:
     """Ties config, store and the HTTP client together; one per process."""
 
@@ -275,7 +260,7 @@ class Cycle:
             complete=snapshot.complete,
             waiting=snapshot.waiting,
             filled=snapshot.filled,
-            incomplete=_incomplete(snapshot, context),
+            incomplete=snapshot.incomplete_reason(context.since is not None),
             etag=snapshot.validators.etag,
             last_modified=snapshot.validators.last_modified,
             owner=owner,
@@ -299,7 +284,7 @@ class Cycle:
                 ref.key,
                 result.postings,
                 len(result.events),
-                _cost(snapshot),
+                snapshot.cost,
             )
         return result
 

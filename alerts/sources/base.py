@@ -80,6 +80,20 @@ class Snapshot:
     # is no change (reconcile does not announce it as an update).
     filled: frozenset[str] = frozenset()
 
+    @property
+    def cost(self) -> str:
+        """What the poll cost the board's host, details apart: a steady poll
+        of a detail-based source should show none."""
+        cost = f"{self.requests} requests"
+        return f"{cost} ({self.details} for details)" if self.details else cost
+
+    def incomplete_reason(self, incremental: bool) -> str | None:
+        """Why the snapshot is incomplete, to show in `alerts status`; None
+        when it is complete or incremental (incomplete by design)."""
+        if self.complete or incremental:
+            return None
+        return "; ".join(self.notes) or "some postings could not be read"
+
 
 Fetch = Callable[[Client, BoardRef, FetchContext], Awaitable[Snapshot]]
 
