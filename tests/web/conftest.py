@@ -61,6 +61,12 @@ def server(world: World) -> Iterator[ThreadServer]:
 
 
 @pytest.fixture
+def serving() -> type[ThreadServer]:
+    """ThreadServer itself, for a test that serves its own world or options."""
+    return ThreadServer
+
+
+@pytest.fixture
 def page(browser):
     """A fresh page that fails the test if any script ever ran a dialog."""
     context = browser.new_context(viewport={"width": 1100, "height": 800})
