@@ -4,11 +4,14 @@ connection, GET and HEAD only, the request head bounded in size and time.
 Read-only pages need no framework; what this does not do (bodies,
 keep-alive, chunking) it refuses: a body is never read.
 
-Bounded: at most `max_connections` open at once. When they are all taken, a
-new connection pushes out the oldest one that has still not sent its whole
-request (a slow client trickling its headers, or one that opened and sent
-nothing), so those cannot keep out a health check; when every one is past
-that (being answered), the newcomer is told 503 at once.
+Bounded: at most `max_connections` requests for pages at once, and room
+for `RESERVED` more, so that /healthz and /metrics (`always`) are answered
+whatever the pages' load. When every place is taken, a new connection
+pushes out the oldest one that has still not sent its whole request (a
+slow client trickling its headers, or one that opened and sent nothing), so
+those cannot keep out a health check; when none is left to push out, the
+newcomer is told 503 at once, and so is a page request beyond
+`max_connections`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ WRITE_TIMEOUT_SECONDS = 10
 ANSWER_TIMEOUT_SECONDS = 30  # a page that takes longer is a 503
 REFUSE_READ_SECONDS = 1  # a refused client's request is read this long, then the 503 goes
 MAX_CONNECTIONS = 64
+RESERVED = 8  # places beyond MAX_CONNECTIONS that only requests for `always` paths keep
+ALWAYS = frozenset({"/healthz", "/metrics"})
 # The request line and headers together; a browser sends about 1 KB.
 MAX_HEAD_BYTES = 16 * 1024
 MAX_QUERY_FIELDS = 20
@@ -79,6 +84,13 @@ class BadRequest(ValueError):
     pass
 
 
+class Refused(Exception):
+    """No room for another connection."""
+
+
+BUSY = text("503 Service Unavailable", "too many connections; try again shortly", **{"Retry-After": "1"})
+
+
 def parse_head(head: bytes) -> Request:
     lines = head.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ")
@@ -106,13 +118,22 @@ def parse_head(head: bytes) -> Request:
 
 
 class HttpServer:
-    def __init__(self, listen: str, handle: Handler, *, max_connections: int = MAX_CONNECTIONS):
+    def __init__(
+        self,
+        listen: str,
+        handle: Handler,
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        always: frozenset[str] = ALWAYS,
+    ):
         self.host, self.port = parse_listen(listen)
         self.handle = handle
         self.max_connections = max_connections
+        self.always = always
         self._server: asyncio.Server | None = None
-        self._open: set[asyncio.Task[None]] = set()  # counted against max_connections
+        self._open: set[asyncio.Task[None]] = set()  # counted against max_connections + RESERVED
         self._reading: dict[asyncio.Task[None], None] = {}  # of those, still reading, oldest first
+        self._pages: set[asyncio.Task[None]] = set()  # of those, asking for a page
         self._tasks: set[asyncio.Task[None]] = set()  # every connection, refused ones too
 
     async def start(self) -> None:
@@ -134,7 +155,7 @@ class HttpServer:
         assert task is not None
         self._tasks.add(task)
         try:
-            if len(self._open) >= self.max_connections and not self._push_out():
+            if len(self._open) >= self.max_connections + RESERVED and not self._push_out():
                 await self._refuse(reader, writer)
                 return
             self._open.add(task)
@@ -145,6 +166,7 @@ class HttpServer:
         finally:
             self._tasks.discard(task)
             self._open.discard(task)
+            self._pages.discard(task)
             self._reading.pop(task, None)
             writer.close()
 
@@ -179,7 +201,13 @@ class HttpServer:
             self._reading.pop(task, None)
             request = parse_head(head)
             method = request.method
+            if request.path not in self.always:
+                if len(self._pages) >= self.max_connections:
+                    raise Refused
+                self._pages.add(task)
             response = await asyncio.wait_for(self._answer(request), ANSWER_TIMEOUT_SECONDS)
+        except Refused:
+            response = BUSY
         except TimeoutError:
             if task in self._reading:
                 response = text("408 Request Timeout", "request took too long")
