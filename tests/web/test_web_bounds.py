@@ -18,6 +18,7 @@ from urllib.error import HTTPError
 
 import pytest
 import sqlalchemy as sa
+from test_web_command import serve_boards
 
 from alerts.service.web.workers import Workers
 
@@ -247,3 +248,21 @@ def test_sigterm_ends_alerts_web_with_a_page_stuck_in_the_database(pg_world, pro
         with pytest.raises(OSError):  # dropped unanswered
             stuck.result(timeout=30)
     slow.close()
+
+
+def test_sigterm_stops_run_http_with_a_page_stuck_in_the_database(pg_world, httpserver, processes):
+    serve_boards(pg_world, httpserver)
+    port = free_port()
+    run = Process(pg_world.path, "--http", f"127.0.0.1:{port}")
+    processes.append(run)
+    wait_until(lambda: run.has("delivery pass") or run.has("running as"), "alerts run to start", [run])
+    wait_until(lambda: get(f"http://127.0.0.1:{port}/")[0] == 200, "a first page", [run])
+    idle = socket.create_connection(("127.0.0.1", port))  # opened, never used
+    with postings_locked(pg_world.url), ThreadPoolExecutor(2) as pool:
+        stuck = pool.submit(get, f"http://127.0.0.1:{port}/?q=stuck")
+        wait_for(lambda: waiting_on_postings(pg_world.url) > 0, "the page to wait on the database")
+        assert run.stop(signal.SIGTERM) == 0
+        assert run.has("stopped")
+        with pytest.raises(OSError):
+            stuck.result(timeout=30)
+    idle.close()
