@@ -166,6 +166,22 @@ def waiting_on_postings(url: str) -> int:
         engine.dispose()
 
 
+def end_waiters(url: str) -> None:
+    """The stopped process's query still waits in the server: end it, so
+    that the schema can be dropped afterwards."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                    "WHERE NOT granted AND relation = 'postings'::regclass"
+                )
+            )
+    finally:
+        engine.dispose()
+
+
 def wait_for(predicate, what: str) -> None:
     done = threading.Event()
     for _ in range(200):
@@ -247,6 +263,7 @@ def test_sigterm_ends_alerts_web_with_a_page_stuck_in_the_database(pg_world, pro
         assert web.has("SIGTERM received: stopping") and web.has("stopped")
         with pytest.raises(OSError):  # dropped unanswered
             stuck.result(timeout=30)
+        end_waiters(pg_world.url)
     slow.close()
 
 
@@ -265,4 +282,5 @@ def test_sigterm_stops_run_http_with_a_page_stuck_in_the_database(pg_world, http
         assert run.has("stopped")
         with pytest.raises(OSError):
             stuck.result(timeout=30)
+        end_waiters(pg_world.url)
     idle.close()
