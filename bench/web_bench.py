@@ -104,6 +104,68 @@ def timed(what: str, fn, repeat: int = 3) -> None:
     print(f"{what:44s} median {statistics.median(runs) * 1000:8.0f} ms  (min {min(runs) * 1000:.0f})")
 
 
+def over_http(config, store: Store, now: datetime) -> None:
+    """Through the real server: the first /, the next ones (kept), and ten
+    at once beside /healthz."""
+    import asyncio
+    import threading
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from alerts.service.web.app import WebApp
+    from alerts.service.web.http import HttpServer
+
+    async def healthy() -> bool:
+        return await asyncio.to_thread(store.ping)
+
+    app = WebApp(lambda: config, store, healthy=healthy, listen="127.0.0.1:8080")
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    server = HttpServer(f"127.0.0.1:{free}", app)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    port = free
+
+    def get(path: str) -> int:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as response:
+            response.read()
+            return response.status
+
+    def fetch(path: str) -> int:
+        try:
+            return get(path)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    import urllib.error
+
+    timed("HTTP / first", lambda: get("/?first"), repeat=1)
+    timed("HTTP / asked again (kept)", lambda: get("/?first"), repeat=5)
+    with ThreadPoolExecutor(12) as pool:
+        started = time.perf_counter()
+        crowd = [pool.submit(fetch, f"/?q=word{n}") for n in range(12)]
+        time.sleep(0.5)
+        health = []
+        for _ in range(5):
+            t = time.perf_counter()
+            get("/healthz")
+            health.append(time.perf_counter() - t)
+        statuses = [f.result() for f in crowd]
+        total = time.perf_counter() - started
+    print(
+        f"12 different / at once: {sorted(statuses)} in {total:.1f} s; "
+        f"/healthz meanwhile: max {max(health) * 1000:.0f} ms"
+    )
+    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(30)
+    app.close()
+    loop.call_soon_threadsafe(loop.stop)
+
+
 def plans(store: Store, dialect: str) -> None:
     from alerts.store.tables import boards, events, postings
 
@@ -163,6 +225,8 @@ def main() -> None:
             timed("/feeds/finance.atom", lambda: atom_feed(config, store, "finance", "http://x", now))
             query = {"board": "greenhouse:co1", "id": "7"}
             timed("/posting", lambda: pages.posting_page(config, store, query, now))
+            timed("version token (what a kept page costs)", store.views.version, repeat=5)
+            over_http(config, store, now)
             plans(store, args.db)
         finally:
             store.close()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
+import time
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime, timezone
 from importlib.resources import files
@@ -36,6 +38,10 @@ Exposition = Callable[[], Awaitable[bytes]]
 HTML = "text/html; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 _FEED = re.compile(r"/feeds/(.+)\.atom\Z")
+# A page or feed made is kept this long, while nothing stored changed, for
+# whoever asks next (the page at 100k open postings takes seconds to make).
+KEEP_SECONDS = 30
+KEPT = 32
 
 
 class WebApp:
@@ -60,6 +66,8 @@ class WebApp:
         self.workers = workers or Workers()
         self._css = files("alerts.service.web").joinpath("templates/style.css").read_bytes()
         self._making: dict[Hashable, asyncio.Future[Any]] = {}
+        self._kept: dict[Hashable, tuple[Config, tuple[Any, ...], float, Any]] = {}
+        self._kept_lock = threading.Lock()
 
     def close(self) -> None:
         self.workers.close()
@@ -98,12 +106,19 @@ class WebApp:
         query = tuple(sorted(request.query.items()))
         if path == "/":
             status, body = await self._once(
-                (path, query, id(config)), pages.index, config, self.store, request.query, now
+                (path, query),
+                self._kept_or,
+                (path, query),
+                config,
+                pages.index,
+                self.store,
+                request.query,
+                now,
             )
             return Response(status, HTML, body, {"Cache-Control": "no-store"})
         if path == "/posting":
             status, body = await self._once(
-                (path, query, id(config)), pages.posting_page, config, self.store, request.query, now
+                (path, query), pages.posting_page, config, self.store, request.query, now
             )
             return Response(status, HTML, body, {"Cache-Control": "no-store"})
         feed = _FEED.match(path)
@@ -113,12 +128,37 @@ class WebApp:
             base = config.web.public_url or f"http://{host or self.listen}"
             try:
                 body = await self._once(
-                    (path, base, id(config)), atom_feed, config, self.store, subscription, base, now
+                    (path, base),
+                    self._kept_or,
+                    (path, base),
+                    config,
+                    atom_feed,
+                    self.store,
+                    subscription,
+                    base,
+                    now,
                 )
             except ConfigError as exc:
                 return text("404 Not Found", str(exc))
             return Response("200 OK", ATOM, body, {"Cache-Control": "max-age=60"})
         return Response("404 Not Found", HTML, pages.not_found(config, "Nothing lives at this address."))
+
+    def _kept_or(self, key: Hashable, config: Config, fn: Callable[..., T], *args: Any) -> T:
+        """fn(config, *args), or what it made last for this key when nothing
+        stored has changed since and it is recent. In a worker thread."""
+        version = self.store.views.version()
+        with self._kept_lock:
+            kept = self._kept.get(key)
+        if kept and kept[0] is config and kept[1] == version and time.monotonic() - kept[2] < KEEP_SECONDS:
+            result: T = kept[3]
+            return result
+        made = fn(config, *args)
+        with self._kept_lock:
+            self._kept.pop(key, None)
+            self._kept[key] = (config, version, time.monotonic(), made)
+            while len(self._kept) > KEPT:
+                del self._kept[next(iter(self._kept))]
+        return made
 
     async def _once(self, key: Hashable, fn: Callable[..., T], *args: Any) -> T:
         """fn(*args) on a worker; requests asking for the same while it is
