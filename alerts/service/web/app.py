@@ -66,6 +66,7 @@ class WebApp:
         self.workers = workers or Workers()
         self._css = files("alerts.service.web").joinpath("templates/style.css").read_bytes()
         self._making: dict[Hashable, asyncio.Future[Any]] = {}
+        self._askers: dict[asyncio.Future[Any], int] = {}
         self._kept: dict[Hashable, tuple[Config, tuple[Any, ...], float, Any]] = {}
         self._kept_lock = threading.Lock()
 
@@ -162,16 +163,26 @@ class WebApp:
 
     async def _once(self, key: Hashable, fn: Callable[..., T], *args: Any) -> T:
         """fn(*args) on a worker; requests asking for the same while it is
-        made wait for that one answer instead of making their own."""
+        made wait for that one answer instead of making their own. When
+        every asker has gone (timed out, or the server stops), it is called off."""
         making = self._making.get(key)
         if making is None:
             making = asyncio.ensure_future(self.workers.run(fn, *args))
             self._making[key] = making
+            self._askers[making] = 0
             making.add_done_callback(lambda done: self._done(key, done))
-        result: T = await asyncio.shield(making)
+        self._askers[making] += 1
+        try:
+            result: T = await asyncio.shield(making)
+        finally:
+            if not making.done():
+                self._askers[making] -= 1
+                if self._askers[making] == 0:
+                    making.cancel()
         return result
 
     def _done(self, key: Hashable, done: asyncio.Future[Any]) -> None:
+        self._askers.pop(done, None)
         if self._making.get(key) is done:
             del self._making[key]
         if not done.cancelled():
