@@ -150,7 +150,12 @@ def test_an_oversized_request_is_refused(server):
 
 @pytest.mark.parametrize(
     "request_line",
-    [b"GARBAGE\r\n\r\n", b"GET http://elsewhere/ HTTP/1.1\r\n\r\n", b"GET /?q=%ff HTTP/1.1\r\n\r\n"],
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET http://elsewhere/ HTTP/1.1\r\n\r\n",
+        b"GET /?q=%ff HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n",
+    ],
 )
 def test_a_malformed_request_is_a_400(server, request_line):
     assert raw(server.server.port, request_line).startswith(b"HTTP/1.1 400 ")

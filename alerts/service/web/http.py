@@ -109,6 +109,8 @@ def parse_head(head: bytes) -> Request:
     for line in lines[1:]:
         name, sep, value = line.partition(":")
         if sep and name.strip().lower() == "host":
+            if host is not None:  # which one names the server? (RFC 9112 3.2: a 400)
+                raise BadRequest("two Host headers")
             host = value.strip()
     try:
         path = unquote(split.path, errors="strict")
