@@ -189,10 +189,7 @@ class HttpServer:
             await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), REFUSE_READ_SECONDS)
         except (TimeoutError, asyncio.LimitOverrunError, asyncio.IncompleteReadError):
             pass
-        busy = text(
-            "503 Service Unavailable", "too many connections; try again shortly", **{"Retry-After": "1"}
-        )
-        await asyncio.wait_for(self._write(writer, busy, False), WRITE_TIMEOUT_SECONDS)
+        await asyncio.wait_for(self._write(writer, BUSY, False), WRITE_TIMEOUT_SECONDS)
 
     async def _exchange(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, task: asyncio.Task[None]
