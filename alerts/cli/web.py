@@ -17,7 +17,8 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
     metavar="HOST:PORT",
     default=DEFAULT_LISTEN,
     show_default=True,
-    help="Where to serve; 0.0.0.0:PORT or [::]:PORT to serve beyond this machine.",
+    help="Where to serve; 0.0.0.0:PORT or [::]:PORT to serve beyond this machine (by a name: "
+    "list it in [web] allowed_hosts).",
 )
 @common
 def web(config_path: str | None, http: str) -> None:

@@ -98,6 +98,11 @@ FORMS: dict[str, dict[str, Any]] = {
         "An http:// or https:// URL with a host.",
         ["https://boards-api.greenhouse.io/v1", "http://proxy.internal:8080/greenhouse"],
     ),
+    "host-name": _written(
+        r"\s*(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])\s*",
+        "A host name (or IP address) as a Host header names it, without a scheme or port.",
+        ["jobs.example.org"],
+    ),
     "quiet-hours": _written(
         r"\s*(?:[01]?[0-9]|2[0-3]):[0-5][0-9]\s*-\s*(?:[01]?[0-9]|2[0-3]):[0-5][0-9]\s*",
         'A daily window written "HH:MM-HH:MM"; it may span midnight.',

@@ -31,7 +31,7 @@ from alerts.config.types import (
     between,
     size_between,
 )
-from alerts.config.urls import check_base_url, check_database_url
+from alerts.config.urls import check_base_url, check_database_url, check_host_name, check_public_url
 from alerts.model import BoardRef
 
 __all__ = ["ChannelConfig", "Config"]
@@ -142,6 +142,30 @@ class DisplayConfig(Strict):
         return ZoneInfo(self.timezone)
 
 
+class WebConfig(Strict):
+    """The web page and feeds (`alerts web`, `alerts run --http`): who may
+    ask for them by name. A request naming any other host in its Host
+    header is refused (421), so that a web site whose name is made to point
+    at this machine (DNS rebinding) cannot read the page; /healthz answers
+    whatever the name."""
+
+    allowed_hosts: list[Annotated[str, AfterValidator(check_host_name), Form("host-name")]] = Field(
+        default_factory=list,
+        description="Names (without a port) this server may be asked for, beside localhost and IP "
+        "addresses: the name a reverse proxy passes on, or this machine's name on the network when "
+        "serving on 0.0.0.0. Where it is bound to a loopback address only localhost, 127.0.0.1, "
+        "[::1] and these are taken.",
+        examples=[["jobs.example.org"]],
+    )
+    public_url: Annotated[str, AfterValidator(check_public_url), Form("base-url")] | None = Field(
+        None,
+        description="Where readers reach the page (behind a proxy, say): the feeds' links start "
+        "with it, and its host is allowed. Unset: the links use the host the request named, once "
+        "allowed.",
+        examples=["https://jobs.example.org/alerts"],
+    )
+
+
 class SourceConfig(Strict):
     """One source kind's settings, `[sources.KIND]`."""
 
@@ -198,6 +222,7 @@ class Config(Strict):
     polling: PollingConfig = Field(PollingConfig(), description=PollingConfig.__doc__)
     alerts: AlertsConfig = Field(AlertsConfig(), description=AlertsConfig.__doc__)
     display: DisplayConfig = Field(DisplayConfig(), description=DisplayConfig.__doc__)
+    web: WebConfig = Field(WebConfig(), description=WebConfig.__doc__)
     sources: dict[str, SourceConfig] = Field(
         default_factory=dict,
         description="Each source kind may point at another host (base_url), and bluedoor needs an "

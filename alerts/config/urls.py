@@ -6,6 +6,8 @@ a password.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from urllib.parse import urlsplit
 
 # The databases (and drivers) `alerts` runs on; postgresql:// means psycopg 3.
@@ -51,3 +53,33 @@ def check_base_url(url: str) -> str:
     if port == 0:
         raise ValueError("an http(s) URL whose port is a number from 1 to 65535")
     return url
+
+
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))*\Z")
+
+
+def check_host_name(name: str) -> str:
+    """A host name or IP address as a Host header carries it, lower-cased;
+    ValueError for a URL, a port or anything else."""
+    value = name.strip().lower()
+    bare = value[1:-1] if value.startswith("[") and value.endswith("]") else value
+    try:
+        address = ipaddress.ip_address(bare)
+    except ValueError:
+        if len(value) <= 253 and _HOST_NAME.match(value):
+            return value
+        raise ValueError(
+            'a host name such as "jobs.example.org" (no scheme, port or path) or an IP address'
+        ) from None
+    return f"[{address}]" if address.version == 6 else str(address)
+
+
+def check_public_url(url: str) -> str:
+    """An http(s) URL with a host and no query or fragment, without a final slash."""
+    check_base_url(url)
+    parsed = urlsplit(url)
+    if parsed.query or parsed.fragment or parsed.username or parsed.password or "{" in url:
+        raise ValueError(
+            "an http:// or https:// URL with no query, fragment or user, such as https://jobs.example.org"
+        )
+    return url.rstrip("/")

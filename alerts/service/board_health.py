@@ -3,13 +3,14 @@ how its polls go, when it is polled next, and its open postings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from alerts.config import Config
 from alerts.service.matches import open_counts
-from alerts.store import Store
+from alerts.store import OpenPosting, Store
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,14 @@ class BoardHealth:
     incomplete_why: str | None = None
 
 
-def board_health(config: Config, store: Store, now: datetime) -> list[BoardHealth]:
-    """One per board of the config, in key order."""
+def board_health(
+    config: Config, store: Store, now: datetime, rows: Sequence[OpenPosting] | None = None
+) -> list[BoardHealth]:
+    """One per board of the config, in key order (`rows`: the open postings,
+    when the caller has read them already)."""
     known = {row.key: row for row in store.boards.board_rows()}
     keys = sorted(config.boards())
-    counts = open_counts(config, store, keys)
+    counts = open_counts(config, store, keys, rows)
     found = []
     for key in keys:
         row = known.get(key)

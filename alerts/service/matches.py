@@ -9,7 +9,7 @@ postings as they are now, so a list shows what a subscription would be told.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -66,18 +66,22 @@ def open_matches(
     company: str | None = None,
     since: timedelta | None = None,
     now: datetime,
+    rows: Sequence[OpenPosting] | None = None,
 ) -> list[Match]:
     """Open postings a subscription (or any) matches, newest first.
 
     `company`: whole words of the company name, any case ("stripe" finds
     "Stripe, Inc."). `since`: posted (or, without a date, first seen)
-    within that long before `now`.
+    within that long before `now`. `rows`: the open postings, when the
+    caller has read them already (of these boards or more).
     """
     subs = subscription_named(config, subscription)
     boards = {key for sub in subs for key in sub.boards}
     wanted = _words(company) if company else None
     found: list[Match] = []
-    for row in store.views.open_postings(boards):
+    for row in store.views.open_postings(boards) if rows is None else rows:
+        if row.board_key not in boards:
+            continue
         if since is not None and row.since < now - since:
             continue
         if wanted is not None and not wanted.search((row.posting.company or "").casefold()):
@@ -143,11 +147,16 @@ def _as_event(event: StoredEvent) -> Event:
     )
 
 
-def open_counts(config: Config, store: Store, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """{board: (open postings one of its subscriptions matches, all open postings)}."""
+def open_counts(
+    config: Config, store: Store, keys: Iterable[str], rows: Sequence[OpenPosting] | None = None
+) -> dict[str, tuple[int, int]]:
+    """{board: (open postings one of its subscriptions matches, all open postings)};
+    `rows` as for open_matches."""
     counts = {key: [0, 0] for key in keys}
-    for row in store.views.open_postings(counts):
-        count = counts[row.board_key]
+    for row in store.views.open_postings(counts) if rows is None else rows:
+        count = counts.get(row.board_key)
+        if count is None:
+            continue
         count[1] += 1
         subs = config.subscriptions_on(row.board_key)
         if any(matches_posting(sub, row.posting, first_seen=row.first_seen_at) for sub in subs):

@@ -50,6 +50,7 @@ class Service:
         self.metrics = Metrics()
         self.http = http
         self.web: HttpServer | None = None
+        self.web_app: WebApp | None = None
         self.stopping = asyncio.Event()
         self._boards: dict[str, asyncio.Task[Any]] = {}
         self._delivery: asyncio.Task[Any] | None = None
@@ -68,7 +69,7 @@ class Service:
         loop.add_signal_handler(signal.SIGHUP, self._reload)
         await self.cycle.prepare()
         if self.http:
-            app = WebApp(
+            app = self.web_app = WebApp(
                 lambda: self.config,
                 self.cycle.store,
                 healthy=self._healthy,
@@ -204,5 +205,7 @@ class Service:
         self.scheduler.shutdown(wait=False)
         if self.web:
             await self.web.stop()
+        if self.web_app:
+            self.web_app.close()
         await asyncio.to_thread(self.cycle.store.leases.release_all, self.cycle.owner)
         log.info("stopped")

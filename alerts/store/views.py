@@ -131,6 +131,26 @@ def _event(row: Any, sent: Sequence[tuple[str, str]] = ()) -> StoredEvent:
 
 
 class ViewQueries(Queries):
+    def version(self) -> tuple[Any, ...]:
+        """A token that changes whenever a poll writes anything the views
+        show, cheap to read, for keeping a page made."""
+        # Every write of postings comes with its board's last_polled_at (a
+        # poll's own time; a page is kept only briefly should two polls' times
+        # cross); new postings and events bring new ids. Read from the primary
+        # keys and the small boards table: no scan of postings or events.
+        queries = (
+            sa.select(sa.func.max(postings.c.id)),
+            sa.select(sa.func.max(events.c.id)),
+            sa.select(
+                sa.func.count(),
+                sa.func.max(boards.c.last_polled_at),
+                sa.func.max(boards.c.last_success_at),
+                sa.func.sum(boards.c.consecutive_failures),
+            ).select_from(boards),
+        )
+        with self.db.engine.connect() as conn:
+            return tuple(value for query in queries for value in conn.execute(query).one())
+
     def open_postings(self, board_keys: Iterable[str] | None = None) -> list[OpenPosting]:
         """Every open posting (of these boards), in no particular order."""
         query = (

@@ -23,7 +23,9 @@ class ThreadServer:
     """The real server on 127.0.0.1 (a free port), run by a loop in a
     background thread, so a test (or a sync browser) can talk to it."""
 
-    def __init__(self, world: World, **app_options: object):
+    def __init__(
+        self, world: World, *, server_options: dict[str, object] | None = None, **app_options: object
+    ):
         self.store = Store(world.url)
 
         async def healthy() -> bool:
@@ -31,7 +33,7 @@ class ThreadServer:
 
         options = {"healthy": healthy, **app_options}
         self.app = WebApp(lambda: world.config, self.store, **options)  # type: ignore[arg-type]
-        self.server = HttpServer(f"127.0.0.1:{free_port()}", self.app)
+        self.server = HttpServer(f"127.0.0.1:{free_port()}", self.app, **(server_options or {}))  # type: ignore[arg-type]
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
@@ -43,6 +45,7 @@ class ThreadServer:
 
     def __exit__(self, *exc: object) -> None:
         asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
+        self.app.close()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()
@@ -58,6 +61,12 @@ def world(tmp_path: Path) -> World:
 def server(world: World) -> Iterator[ThreadServer]:
     with ThreadServer(world) as running:
         yield running
+
+
+@pytest.fixture
+def serving() -> type[ThreadServer]:
+    """ThreadServer itself, for a test that serves its own world or options."""
+    return ThreadServer
 
 
 @pytest.fixture

@@ -150,7 +150,12 @@ def test_an_oversized_request_is_refused(server):
 
 @pytest.mark.parametrize(
     "request_line",
-    [b"GARBAGE\r\n\r\n", b"GET http://elsewhere/ HTTP/1.1\r\n\r\n", b"GET /?q=%ff HTTP/1.1\r\n\r\n"],
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET http://elsewhere/ HTTP/1.1\r\n\r\n",
+        b"GET /?q=%ff HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n",
+    ],
 )
 def test_a_malformed_request_is_a_400(server, request_line):
     assert raw(server.server.port, request_line).startswith(b"HTTP/1.1 400 ")
@@ -162,3 +167,31 @@ def test_a_client_that_never_finishes_its_request_is_cut_off(server, monkeypatch
     answer = raw(server.server.port, b"GET / HTTP/1.1\r\nHost: x\r\n", wait=10)
     assert answer.startswith(b"HTTP/1.1 408 ")
     assert time.monotonic() - started < 5
+
+
+def test_a_page_made_again_once_a_poll_stored_something(server, world):
+    """Pages are kept a little while for whoever asks next, but never past a poll's writes."""
+    from alerts.filters import route
+    from alerts.store import Store
+
+    from web_support import ACME, posting
+
+    first = get(server.url + "/")[2]
+    assert get(server.url + "/")[2] == first and "Staff Engineer" not in first
+    store = Store(world.url)
+    try:
+        rows = store.views.open_postings([ACME.key])
+        snapshot = [row.posting for row in rows] + [posting(ACME, "a9", "Staff Engineer")]
+        subs = world.config.subscriptions_on(ACME.key)
+        store.snapshots.apply(
+            ACME,
+            snapshot,
+            close_after_misses=1,
+            now=world.now,
+            route=lambda event, baseline: route(subs, event, ACME.key, baseline=baseline),
+        )
+    finally:
+        store.close()
+    page = get(server.url + "/")[2]
+    assert "Staff Engineer" in titles(page)
+    assert "Staff Engineer" in get(server.url + "/feeds/engineering.atom")[2]

@@ -2,7 +2,16 @@
 connection, GET and HEAD only, the request head bounded in size and time.
 
 Read-only pages need no framework; what this does not do (bodies,
-keep-alive, chunking) it refuses.
+keep-alive, chunking) it refuses: a body is never read.
+
+Bounded: at most `max_connections` requests for pages at once, and room
+for `RESERVED` more, so that /healthz and /metrics (`always`) are answered
+whatever the pages' load. When every place is taken, a new connection
+pushes out the oldest one that has still not sent its whole request (a
+slow client trickling its headers, or one that opened and sent nothing), so
+those cannot keep out a health check; when none is left to push out, the
+newcomer is told 503 at once, and so is a page request beyond
+`max_connections`.
 """
 
 from __future__ import annotations
@@ -15,8 +24,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 log = logging.getLogger("alerts")
 
-READ_TIMEOUT_SECONDS = 5
+READ_TIMEOUT_SECONDS = 5  # the whole request line and headers
 WRITE_TIMEOUT_SECONDS = 10
+ANSWER_TIMEOUT_SECONDS = 30  # a page that takes longer is a 503
+REFUSE_READ_SECONDS = 1  # a refused client's request is read this long, then the 503 goes
+MAX_CONNECTIONS = 64
+RESERVED = 8  # places beyond MAX_CONNECTIONS that only requests for `always` paths keep
+ALWAYS = frozenset({"/healthz", "/metrics"})
 # The request line and headers together; a browser sends about 1 KB.
 MAX_HEAD_BYTES = 16 * 1024
 MAX_QUERY_FIELDS = 20
@@ -70,6 +84,13 @@ class BadRequest(ValueError):
     pass
 
 
+class Refused(Exception):
+    """No room for another connection."""
+
+
+BUSY = text("503 Service Unavailable", "too many connections; try again shortly", **{"Retry-After": "1"})
+
+
 def parse_head(head: bytes) -> Request:
     lines = head.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ")
@@ -88,6 +109,8 @@ def parse_head(head: bytes) -> Request:
     for line in lines[1:]:
         name, sep, value = line.partition(":")
         if sep and name.strip().lower() == "host":
+            if host is not None:  # which one names the server? (RFC 9112 3.2: a 400)
+                raise BadRequest("two Host headers")
             host = value.strip()
     try:
         path = unquote(split.path, errors="strict")
@@ -97,40 +120,106 @@ def parse_head(head: bytes) -> Request:
 
 
 class HttpServer:
-    def __init__(self, listen: str, handle: Handler):
+    def __init__(
+        self,
+        listen: str,
+        handle: Handler,
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        always: frozenset[str] = ALWAYS,
+    ):
         self.host, self.port = parse_listen(listen)
         self.handle = handle
+        self.max_connections = max_connections
+        self.always = always
         self._server: asyncio.Server | None = None
+        self._open: set[asyncio.Task[None]] = set()  # counted against max_connections + RESERVED
+        self._reading: dict[asyncio.Task[None], None] = {}  # of those, still reading, oldest first
+        self._pages: set[asyncio.Task[None]] = set()  # of those, asking for a page
+        self._tasks: set[asyncio.Task[None]] = set()  # every connection, refused ones too
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._serve, self.host, self.port, limit=MAX_HEAD_BYTES)
 
     async def stop(self) -> None:
+        """Stop listening and drop every connection, answered or not."""
         if self._server is not None:
             self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=WRITE_TIMEOUT_SECONDS)
+        if self._server is not None:
             await self._server.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            if len(self._open) >= self.max_connections + RESERVED and not self._push_out():
+                await self._refuse(reader, writer)
+                return
+            self._open.add(task)
+            self._reading[task] = None
+            await self._exchange(reader, writer, task)
+        except (asyncio.CancelledError, TimeoutError, ConnectionError):
+            pass  # pushed out, stopping, or the client went
+        finally:
+            self._tasks.discard(task)
+            self._open.discard(task)
+            self._pages.discard(task)
+            self._reading.pop(task, None)
+            writer.close()
+
+    def _push_out(self) -> bool:
+        """Drop the oldest connection still reading its request, to make room."""
+        oldest = next(iter(self._reading), None)
+        if oldest is None:
+            return False
+        del self._reading[oldest]
+        self._open.discard(oldest)
+        oldest.cancel()
+        return True
+
+    async def _refuse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # Its request is read (briefly) first: closing with it unread would
+        # reset the connection, and the client might never see the 503.
+        try:
+            await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), REFUSE_READ_SECONDS)
+        except (TimeoutError, asyncio.LimitOverrunError, asyncio.IncompleteReadError):
+            pass
+        await asyncio.wait_for(self._write(writer, BUSY, False), WRITE_TIMEOUT_SECONDS)
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, task: asyncio.Task[None]
+    ) -> None:
         method = "GET"
         try:
-            try:
-                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_TIMEOUT_SECONDS)
-                request = parse_head(head)
-                method = request.method
-                response = await self._answer(request)
-            except TimeoutError:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_TIMEOUT_SECONDS)
+            self._reading.pop(task, None)
+            request = parse_head(head)
+            method = request.method
+            if request.path not in self.always:
+                if len(self._pages) >= self.max_connections:
+                    raise Refused
+                self._pages.add(task)
+            response = await asyncio.wait_for(self._answer(request), ANSWER_TIMEOUT_SECONDS)
+        except Refused:
+            response = BUSY
+        except TimeoutError:
+            if task in self._reading:
                 response = text("408 Request Timeout", "request took too long")
-            except asyncio.LimitOverrunError:
-                response = text("431 Request Header Fields Too Large", "request too large")
-            except ValueError:
-                response = text("400 Bad Request", "bad request")
-            except asyncio.IncompleteReadError:
-                return  # the client went away before finishing its request
-            await asyncio.wait_for(self._write(writer, response, method == "HEAD"), WRITE_TIMEOUT_SECONDS)
-        except (TimeoutError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+            else:
+                response = text("503 Service Unavailable", "the answer took too long; try again later")
+        except asyncio.LimitOverrunError:
+            response = text("431 Request Header Fields Too Large", "request too large")
+        except ValueError:
+            response = text("400 Bad Request", "bad request")
+        except asyncio.IncompleteReadError:
+            return  # the client went away before finishing its request
+        self._reading.pop(task, None)
+        await asyncio.wait_for(self._write(writer, response, method == "HEAD"), WRITE_TIMEOUT_SECONDS)
 
     async def _answer(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):

@@ -67,5 +67,6 @@ async def serve_web(config: Config, store: Store, address: str, reload: Callable
     try:
         await stopping.wait()
     finally:
-        await server.stop()
+        await server.stop()  # connected clients are dropped, answered or not
+        app.close()
         log.info("stopped")
