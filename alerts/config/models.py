@@ -130,12 +130,6 @@ class DisplayConfig(Strict):
     timezone: Annotated[TimeZone, AfterValidator(known_zone)] = Field(
         "UTC", description="The time zone times are shown in."
     )
-    web_url: Annotated[str, AfterValidator(check_base_url), Form("base-url")] | None = Field(
-        None,
-        description="Where the web page (alerts web, alerts run --http) is reached, if anywhere: an email "
-        "too long to show every posting links to it.",
-        examples=["https://alerts.example.com/"],
-    )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -160,8 +154,8 @@ class WebConfig(Strict):
     public_url: Annotated[str, AfterValidator(check_public_url), Form("base-url")] | None = Field(
         None,
         description="Where readers reach the page (behind a proxy, say): the feeds' links start "
-        "with it, and its host is allowed. Unset: the links use the host the request named, once "
-        "allowed.",
+        "with it, its host is allowed, and an email too long to show every posting links to it. "
+        "Unset: the feeds' links use the host the request named, once allowed.",
         examples=["https://jobs.example.org/alerts"],
     )
 

@@ -177,5 +177,5 @@ def envelope_for(config: Config, name: str, since: datetime | None) -> Envelope:
         digest=bool(channel.digest),
         since=since if channel.digest else None,
         config_file=config.path.name if config.path else None,
-        web_url=config.display.web_url,
+        web_url=config.web.public_url,
     )

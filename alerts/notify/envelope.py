@@ -22,7 +22,7 @@ class Envelope:
     since: datetime | None = None
     until: datetime | None = None
     config_file: str | None = None  # "alerts.toml": where the subscriptions are
-    web_url: str | None = None  # where the web page is reached (display.web_url), if anywhere
+    web_url: str | None = None  # where the web page is reached (web.public_url), if anywhere
 
 
 def _zone(name: str) -> ZoneInfo:

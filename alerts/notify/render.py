@@ -77,7 +77,7 @@ Template context (the contract for users' own `template = "x.j2"` files):
               event: the last n were left out; `link` is the first of those
               left out; or, for an email past its cards (`capped`: true),
               how many postings it leaves out and the web page's address
-              (`link`, the config's display.web_url, or none); the counts,
+              (`link`, the config's web.public_url, or none); the counts,
               summary and title still count every posting
 
 Values are already made safe for the destination: HTML is autoescaped; in

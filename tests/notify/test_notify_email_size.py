@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from alerts.config import load_config
+from alerts.delivery.deliverer import envelope_for
 from alerts.model import Delivery, Event, Posting, Repost
 from alerts.notify.compose import EMAIL_MAX_BYTES, EMAIL_MAX_CARDS, compose, target_for
 from alerts.notify.envelope import Envelope
@@ -140,4 +142,20 @@ def test_without_a_web_page_the_email_points_to_the_commands() -> None:
     assert "…and 1 more</strong> not shown here" in html and "the web page" not in html
     assert "alerts history" in html and part.message.title.startswith(
         "16 new, 9 reposted, 8 updated, 8 closed"
+    )
+
+
+def test_the_web_page_an_email_points_to_is_the_configs_public_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "alerts.toml"
+    path.write_text(
+        '[web]\npublic_url = "https://jobs.example.org/alerts/"\n'
+        f'[channels.mail]\nurl = "{MAIL_URL}"\n'
+        '[[subscriptions]]\nname = "s"\nboards = ["lever:acme"]\nchannels = ["mail"]\n'
+    )
+    envelope = envelope_for(load_config(path), "mail", None)
+    assert envelope.web_url == "https://jobs.example.org/alerts"
+    part = compose(_items(EMAIL_MAX_CARDS + 1), target_for(MAIL_URL), now=SHOWCASE_NOW, envelope=envelope)[0]
+    assert (
+        '<a href="https://jobs.example.org/alerts" style="color:#1d4ed8;">the web page</a>'
+        in part.message.body
     )
