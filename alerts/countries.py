@@ -178,8 +178,17 @@ _PLACES = re.compile(r"\s*(?:[;|/\n]|\s+\+\s+)\s*")
 _PARTS = re.compile(r"\s*(?:,|\s[-\u2013\u2014]\s*|[-\u2013\u2014]\s|\(|\)|\[|\])\s*")
 
 
+# State codes that boards also write after a city for a country they hire in
+# ("Berlin, DE", "Bengaluru, IN", "Tel Aviv, IL", "Bogotá, CO", "Buenos Aires,
+# AR", "Jakarta, ID"): read as neither. Other codes that are a country's too
+# ("Atlanta, GA", "Boston, MA") are far more often the state.
+_STATE_OR_COUNTRY = frozenset({"DE", "IN", "IL", "CO", "AR", "ID"})
+
+
 def _part_code(part: str, *, after_city: bool) -> str | None:
     """One part of a place as a country, where it cannot be read two ways."""
+    if part in _STATE_OR_COUNTRY:
+        return None
     if after_city and part in _US_STATE_CODES:  # "New York, NY"; "CA" alone is Canada or California
         return "US"
     folded = _fold(part)

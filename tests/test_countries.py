@@ -135,6 +135,14 @@ def test_an_unknown_country_word_is_refused_naming_the_key() -> None:
         ("Remote - Europe", None),
         ("Remote - Anywhere", None),
         ("CA", None),  # Canada or California
+        ("Berlin, DE", None),  # Germany or Delaware
+        ("Bengaluru, IN", None),  # India or Indiana
+        ("Tel Aviv, IL", None),
+        ("Chicago, IL", None),
+        ("Denver, CO", None),
+        ("Atlanta, GA", "US"),  # far more often the state
+        ("Boston, MA", "US"),
+        ("Berlin, Germany", "DE"),
         ("Remote - CA", None),
         ("IN", None),
         ("Georgia", None),  # the state or the country
