@@ -10,6 +10,7 @@ runs for every posting of every poll.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache, lru_cache
 
@@ -147,3 +148,84 @@ def filter_codes(word: str) -> frozenset[str]:
         return REGIONS[folded]
     code = _index().get(folded)
     return frozenset({code}) if code else frozenset()
+
+
+# US states as boards write them after a city ("New York, NY", "Austin,
+# Texas"). Georgia is left out: it is a country too, and nothing in "Atlanta,
+# Georgia" says which.
+_US_STATE_CODES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
+    "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
+_US_STATE_NAMES = frozenset(
+    "alabama,alaska,arizona,arkansas,california,colorado,connecticut,delaware,florida,hawaii,idaho,"
+    "illinois,indiana,iowa,kansas,kentucky,louisiana,maine,maryland,massachusetts,michigan,minnesota,"
+    "mississippi,missouri,montana,nebraska,nevada,new hampshire,new jersey,new mexico,new york,"
+    "north carolina,north dakota,ohio,oklahoma,oregon,pennsylvania,rhode island,south carolina,"
+    "south dakota,tennessee,texas,utah,vermont,virginia,washington,west virginia,wisconsin,wyoming,"
+    "district of columbia".split(",")
+)
+# A place that is only a way of working says nothing about a country: "San
+# Francisco, CA / Remote" is one country, not two.
+_WORK_WORDS = re.compile(
+    r"^(?:(?:fully|100%)\s+)?(?:remote|hybrid|on[\s-]?site|in[\s-]office|flexible|wfh)(?:\s+first)?\b[\s:]*"
+    r"|[\s:]*\b(?:remote|hybrid|on[\s-]?site|in[\s-]office|flexible)$",
+    re.IGNORECASE,
+)
+# Several places in one text: "Berlin, Germany; London, UK", "SF / Remote".
+_PLACES = re.compile(r"\s*(?:[;|/\n]|\s+\+\s+)\s*")
+# One place's parts: "London, UK", "Remote - USA", "Remote (US)".
+_PARTS = re.compile(r"\s*(?:,|\s[-\u2013\u2014]\s*|[-\u2013\u2014]\s|\(|\)|\[|\])\s*")
+
+
+# State codes that boards also write after a city for a country they hire in
+# ("Berlin, DE", "Bengaluru, IN", "Tel Aviv, IL", "Bogotá, CO", "Buenos Aires,
+# AR", "Jakarta, ID"): read as neither. Other codes that are a country's too
+# ("Atlanta, GA", "Boston, MA") are far more often the state.
+_STATE_OR_COUNTRY = frozenset({"DE", "IN", "IL", "CO", "AR", "ID"})
+
+
+def _part_code(part: str, *, after_city: bool) -> str | None:
+    """One part of a place as a country, where it cannot be read two ways."""
+    if part in _STATE_OR_COUNTRY:
+        return None
+    if after_city and part in _US_STATE_CODES:  # "New York, NY"; "CA" alone is Canada or California
+        return "US"
+    folded = _fold(part)
+    if after_city and folded in _US_STATE_NAMES:
+        return "US"
+    if folded == "georgia" or (len(part) == 2 and part.upper() in _US_STATE_CODES):
+        return None
+    return _index().get(folded)
+
+
+def _place_code(place: str) -> str | None | bool:
+    """The country of one place; True when it names none at all ("Remote"),
+    None when it names a place but not one country we can tell."""
+    parts = [_WORK_WORDS.sub("", part).strip() for part in _PARTS.split(place)]
+    parts = [part for part in parts if part and part.strip(".").strip()]
+    if not parts:
+        return True
+    code = _part_code(parts[-1], after_city=len(parts) > 1)
+    if code is None and len(parts) > 1:  # "US, CA, Santa Clara": the country first
+        code = _part_code(parts[0], after_city=False)
+    return code
+
+
+@lru_cache(maxsize=4096)
+def place_country(text: str | None) -> str | None:
+    """The one country a place text names ("London, UK", "New York, NY",
+    "Remote - USA", "San Francisco, CA / Remote"), else None: for several
+    places, only when every one that names a place names the same country
+    ("Berlin, Germany; London, UK" is None), and never from a word that reads
+    two ways ("CA" alone, "Georgia")."""
+    if not text or len(text) > 300:
+        return None
+    codes: set[str] = set()
+    for place in _PLACES.split(text.strip()):
+        code = _place_code(place)
+        if code is None:
+            return None
+        if isinstance(code, str):
+            codes.add(code)
+    return codes.pop() if len(codes) == 1 else None

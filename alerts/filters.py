@@ -18,7 +18,13 @@ text); title keywords match whole words.
   rates). A posting without a salary, or whose currency is not said while
   one is asked for, cannot be compared: it passes unless `salary_required`.
 - `posted_within` is measured from the source's posted_at, else from when
-  the posting was first seen; a posting with neither passes.
+  the posting was first seen; a posting with neither passes. It filters
+  `opened` and `reopened` only: a posting's updates and close reach a
+  subscription whatever its age (whoever was told about it hears the rest).
+- An `updated` event reaches a subscription when the posting matched its
+  filters before the change or after it: a salary that drops below
+  `salary_min`, or a move out of the `location`, is said to those who were
+  told the old values.
 - `reposts = "hide"`: a repost is the same job going on, so the subscription
   hears of the job as if it had one id. It drops a repost of a posting
   that is still open, or whose close it was not told (it takes no `closed`
@@ -33,12 +39,14 @@ text); title keywords match whole words.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from alerts.config import Subscription
-from alerts.countries import filter_codes
-from alerts.model import Event, Posting
+from alerts.countries import filter_codes, place_country
+from alerts.model import TRACKED_FIELDS, Event, Posting
 
 # Salary periods -> how many of them make a year.
 PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
@@ -71,9 +79,15 @@ def _equals_any(value: str | None, wanted: list[str]) -> bool:
 
 
 def matches_posting(
-    sub: Subscription, posting: Posting, *, now: datetime | None = None, first_seen: datetime | None = None
+    sub: Subscription,
+    posting: Posting,
+    *,
+    now: datetime | None = None,
+    first_seen: datetime | None = None,
+    by_age: bool = True,
 ) -> bool:
-    """`now` and `first_seen` are for `posted_within` (default: the clock, and unknown)."""
+    """`now` and `first_seen` are for `posted_within` (default: the clock,
+    and unknown); `by_age` False leaves `posted_within` out."""
     checks = (
         (sub.company, lambda: _equals_any(posting.company, sub.company)),
         (sub.department, lambda: _equals_any(posting.department, sub.department)),
@@ -87,7 +101,7 @@ def matches_posting(
             sub.salary_min is not None or sub.salary_currency or sub.salary_required,
             lambda: _salary_matches(sub, posting),
         ),
-        (sub.posted_within, lambda: _recent(sub, posting, now, first_seen)),
+        (sub.posted_within and by_age, lambda: _recent(sub, posting, now, first_seen)),
         (sub.keywords.include or sub.keywords.exclude, lambda: _keywords_match(sub, posting)),
     )
     if not all(check() for wanted, check in checks if wanted):
@@ -149,13 +163,49 @@ def _keywords_match(sub: Subscription, posting: Posting) -> bool:
 
 
 def matches_event(sub: Subscription, event: Event, board_key: str) -> bool:
-    """`event.posting` is the posting after the event (as last seen, for closed)."""
+    """`event.posting` is the posting after the event (as last seen, for
+    closed); an update also matches by the posting before it."""
     if event.kind not in sub.events or board_key not in sub.boards:
         return False
     if sub.reposts == "hide" and _hidden_repost(sub, event):
         return False
-    first_seen = event.first_seen_at or (event.occurred_at if event.kind == "opened" else None)
-    return matches_posting(sub, event.posting, now=event.occurred_at, first_seen=first_seen)
+    if event.kind in ("opened", "reopened"):
+        first_seen = event.first_seen_at or (event.occurred_at if event.kind == "opened" else None)
+        return matches_posting(sub, event.posting, now=event.occurred_at, first_seen=first_seen)
+    if matches_posting(sub, event.posting, by_age=False):
+        return True
+    return event.kind == "updated" and matches_posting(sub, before_update(event), by_age=False)
+
+
+_SALARY = re.compile(r"^(?:(\S+) )?(-?[\d,]+(?:\.\d+)?)(?:-(-?[\d,]+(?:\.\d+)?))?(?: per (\w+))?$")
+
+
+def before_update(event: Event) -> Posting:
+    """The posting as it was before an `updated` event, from its changes
+    (`{field: [old, new]}`): the salary from its display form, and where the
+    location changed, the country its old text names (city and region unknown)."""
+    old = {name: pair[0] for name, pair in event.changes.items() if name in TRACKED_FIELDS and len(pair) == 2}
+    salary = old.pop("salary", event.posting.salary)
+    fields: dict[str, Any] = dict(old)
+    if "salary" in event.changes:
+        fields.update(_salary_fields(salary))
+    if "location" in old:
+        fields.update(city=None, region=None, country=place_country(old["location"]))
+    return replace(event.posting, **fields) if fields else event.posting
+
+
+def _salary_fields(text: object) -> dict[str, Any]:
+    """`salary_min`... from model.format_salary's own form ("USD 150,000-180,000 per year")."""
+    found = _SALARY.match(text) if isinstance(text, str) else None
+    if found is None:
+        return {"salary_min": None, "salary_max": None, "salary_currency": None, "salary_period": None}
+    currency, low, high, period = found.groups()
+    return {
+        "salary_min": float(low.replace(",", "")),
+        "salary_max": float(high.replace(",", "")) if high else None,
+        "salary_currency": currency,
+        "salary_period": period,
+    }
 
 
 def _hidden_repost(sub: Subscription, event: Event) -> bool:

@@ -9,7 +9,7 @@ import pycountry
 import pytest
 
 from alerts.config import Subscription, parse_config
-from alerts.countries import ALIASES, REGIONS, country_code, filter_codes
+from alerts.countries import ALIASES, REGIONS, country_code, filter_codes, place_country
 from alerts.errors import ConfigError
 from alerts.filters import matches_posting
 from alerts.model import Posting
@@ -105,3 +105,61 @@ def test_an_unknown_country_word_is_refused_naming_the_key() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(text, Path("alerts.toml"))
     assert "subscriptions[0].country" in str(caught.value) and "Narnia" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("place", "code"),
+    [
+        ("London, UK", "GB"),
+        ("London, U.K.", "GB"),
+        ("Manchester, England", "GB"),
+        ("London, England, United Kingdom", "GB"),
+        ("New York, NY", "US"),
+        ("Washington, DC", "US"),
+        ("Austin, Texas", "US"),
+        ("Remote - USA", "US"),
+        ("Remote- USA ", "US"),
+        ("Remote, United States", "US"),
+        ("Remote (U.S.)", "US"),
+        ("USA (Remote)", "US"),
+        ("Remote US", "US"),
+        ("San Francisco, CA / Remote", "US"),
+        ("US, CA, Santa Clara", "US"),  # the country first
+        ("Paris, FR", "FR"),
+        ("Baden-Württemberg, Germany", "DE"),
+        ("Berlin, Germany; Munich, Germany", "DE"),  # several places that agree
+        ("Berlin, Germany; London, UK", None),  # ... and that do not
+        ("New York, NY | Toronto, Canada", None),
+        ("Berlin, Germany / Remote - Europe", None),  # a region is no one country
+        ("London, UK / Toronto", None),  # a place we cannot read decides nothing
+        ("Remote - Europe", None),
+        ("Remote - Anywhere", None),
+        ("CA", None),  # Canada or California
+        ("Berlin, DE", None),  # Germany or Delaware
+        ("Bengaluru, IN", None),  # India or Indiana
+        ("Tel Aviv, IL", None),
+        ("Chicago, IL", None),
+        ("Denver, CO", None),
+        ("Atlanta, GA", "US"),  # far more often the state
+        ("Boston, MA", "US"),
+        ("Berlin, Germany", "DE"),
+        ("Remote - CA", None),
+        ("IN", None),
+        ("Georgia", None),  # the state or the country
+        ("Atlanta, Georgia", None),
+        ("Tbilisi, Georgia", None),
+        ("Hybrid - London", None),
+        ("Remote", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_place_country(place: str | None, code: str | None) -> None:
+    assert place_country(place) == code
+
+
+def test_a_country_filter_finds_a_place_text_country_once_read() -> None:
+    # "London, UK" read as GB matches every way of writing the country.
+    for word in ("United Kingdom", "GB", "UK", "Europe"):
+        assert matches_posting(sub(country=[word]), posting(place_country("London, UK"), "London, UK"))
+    assert not matches_posting(sub(country=["US"]), posting(place_country("London, UK"), "London, UK"))

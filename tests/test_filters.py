@@ -194,11 +194,13 @@ def test_posted_within_falls_back_on_the_first_sighting():
     assert not matches_posting(recent, POSTING, now=NOW, first_seen=NOW - timedelta(days=30))
     # An event knows when it happened and when its posting was first seen.
     old = Event(
-        "updated", "ashby:openai", "x", POSTING, occurred_at=NOW, first_seen_at=NOW - timedelta(days=30)
+        "opened", "ashby:openai", "x", POSTING, occurred_at=NOW, first_seen_at=NOW - timedelta(days=30)
     )
     new = Event("opened", "ashby:openai", "x", POSTING, occurred_at=NOW)
     assert not matches_event(recent, old, "ashby:openai")
     assert matches_event(recent, new, "ashby:openai")
+    # posted_within filters openings only: an old posting's update still reaches it.
+    assert matches_event(recent, replace(old, kind="updated"), "ashby:openai")
 
 
 def test_reposts_hide_drops_only_reposts_of_a_job_it_believes_open():

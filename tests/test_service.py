@@ -79,6 +79,7 @@ interval = "{interval}"
 jitter = "0s"
 tick = "1s"
 lease = "4s"
+board_deadline = "3s"
 
 [sources.greenhouse]
 base_url = "http://127.0.0.1:{port}/gh"

@@ -158,7 +158,7 @@ def config_secrets(config: Config) -> list[str]:
     found = [
         secret
         for channel in config.channels.values()
-        for url in channel.targets
+        for url in dict.fromkeys([*channel.written_urls, *channel.targets])
         for secret in url_secrets(url)
     ]
     found += [source.api_key for source in config.sources.values() if source.api_key]

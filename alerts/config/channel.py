@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from alerts.config.recipients import recipient_urls
 from alerts.config.types import Duration, Form, OneOrMany, Strict, as_list, cron_trigger
 
 # Bounds of a channel's `timeout` and `connect_timeout`.
@@ -161,5 +162,12 @@ class ChannelConfig(Strict):
         return (h1, m1), (h2, m2)
 
     @property
-    def targets(self) -> list[str]:
+    def written_urls(self) -> list[str]:
+        """`url` or `urls` as the user wrote them."""
         return ([self.url] if self.url else []) + list(self.urls)
+
+    @property
+    def targets(self) -> list[str]:
+        """Each URL the channel sends to, with its own delivery state; an
+        email URL with several recipients as one per recipient (recipients.py)."""
+        return list(dict.fromkeys(target for url in self.written_urls for target in recipient_urls(url)))

@@ -103,13 +103,21 @@ def parse_config(text: str, path: Path) -> Config:
 
 # Shorter values are too common as substrings to replace safely (and are no secret).
 _SECRET_MIN_CHARS = 3
+# From this length a substituted value is taken out wherever it appears.
+_ANYWHERE_MIN_CHARS = 6
 
 
 def _without(exc: ConfigError, substituted: dict[str, str]) -> ConfigError:
     message = exc.message
     for value in sorted(substituted, key=len, reverse=True):
-        if len(value) >= _SECRET_MIN_CHARS:
-            message = message.replace(value, f"<value of {substituted[value]}>")
+        said = f"<value of {substituted[value]}>"
+        if len(value) >= _ANYWHERE_MIN_CHARS:
+            message = message.replace(value, said)
+        elif len(value) >= _SECRET_MIN_CHARS:
+            # A short value only as a whole word: "jobs" in "jobs.example.com" or
+            # in a key path stays, or the message would be garbled.
+            pattern = rf"(?<![\w.-]){re.escape(value)}(?![\w.-])"
+            message = re.sub(pattern, said.replace("\\", "\\\\"), message)
     return exc if message == exc.message else ConfigError(message, file=exc.file, key=exc.key)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from alerts.boards import KINDS, board_key
@@ -29,6 +29,7 @@ from alerts.config.types import (
     Size,
     Strict,
     between,
+    format_duration,
     size_between,
 )
 from alerts.config.urls import check_base_url, check_database_url, check_host_name, check_public_url
@@ -48,6 +49,11 @@ class DatabaseConfig(Strict):
         description='SQLite (the default) or PostgreSQL ("postgresql://user@host:5432/db"). A relative '
         "SQLite path is relative to the config file. ALERTS_DATABASE_URL overrides it.",
     )
+
+
+# Beyond board_deadline, what a board's lease leaves for storing its
+# snapshot: a quarter of the deadline, at least a second (2m: 30s).
+LEASE_MARGIN_SHARE = 0.25
 
 
 class PollingConfig(Strict):
@@ -89,9 +95,24 @@ class PollingConfig(Strict):
     lease: Annotated[Duration, between(SECOND, DAY)] = Field(
         timedelta(minutes=5),
         description="How long a process may hold a board or a channel before the others take it over: "
-        "a process killed mid-poll is replaced after this (1s to 1d).",
+        "a process killed mid-poll is replaced after this (1s to 1d; at least board_deadline and a quarter of it more).",
     )
     concurrency: int = Field(16, ge=1, le=10_000, description="Boards one process polls at once.")
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_fetch(self) -> PollingConfig:
+        # A board's lease is not renewed while it is fetched: a shorter one
+        # would let another process take a board that is still being polled.
+        margin = max(SECOND, self.board_deadline * LEASE_MARGIN_SHARE)
+        least = self.board_deadline + margin
+        if self.lease < least:
+            raise ValueError(
+                f"polling.lease of at least polling.board_deadline plus {format_duration(margin)} "
+                f"({format_duration(least)}; it is {format_duration(self.lease)}): a board's lease is not "
+                "renewed while it is fetched, so another process could take a board still being fetched; "
+                "raise polling.lease or lower polling.board_deadline"
+            )
+        return self
 
 
 class AlertsConfig(Strict):

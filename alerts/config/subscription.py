@@ -150,7 +150,10 @@ class Subscription(Strict):
     )
     posted_within: Duration | None = Field(
         None,
-        description="Posted this recently (the source's date, else when first seen), at most 3650d.",
+        description=(
+            "Posted this recently (the source's date, else when first seen), at most 3650d; "
+            "filters openings only: updates and closes of an older posting still reach the subscription."
+        ),
         examples=["14d"],
     )
     reposts: Literal["announce", "hide"] = Field(

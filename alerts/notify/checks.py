@@ -13,7 +13,7 @@ from alerts.notify.send import check_url
 def check_config(config: Config) -> None:
     file = str(config.path) if config.path else None
     for name, channel in config.channels.items():
-        for i, url in enumerate(channel.targets):
+        for i, url in enumerate(channel.written_urls):
             key = f"channels.{name}.url" if channel.url else f"channels.{name}.urls[{i}]"
             problem = check_url(url)
             if problem:

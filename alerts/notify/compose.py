@@ -117,7 +117,9 @@ def compose(
 
 def _notice(item: Delivery, target: Target) -> Part:
     assert isinstance(item.event, Notice)
-    part = Part(notice_message(item.event, target.service), (item.id,))
+    part = Part(
+        notice_message(item.event, target.service, target.body_format, target.send_format), (item.id,)
+    )
     return part if _fits(part, target) else _truncated(part, target)
 
 

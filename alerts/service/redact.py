@@ -4,29 +4,46 @@ A formatter around the real one (text or JSON) redacts the finished line, so
 message arguments, `extra=` fields and tracebacks are all covered. It is fed
 the secrets of the loaded config: every channel URL's userinfo, path and
 query values, the sources' api_keys, the database password.
+
+A value of LONG_SECRET_CHARS or more is masked wherever it appears. A
+shorter one ("jobs", "1") is masked only as a whole part of a URL (between
+its / : @ ? & = # delimiters): masked everywhere, it would garble every line
+that happens to hold the word or the digit.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 MASK = "***"
+LONG_SECRET_CHARS = 6
+# A URL in a log line, up to what ends one in prose.
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
+_DELIMITERS = "/:@?&=#,;"
 
 
 class Redactor:
     def __init__(self) -> None:
         self._secrets: list[str] = []
+        self._short: re.Pattern[str] | None = None
 
     def add(self, secrets: Iterable[str]) -> None:
         found = set(self._secrets) | {secret for secret in secrets if secret}
         # Longest first: a token is not half-replaced by one of its pieces.
         self._secrets = sorted(found, key=len, reverse=True)
+        short = [re.escape(secret) for secret in self._secrets if len(secret) < LONG_SECRET_CHARS]
+        edge = re.escape(_DELIMITERS)
+        self._short = re.compile(rf"(?<=[{edge}])(?:{'|'.join(short)})(?=[{edge}]|$)") if short else None
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
-            if secret in text:
+            if len(secret) >= LONG_SECRET_CHARS and secret in text:
                 text = text.replace(secret, MASK)
+        short = self._short
+        if short is not None and "://" in text:
+            text = _URL.sub(lambda url: short.sub(MASK, url[0]), text)
         return text
 
 

@@ -3,7 +3,8 @@ always write and a terminal or chat service can always show.
 
 Each kind cleans its display text as it normalises (normalize.clean_text);
 this pass makes sure of it for every string field of every posting, bounds
-their lengths, and picks one posting per id when a board lists an id twice.
+their lengths, picks one posting per id when a board lists an id twice, and
+reads the country from the place text of a posting whose source named none.
 One hostile or broken posting must never block its board: a NUL or an id
 over the column's 255 characters would make every write of the board fail.
 """
@@ -21,6 +22,7 @@ from alerts.model import BoardRef, Posting
 from alerts.text import clean_line, has_controls, truncate
 
 from .base import Snapshot
+from .country import place_country
 
 # More postings than any real board lists (a sitemap holds 50,000 URLs at
 # most): the board fails instead of filling the store.
@@ -98,6 +100,10 @@ def _fixes(posting: Posting, now: datetime) -> dict[str, Any]:
         if isinstance(value, str) and (len(value) > URL_MAX_CHARS or has_controls(value)):
             cleaned = clean_line(value)
             changes[name] = cleaned if cleaned and len(cleaned) <= URL_MAX_CHARS else None
+    if posting.country is None and (code := place_country(changes.get("location", posting.location))):
+        # Whatever the kind, a source that named no country may have written
+        # one in its place text ("London, UK", "New York, NY", "Remote - USA").
+        changes["country"] = code
     return changes
 
 

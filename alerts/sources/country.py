@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from alerts.countries import country_code as _code
+from alerts.countries import place_country as _place_country
 
 from .normalize import clean_text
 
@@ -21,4 +22,12 @@ def country_code(value: Any, *, names_only: bool = False) -> str | None:
     text = text.strip(" ,.")
     if names_only and len(text) <= 3 and text.lower() not in ("uk", "usa"):
         return None
+    if names_only and text.lower() == "georgia":  # the state or the country
+        return None
     return _code(text)
+
+
+def place_country(value: Any) -> str | None:
+    """The one country a place text names ("London, UK", "Remote - USA",
+    "San Francisco, CA / Remote"), by alerts.countries.place_country."""
+    return _place_country(clean_text(value))

@@ -7,6 +7,7 @@ from typing import Any
 from alerts.model import BoardRef, Posting
 
 from .base import FetchContext, Snapshot, Source, base_of, board_url
+from .country import place_country
 from .description import from_escaped_html
 from .fetch import fetch_single
 from .http import Client
@@ -16,7 +17,6 @@ from .normalize import (
     clean_text,
     split_place,
     title_text,
-    to_country,
     to_datetime,
     to_str,
 )
@@ -34,7 +34,7 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
     offices = [as_dict(office) for office in as_list(job.get("offices"))]
     office_names = [clean_text(office.get("name")) for office in offices]
     office_places = [place for place in (clean_text(o.get("location")) for o in offices) if place]
-    city, region, country = split_place(office_places[0] if office_places else None)
+    city, region, _ = split_place(office_places[0] if office_places else None)
     departments = (clean_text(as_dict(d).get("name")) for d in as_list(job.get("departments")))
     return Posting(
         source=KIND,
@@ -47,7 +47,9 @@ def _posting(job: dict[str, Any], board: BoardRef, index: int) -> Posting:
         location=location or (office_places[0] if office_places else None),
         city=city,
         region=region,
-        country=to_country(country),
+        # The offices' country when they all agree ("Berlin, Germany" and
+        # "London, UK" name none); else the location text's (bounds.py).
+        country=place_country("; ".join(office_places)),
         # Greenhouse has no work-model field; boards write it into the
         # location ("Hybrid - London") or name an office "Remote".
         work_model=work_model(location, *office_names, *office_places),

@@ -6,6 +6,8 @@ domain of the URL the request began with (`api.lever.co` may send us to
 link-local, private or otherwise not global address (`ipaddress`'s
 `is_global`, with the IPv4 address inside an IPv6 one judged too), unless the request itself went to such an
 address (a local proxy, a test server): then only to the same host and port.
+One change of scheme is followed: http:// to https:// on the same host (to
+443 from the default port, or on the same port), never the other way.
 Host names are resolved to check where they point; a name that does not
 resolve is left to fail when connecting.
 """
@@ -106,6 +108,14 @@ def same_place(a: httpx.URL, b: httpx.URL) -> bool:
     return (a.scheme, a.host.lower(), _port(a)) == (b.scheme, b.host.lower(), _port(b))
 
 
+def upgrade(a: httpx.URL, b: httpx.URL) -> bool:
+    """`b` is `a` moved from http to https on the same host: to 443 from the
+    default port, or on the same port."""
+    if (a.scheme, b.scheme) != ("http", "https") or a.host.lower() != b.host.lower():
+        return False
+    return _port(a) == _port(b) or (_port(a) == 80 and _port(b) == 443)
+
+
 def registrable_domain(host: str) -> str | None:
     """`jobs.eu.lever.co` -> `lever.co`; None for an IP address or a bare suffix."""
     if _literal(host) is not None:
@@ -116,7 +126,7 @@ def registrable_domain(host: str) -> str | None:
 async def refusal(origin: httpx.URL, target: httpx.URL) -> str | None:
     """Why a redirect from a request that began at `origin` to `target` is not
     followed, or None when it may be."""
-    if same_place(origin, target):
+    if same_place(origin, target) or upgrade(origin, target):
         return None
     if any(internal(a) for a in await _addresses(origin.host, _port(origin))):
         return "it leaves the base_url's host and port, which is a local or private address"
@@ -150,7 +160,7 @@ async def check(request: httpx.Request) -> None:
     if origin is None:
         return
     origin_url = httpx.URL(origin)
-    if same_place(origin_url, request.url):
+    if same_place(origin_url, request.url) or upgrade(origin_url, request.url):
         return
     problem = await refusal(origin_url, request.url)
     if problem:

@@ -21,7 +21,7 @@ from alerts.errors import SourceError
 from alerts.model import BoardRef, EmploymentType, Posting, WorkModel
 
 from .base import FetchContext, Snapshot, Source, Validators, base_of, board_url
-from .country import country_code
+from .country import country_code, place_country
 from .description import from_plain, plain_of_html
 from .details import gather_details, settle
 from .failures import Explain
@@ -136,8 +136,7 @@ def _places(job: dict[str, Any]) -> list[dict[str, Any]]:
                 )
         else:
             name = clean_text(as_dict(row.get("workLocation")).get("label"))
-            last = name.rsplit(",", 1)[-1] if name and "," in name else None
-            found.append({"name": name, "country": country_code(last, names_only=True)})
+            found.append({"name": name, "country": place_country(name)})
     return found
 
 

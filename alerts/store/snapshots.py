@@ -98,6 +98,7 @@ class SnapshotQueries(Queries):
         announced as opened when its details arrive. `incomplete`: why a
         snapshot that is not complete is not (None for an incremental one,
         incomplete by design): kept, with since when, until a complete one.
+        `etag` and `last_modified` are kept only from a complete snapshot.
         """
         with self.db.tx() as conn:
             query = _BOARD_FOR_UPDATE if self.db.dialect == "postgresql" else _BOARD
@@ -143,11 +144,15 @@ class SnapshotQueries(Queries):
             written = self.announcer.write(
                 conn, row.id, outcome.events, route, now, baseline=outcome.baseline
             )
+            # Validators only for a complete snapshot: a 304 must stand for
+            # a whole board, never freeze one cut short (a short list, a capped
+            # sitemap, details still owed). Otherwise none: the next poll asks in full.
+            whole = complete and not waiting
             done: dict[str, object] = {
                 "baselined": row.baselined or not waiting,
                 "suspect_since": None,
-                "etag": etag,
-                "last_modified": last_modified,
+                "etag": etag if whole else None,
+                "last_modified": last_modified if whole else None,
             }
             if complete:
                 done.update(last_full_at=now, incomplete_since=None, incomplete_why=None)

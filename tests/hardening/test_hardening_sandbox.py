@@ -45,3 +45,53 @@ def test_ordinary_templates_still_render(tmp_path):
     assert (
         render_message(sample_items(), "text", template=path).body == "3|a    1 abab 1024 a+b"
     )  # the body is stripped
+
+
+# Review trust-b item 3: work with no output, and text made up on demand.
+RUNAWAY = {
+    "silent nested loops": "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+    "set in a loop": '{% for a in range(100000) %}{% set y = "x" * (900000 + a) %}{% endfor %}',
+    "filter in a loop": "{% for a in range(100000) %}{% set s = range(100000)|sum %}{% endfor %}",
+    "loop over a long string in a loop": (
+        '{% set s = "x" * 999999 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}'
+    ),
+    "join": '{{ range(100000)|join("x" * 999999) }}',
+    "str.join": '{{ ("x" * 999999).join(range(100000)|map("string")) }}',
+    "str.replace": '{% set s = "x" * 999999 %}{{ s.replace("x", s) }}',
+    "slice": "{{ [1]|slice(10**10)|list|length }}",
+    "batch": "{{ [1]|batch(10**10, 'x')|list|length }}",
+    "doubling a list": "{% set l = [1] %}{% for i in range(64) %}{% set _ = l.extend(l) %}{% endfor %}",
+    "lipsum": "{{ lipsum(10**6) }}",
+}
+
+
+@pytest.mark.parametrize("template", RUNAWAY.values(), ids=RUNAWAY.keys())
+def test_runaway_templates_stop_with_one_line_naming_the_file(tmp_path, template):
+    path = tmp_path / "mine.txt.j2"
+    path.write_text(template)
+    with pytest.raises(ConfigError) as caught:
+        render_message(sample_items(), "text", template=path)
+    message = str(caught.value)
+    assert "mine.txt.j2" in message and "template error" in message and "\n" not in message
+
+
+def test_the_budget_says_what_stopped_it(tmp_path):
+    path = tmp_path / "mine.txt.j2"
+    path.write_text(RUNAWAY["silent nested loops"])
+    with pytest.raises(ConfigError, match="too much work"):
+        render_message(sample_items(), "text", template=path)
+    path.write_text("{{ lipsum() }}")
+    with pytest.raises(ConfigError, match="lipsum"):
+        render_message(sample_items(), "text", template=path)
+
+
+def test_loops_filters_and_namespaces_still_work(tmp_path):
+    path = tmp_path / "mine.txt.j2"
+    path.write_text(
+        "{% set ns = namespace(n=0) %}{% for g in groups %}{% for e in g.events %}"
+        "{% set ns.n = ns.n + 1 %}{% endfor %}{% endfor %}{{ ns.n }} "
+        "{{ range(3)|join(',') }} {{ ', '.join(['a', 'b']) }} {{ [1, 2, 3]|batch(2)|list|length }}"
+        "{% for x in [1, 2] recursive %}{{ x }}{% endfor %}"
+    )
+    body = render_message(sample_items(), "text", template=path).body
+    assert body == f"{len(sample_items())} 0,1,2 a, b 212"

@@ -18,6 +18,7 @@ from pytest_httpserver import HTTPServer, URIPattern
 from alerts.errors import SourceError
 from alerts.model import BoardRef, Posting
 from alerts.sources import FetchContext, RetryPolicy, Snapshot, fetch_board, make_client
+from alerts.sources.bounds import bound_posting
 from alerts.sources.xmlfeed import decode_xml
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -210,8 +211,8 @@ class Case:
         return json.dumps(page, ensure_ascii=False).encode()
 
     def read(self, body: bytes, board: BoardRef) -> list[Posting]:
-        """A served body's postings, decoded as fetch decodes it."""
-        return self.parse(self.decode(body), board)
+        """A served body's postings, decoded and bounded as fetch returns them."""
+        return [bound_posting(posting) for posting in self.parse(self.decode(body), board)]
 
     def jobs(self, body: bytes) -> list[Any]:
         return self.jobs_of(self.decode(body))

@@ -89,9 +89,9 @@ VARIANTS: list[tuple[str, Callable[[dict[str, Any]], None], dict[str, Any]]] = [
         dict(location="Anywhere", work_model="remote", city=None, region=None, country=None),
     ),
     (
-        "office location of two parts is not split",
+        "office location of two parts: not split, its country read",
         set_fields(offices=[{"id": 1, "name": "NYC", "location": "New York, NY"}]),
-        dict(city=None, region=None, country=None),
+        dict(city=None, region=None, country="US"),
     ),
     (
         "first named department",

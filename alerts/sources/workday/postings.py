@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from alerts.model import BoardRef, Posting, WorkModel
 
-from ..country import country_code
+from ..country import country_code, place_country
 from ..description import from_plain, plain_of_html
 from ..normalize import as_dict, as_list, clean_text, title_text, to_datetime, to_str
 from ..payload import malformed
@@ -31,6 +31,8 @@ JOB_URL = "https://{tenant}.{dc}.myworkdayjobs.com/{site}{path}"
 _COUNT_OF_PLACES = re.compile(r"\d+\s+locations?", re.IGNORECASE)
 _SAFE_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
 _NOT_CITIES = {"remote", "hybrid", "anywhere", "multiple locations"}
+# Several places in one name: its country only where they agree (countries.place_country).
+_SEVERAL = re.compile(r"[;|/]")
 MAX_LOCATIONS = 20
 
 
@@ -100,6 +102,8 @@ def place(text: str | None, country: str | None) -> tuple[str | None, str | None
     """
     if not text:
         return None, None, country
+    if _SEVERAL.search(text):  # "Berlin, Germany; London, UK": a country only where they agree
+        return None, None, country or place_country(text)
     parts = [part for part in re.split(r"\s*,\s*|\s+[-\u2013]\s+", text) if part]
     if len(parts) == 1 and "-" in parts[0]:
         head, tail = parts[0].split("-", 1)

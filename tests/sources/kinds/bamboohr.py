@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from alerts import countries
 from alerts.model import Posting
 from alerts.sources import bamboohr
 
@@ -42,8 +43,9 @@ RECORDED = (
         url="https://acme.bamboohr.com/careers/87",
     ),
 )
-# The list alone: an office job's country is only in its detail.
-LISTED = tuple(replace(p, country=None) for p in RECORDED)
+# The list alone: an office job's country is only in its detail, or in its
+# place text ("Fort Lauderdale, Florida").
+LISTED = tuple(replace(p, country=countries.place_country(p.location)) for p in RECORDED)
 
 
 def page(jobs: list[Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ RECORDED = (
         location="United Kingdom",
         city="London",
         region="London",
+        country="GB",  # from the place text (Pinpoint has no country field)
         work_model="remote",
         employment_type="full_time",
         salary_min=70000.0,

@@ -23,6 +23,7 @@ RECORDED = (
         company="Blackrock Neurotech",  # the detail's companyName
         department="Sales",
         location="Austin, TX",
+        country="US",  # the place text's state
         url="https://ats.rippling.com/rippling/jobs/75ad50c6-778f-42ee-9c63-70d1cd687202",
     ),
     Posting(
@@ -33,6 +34,7 @@ RECORDED = (
         company="Blackrock Neurotech",
         department="Sales",
         location="Cleveland, OH",
+        country="US",
         url="https://ats.rippling.com/rippling/jobs/94486f41-6474-446a-b67a-c164e11354ea",
     ),
 )

@@ -1,0 +1,88 @@
+"""An email channel with several recipients (`to=a@x.org,b@y.org`) over a
+real SMTP server (aiosmtpd) that refuses one of them: the recipient that took
+the message never gets it again, however often the refused one is retried."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alerts.config import parse_config
+
+from delivery_support import SMTP_FROM, job
+from support import free_port
+
+GOOD, BAD, OTHER = "good@x.org", "bad@y.org", "other@z.org"
+
+
+class PickySink:
+    """Takes mail for every recipient but one, which it refuses at RCPT."""
+
+    def __init__(self, refused: set[str]) -> None:
+        self.refused = refused
+        self.received: Counter[str] = Counter()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if address in self.refused:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.received.update(envelope.rcpt_tos)
+        return "250 OK"
+
+
+@pytest.fixture
+def picky() -> Any:
+    from aiosmtpd.controller import Controller
+
+    sink = PickySink({BAD})
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+@pytest.mark.parametrize(
+    "recipients",
+    [f"to={GOOD},{BAD},{OTHER}", f"to={GOOD}%20{BAD}&cc={OTHER}", f"to={GOOD}&cc={BAD}&bcc={OTHER}"],
+    ids=["to", "to and cc", "cc and bcc"],
+)
+def test_a_refused_recipient_never_makes_the_others_get_it_twice(sqlite_world, picky, recipients) -> None:
+    sink, port = picky
+    url = f"mailto://127.0.0.1:{port}/?from={SMTP_FROM}&{recipients}"
+    world = sqlite_world(f'[channels.mail]\nurl = "{url}"\n')
+    world.queue(job("1", "Billing Lead"))
+    clock = world.clock
+    deliverer = world.deliverer()
+    first = deliverer.deliver_channel("mail")
+    assert first is not None and first.errors  # the refused one is a failure, and kept
+    for _ in range(3):  # its retries
+        clock.advance(hours=7)
+        deliverer.deliver_channel("mail")
+    assert sink.received == {GOOD: 1, OTHER: 1}
+
+
+def test_each_recipient_of_an_email_url_is_a_target_of_its_own() -> None:
+    text = (
+        '[channels.mail]\nurl = "mailtos://user:pass@mail.example.com?to=a@x.org,b@y.org&from=me@x.org"\n'
+        '[channels.one]\nurl = "mailto://user:pass@mail.example.com?to=a@x.org"\n'
+        '[channels.path]\nurl = "mailto://user:pass@mail.example.com/a@x.org/b@y.org"\n'
+        '[channels.hook]\nurl = "json://127.0.0.1:1/?to=a@x.org,b@y.org"\n'
+    )
+    config = parse_config(text, Path("alerts.toml"))
+    mail = config.channels["mail"].targets
+    assert len(mail) == 2 and all("from=me%40x.org" in t or "from=me@x.org" in t for t in mail)
+    assert ["a@x.org" in mail[0], "b@y.org" in mail[1]] == [True, True]
+    assert "b@y.org" not in mail[0] and "a@x.org" not in mail[1]
+    # One recipient: the URL as written (its deliveries keep their state).
+    assert config.channels["one"].targets == ["mailto://user:pass@mail.example.com?to=a@x.org"]
+    assert len(config.channels["path"].targets) == 2
+    assert config.channels["hook"].targets == ["json://127.0.0.1:1/?to=a@x.org,b@y.org"]
