@@ -278,6 +278,7 @@ class Cycle:
             next_poll_at=next_poll,
             repost_window=self.config.alerts.repost_window,
             ops=self._ops(),
+            rename=self.config.board_name(ref.key) if state.renamed else None,
         )
         try:
             applied = await asyncio.to_thread(apply)
@@ -302,9 +303,8 @@ class Cycle:
     async def _not_stored(
         self, result: BoardResult, state: FetchState, interval: timedelta, exc: Exception
     ) -> BoardResult:
-        """The snapshot could not be written: the board fails like a fetch that
-        failed (shown by `alerts status`, polled again after its back-off).
-        One line in the log, without the SQL; the traceback at -v."""
+        """The snapshot could not be written: the board fails like a fetch that failed (shown by
+        `alerts status`, polled again after its back-off). One line in the log, without the SQL."""
         ref = result.board
         reason = store_reason(exc)
         result.error = SourceError(ref.key, f"snapshot not stored: {reason}", transient=True)

@@ -27,7 +27,8 @@ text); title keywords match whole words.
   a posting on a board it does not follow (news to it). It drops a
   `closed` while the same job is still open under another id on a board it
   follows: the job did not close, and it hears "closed" once the last of
-  its postings goes.
+  its postings goes; and a `reopened` while the job is open under another
+  id on a board it follows (for it the job never closed).
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ def _hidden_repost(sub: Subscription, event: Event) -> bool:
         if earlier.board_key not in sub.boards:
             return False  # it never heard of the earlier posting: the job is news to it
         return earlier.closed_at is None or "closed" not in sub.events
-    if event.kind == "closed" and event.open_as is not None:
+    if event.kind in ("closed", "reopened") and event.open_as is not None:
+        # A close: the job goes on. A reopen: it never closed (that close was not heard).
         return any(event.open_as.startswith(f"{board}:") for board in sub.boards)
     return False
 

@@ -283,8 +283,8 @@ class Event:
     # so that its age counts from the chain's first posting (display only;
     # filters keep the posting's own dates).
     chain: Repost | None = None
-    # For a `closed` event: "board:id" of another posting of the same job
-    # still open (the job did not close; a repost carries it on).
+    # For a `closed` (or `reopened`) event: "board:id" of another posting of
+    # the same job still open (the job did not close; a repost carries it on).
     open_as: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alerts.chunks import chunked
 from alerts.model import Event
 from alerts.store.db import IN_LIST_MAX
-from alerts.store.reposts import open_elsewhere
+from alerts.store.reposts import ELSEWHERE_KINDS, open_elsewhere
 from alerts.store.tables import boards, deliveries, events
 
 # (event, is_baseline) -> {channel: [subscription names]}
@@ -53,11 +53,14 @@ class Announcer:
         baseline: bool = False,
     ) -> list[Event]:
         """Store these events of one board and queue them where they are routed;
-        returns them as stored (with ids). A `closed` event learns here
-        whether its job is still open under another id (reposts.py)."""
-        if not baseline and any(e.kind == "closed" for e in found):
+        returns them as stored (with ids). A `closed` or `reopened` event
+        learns here whether its job is open under another id (reposts.py)."""
+        if not baseline and any(e.kind in ELSEWHERE_KINDS for e in found):
             still = open_elsewhere(conn, found[0].board_key, found)
-            found = [replace(e, open_as=still.get(e.external_id)) if e.kind == "closed" else e for e in found]
+            found = [
+                replace(e, open_as=still.get(e.external_id)) if e.kind in ELSEWHERE_KINDS else e
+                for e in found
+            ]
         routes = [route(e, baseline) for e in found]
         if baseline:  # a baseline's events are kept only where someone asked for them
             kept = [(e, r) for e, r in zip(found, routes, strict=True) if r]

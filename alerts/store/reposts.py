@@ -15,7 +15,8 @@ from its first posting.
 
 A `closed` posting whose job is still open under another id (the repost
 already opened) says so (`open_as`): for `reposts = "hide"` that close is
-not the job closing.
+not the job closing. So does a `reopened` one: for `reposts = "hide"` the
+job never closed (it heard no close while it was open as the other id).
 """
 
 from __future__ import annotations
@@ -71,6 +72,29 @@ def stored_repost_key(data: dict) -> str | None:
         return repost_key(Posting.from_dict(data))
     except (TypeError, ValueError):
         return None
+
+
+def rename_closed(conn: sa.Connection, board_id: int, company: str) -> None:
+    """The board's closed postings take the company name the config now gives
+    it (its open ones take it from the snapshot), and their keys with it: a
+    repost after the rename still finds them, and the board's stored postings
+    all carry the name (its fetches may be conditional again)."""
+    named = postings.c.data["company"].as_string()
+    query = sa.select(postings.c.id, postings.c.data).where(
+        postings.c.board_id == board_id,
+        postings.c.state == "closed",
+        sa.or_(named.is_(None), named != company),
+    )
+    rows = [(pid, {**data, "company": company}) for pid, data in conn.execute(query)]
+    if rows:
+        update = (
+            sa.update(postings)
+            .where(postings.c.id == sa.bindparam("pid"))
+            .values(data=sa.bindparam("new_data"), repost_key=sa.bindparam("new_key"))
+        )
+        conn.execute(
+            update, [{"pid": pid, "new_data": data, "new_key": stored_repost_key(data)} for pid, data in rows]
+        )
 
 
 def _id_order(posting: Posting) -> tuple[int, int, str]:
@@ -132,12 +156,16 @@ def find_reposts(
     return found
 
 
+ELSEWHERE_KINDS = ("closed", "reopened")
+
+
 def open_elsewhere(conn: sa.Connection, board_key: str, events: Iterable[Event]) -> dict[str, str]:
-    """{external_id: "board:id"} for the `closed` events whose job is still
-    open under another id (read after this poll's postings are written)."""
+    """{external_id: "board:id"} for the `closed` and `reopened` events whose
+    job is (also) open under another id (read after this poll's postings are
+    written)."""
     closing: dict[str, list[Posting]] = {}
     for event in events:
-        key = repost_key(event.posting) if event.kind == "closed" else None
+        key = repost_key(event.posting) if event.kind in ELSEWHERE_KINDS else None
         if key is not None:
             closing.setdefault(key, []).append(event.posting)
     found: dict[str, str] = {}

@@ -17,7 +17,7 @@ from alerts.store.announce import Announcer, Router
 from alerts.store.boards import bound, healthy_marks
 from alerts.store.db import IN_LIST_MAX, Database, Queries
 from alerts.store.notices import Ops, recovered
-from alerts.store.reposts import annotated, find_reposts, repost_key
+from alerts.store.reposts import annotated, find_reposts, rename_closed, repost_key
 from alerts.store.tables import boards, postings
 
 # Statements built once: building one per board costs as much as running it.
@@ -86,6 +86,7 @@ class SnapshotQueries(Queries):
         next_poll_at: datetime | None = None,
         repost_window: timedelta = timedelta(0),
         ops: Ops | None = None,
+        rename: str | None = None,
     ) -> WrittenSnapshot:
         """Reconcile a snapshot and write state, events and outbox rows at once.
 
@@ -137,6 +138,8 @@ class SnapshotQueries(Queries):
                 # changed): write the new one.
                 outcome.changed[key] = stored[key]
                 outcome.fresh.add(key)
+            if rename is not None:
+                rename_closed(conn, row.id, rename)
             reposts = {} if outcome.baseline else find_reposts(conn, outcome.events, now, repost_window)
             outcome.events = annotated(outcome.events, seen, reposts, now)
             self._write_postings(conn, row.id, outcome, ids, prints, now, reposts)

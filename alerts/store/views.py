@@ -59,7 +59,7 @@ class StoredEvent:
     first_seen_at: datetime | None = None  # the posting's, when the event was stored
     reposts: Repost | None = None  # what an `opened` posting reposts
     chain: Repost | None = None  # for any event of a repost: what it reposted
-    open_as: str | None = None  # for a `closed` one: the job still open as "board:id"
+    open_as: str | None = None  # for a `closed`/`reopened` one: the job open as "board:id"
 
 
 @dataclass(frozen=True)
