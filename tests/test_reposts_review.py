@@ -40,16 +40,38 @@ def test_reposts_hide_never_hears_a_reopen_of_a_posting_whose_close_it_never_hea
     assert heads(w.take("quiet")) == ["1 closed: acme"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="hide drops a repost of an open posting the subscription never matched"
-)
 def test_reposts_hide_hears_a_repost_that_matches_its_filters_when_the_earlier_did_not(world) -> None:
     """The earlier posting (onsite) never matched a remote-only subscription:
     its remote repost is news to it, not the job going on."""
     w = world(HIDDEN + '\nwork_model = ["remote"]')
     w.cycle(days=0, jobs=[job("a"), job("other", 1)])  # "a" is hybrid
     w.cycle(days=1, jobs=[job("a"), {**job("b"), "workplaceType": "remote"}, job("other", 1)])
-    assert len(w.take("quiet")) == 1
+    (message,) = w.take("quiet")
+    assert "acme/b" in message and "(matched: hidden)" in message
+    from alerts.service.matches import matched_events
+
+    (seen,) = matched_events(w.config, w.store, subscription="hidden")  # history and feeds agree
+    assert seen[0].external_id == "b"
+
+
+def test_reposts_hide_hears_a_close_when_the_job_goes_on_only_where_its_filters_do_not_follow(world) -> None:
+    """A remote posting is reposted as an onsite one, then goes: for a
+    remote-only subscription that job closed (it will never hear the onsite one close)."""
+    w = world(HIDDEN + '\nwork_model = ["remote"]')
+    w.cycle(days=0, jobs=[job("other", 1)])
+    w.cycle(days=1, jobs=[{**job("a"), "workplaceType": "remote"}, job("other", 1)])
+    assert heads(w.take("quiet")) == ["1 new: acme"]
+    w.cycle(
+        days=1,
+        jobs=[
+            {**job("a"), "workplaceType": "remote"},
+            {**job("b"), "workplaceType": "onsite"},
+            job("other", 1),
+        ],
+    )
+    assert w.take("quiet") == []
+    w.cycle(days=1, jobs=[{**job("b"), "workplaceType": "onsite"}, job("other", 1)])
+    assert heads(w.take("quiet")) == ["1 closed: acme"]
 
 
 def test_a_board_renamed_mid_chain_still_reposts_its_closed_postings(world) -> None:

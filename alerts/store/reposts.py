@@ -115,8 +115,9 @@ def _posted(row: sa.Row) -> datetime | None:
 
 def find_reposts(
     conn: sa.Connection, events: Iterable[Event], now: datetime, window: timedelta
-) -> dict[str, Repost]:
-    """{external_id: what it reposts} for the `opened` events that repost a job.
+) -> tuple[dict[str, Repost], dict[str, Posting]]:
+    """{external_id: what it reposts} for the `opened` events that repost a
+    job, and {external_id: the earlier posting named} (for the filters).
 
     Of several earlier postings the one still open, else the last closed, is
     named; the job's first sighting is the earliest of them all (a chain of
@@ -129,13 +130,14 @@ def find_reposts(
         if key is not None:
             wanted.setdefault(key, []).append(event.posting)
     if not wanted or window <= timedelta(0):
-        return {}
+        return {}, {}
     recent = sa.or_(postings.c.state == "open", postings.c.closed_at >= now - window)
     earlier: dict[str, list[sa.Row]] = {}
     for chunk in chunked(sorted(wanted), IN_LIST_MAX):
         for row in conn.execute(_CANDIDATES.where(postings.c.repost_key.in_(chunk), recent)):
             earlier.setdefault(row.repost_key, []).append(row)
     found: dict[str, Repost] = {}
+    postings_named: dict[str, Posting] = {}
     for key, news in wanted.items():
         for posting in sorted(news, key=_id_order):
             # The same job seen through another board (two bluedoor queries) is no repost.
@@ -152,23 +154,26 @@ def find_reposts(
                 closed_at=last.closed_at if last.state == "closed" else None,
                 posted_at=min(dates) if dates else None,
             )
+            postings_named[posting.external_id] = Posting.from_dict(last.data)
             break  # the others with this key are new postings
-    return found
+    return found, postings_named
 
 
 ELSEWHERE_KINDS = ("closed", "reopened")
 
 
-def open_elsewhere(conn: sa.Connection, board_key: str, events: Iterable[Event]) -> dict[str, str]:
-    """{external_id: "board:id"} for the `closed` and `reopened` events whose
-    job is (also) open under another id (read after this poll's postings are
-    written)."""
+def open_elsewhere(
+    conn: sa.Connection, board_key: str, events: Iterable[Event]
+) -> dict[str, tuple[str, Posting]]:
+    """{external_id: ("board:id", that posting)} for the `closed` and
+    `reopened` events whose job is (also) open under another id (read after
+    this poll's postings are written)."""
     closing: dict[str, list[Posting]] = {}
     for event in events:
         key = repost_key(event.posting) if event.kind in ELSEWHERE_KINDS else None
         if key is not None:
             closing.setdefault(key, []).append(event.posting)
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, Posting]] = {}
     if not closing:
         return found
     open_rows: dict[str, list[sa.Row]] = {}
@@ -179,13 +184,14 @@ def open_elsewhere(conn: sa.Connection, board_key: str, events: Iterable[Event])
     for key, gone in closing.items():
         for posting in gone:
             others = sorted(
-                (r.board_key, r.external_id)
+                (r.board_key, r.external_id, other)
                 for r in open_rows.get(key, ())
                 if (r.board_key, r.external_id) != (board_key, posting.external_id)
-                and Posting.from_dict(r.data).identity != posting.identity
+                and (other := Posting.from_dict(r.data)).identity != posting.identity
             )
             if others:
-                found[posting.external_id] = f"{others[0][0]}:{others[0][1]}"
+                first_board, first_id, other = others[0]
+                found[posting.external_id] = (f"{first_board}:{first_id}", other)
     return found
 
 
@@ -194,15 +200,18 @@ def annotated(
     seen: dict[str, tuple[datetime, Repost | None]],
     reposts: dict[str, Repost],
     now: datetime,
+    earlier: dict[str, Posting] | None = None,
 ) -> list[Event]:
     """The events with when each posting was first seen and what its chain
     reposted (`seen`: read back by the poll, as is every posting an event
-    other than `opened` is about) and what each repost reposts."""
+    other than `opened` is about) and what each repost reposts (`earlier`:
+    the earlier posting itself, for the filters of `reposts = "hide"`)."""
     found = []
     for e in events:
         if e.kind == "opened":
-            earlier = reposts.get(e.external_id)
-            found.append(replace(e, first_seen_at=now, reposts=earlier, chain=earlier))
+            named = reposts.get(e.external_id)
+            other = (earlier or {}).get(e.external_id)
+            found.append(replace(e, first_seen_at=now, reposts=named, chain=named, elsewhere=other))
         else:
             first, chain = seen.get(e.external_id, (None, None))
             found.append(replace(e, first_seen_at=first, reposts=None, chain=chain))

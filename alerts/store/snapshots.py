@@ -140,8 +140,10 @@ class SnapshotQueries(Queries):
                 outcome.fresh.add(key)
             if rename is not None:
                 rename_closed(conn, row.id, rename)
-            reposts = {} if outcome.baseline else find_reposts(conn, outcome.events, now, repost_window)
-            outcome.events = annotated(outcome.events, seen, reposts, now)
+            reposts, earlier = (
+                ({}, {}) if outcome.baseline else find_reposts(conn, outcome.events, now, repost_window)
+            )
+            outcome.events = annotated(outcome.events, seen, reposts, now, earlier)
             self._write_postings(conn, row.id, outcome, ids, prints, now, reposts)
             written = self.announcer.write(
                 conn, row.id, outcome.events, route, now, baseline=outcome.baseline

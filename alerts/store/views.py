@@ -208,6 +208,17 @@ class ViewQueries(Queries):
                 found.setdefault(event_id, []).append((channel, status))
         return found
 
+    def posting_of(self, board_key: str, external_id: str) -> Posting | None:
+        """The posting as stored now, or None."""
+        query = (
+            sa.select(postings.c.data)
+            .join(boards, boards.c.id == postings.c.board_id)
+            .where(boards.c.key == board_key, postings.c.external_id == external_id)
+        )
+        with self.db.engine.connect() as conn:
+            data = conn.execute(query).scalar_one_or_none()
+        return Posting.from_dict(data) if data is not None else None
+
     def posting_life(self, board_key: str, external_id: str) -> PostingLife | None:
         query = (
             sa.select(
