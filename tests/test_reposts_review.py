@@ -89,3 +89,21 @@ def test_a_board_renamed_mid_chain_still_reposts_its_closed_postings(world) -> N
     w.cycle(days=1, jobs=[job("b"), job("other", 1)])
     (message,) = w.take()
     assert message.startswith("1 reposted: Acme Corp") and "acme/a" in message
+
+
+def test_a_posting_left_open_on_a_board_no_longer_polled_is_not_reposted_months_later(world) -> None:
+    """The user moves from lever:acme to greenhouse:acme: the Lever postings
+    stay stored as open (nobody polls them to see them go). Months later a
+    Greenhouse posting of the same job is new, not a repost "open N months"."""
+    from repost_world import greenhouse_job
+
+    from alerts.config import load_config
+
+    w = world('[boards."lever:acme"]\nname = "Acme"\n[boards."greenhouse:acme"]\nname = "Acme"')
+    w.cycle(days=0, jobs=[job("a"), job("other", 1)])
+    w.path.write_text(w.path.read_text().replace('boards = ["lever:acme"]', 'boards = ["greenhouse:acme"]'))
+    w.config = load_config(w.path)
+    w.cycle(days=1, jobs=[], greenhouse=[greenhouse_job(1, title="Office Manager")])  # its baseline
+    w.cycle(days=60, jobs=[], greenhouse=[greenhouse_job(1, title="Office Manager"), greenhouse_job(7)])
+    (message,) = w.take()
+    assert message.startswith("1 new: Acme") and "REPOSTED" not in message, message

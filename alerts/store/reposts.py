@@ -6,8 +6,9 @@ A job is known by a key (`repost_key`): its company (the board's configured
 department, and its title and location with case, punctuation and spacing
 ignored, whatever the source kind (a company moving from Lever to Greenhouse
 posts the same job again), stored on each posting's row and indexed. An
-`opened` posting whose key is on a posting still open, or closed within the
-repost window, is a repost of it: found with one indexed query per poll that
+`opened` posting whose key is on a posting still open (on a board polled
+successfully within the repost window), or closed within the repost
+window, is a repost of it: found with one indexed query per poll that
 opens anything, never by scanning a board. Of several new ids of one poll
 with the same key, only the lowest reposts the earlier job; the others are
 new. A repost keeps what it reposted (`chain`): a chain of reposts counts
@@ -131,7 +132,10 @@ def find_reposts(
             wanted.setdefault(key, []).append(event.posting)
     if not wanted or window <= timedelta(0):
         return {}, {}
-    recent = sa.or_(postings.c.state == "open", postings.c.closed_at >= now - window)
+    # Open as of its board's last successful poll, within the window: a board
+    # no longer polled (dropped from the config) leaves its postings open forever.
+    still = sa.and_(postings.c.state == "open", boards.c.last_success_at >= now - window)
+    recent = sa.or_(still, postings.c.closed_at >= now - window)
     earlier: dict[str, list[sa.Row]] = {}
     for chunk in chunked(sorted(wanted), IN_LIST_MAX):
         for row in conn.execute(_CANDIDATES.where(postings.c.repost_key.in_(chunk), recent)):
