@@ -107,3 +107,27 @@ def test_a_posting_left_open_on_a_board_no_longer_polled_is_not_reposted_months_
     w.cycle(days=60, jobs=[], greenhouse=[greenhouse_job(1, title="Office Manager"), greenhouse_job(7)])
     (message,) = w.take()
     assert message.startswith("1 new: Acme") and "REPOSTED" not in message, message
+
+
+def test_a_repost_listing_the_same_offices_in_another_order_is_a_repost(world) -> None:
+    """Personio, Rippling, Breezy and Teamtailor join a posting's offices with
+    "; " in the order the employer gave them: a repost may list them otherwise."""
+    from repost_world import greenhouse_job
+
+    w = world(boards=("greenhouse:acme",))
+    offices = "London, UK; New York, NY"
+    w.cycle(
+        days=0, jobs=[], greenhouse=[greenhouse_job(1, location=offices), greenhouse_job(2, title="Chef")]
+    )
+    w.cycle(days=1, jobs=[], greenhouse=[greenhouse_job(2, title="Chef")])
+    w.take()
+    swapped = "New York, NY;London, UK"
+    w.cycle(
+        days=1, jobs=[], greenhouse=[greenhouse_job(3, location=swapped), greenhouse_job(2, title="Chef")]
+    )
+    (message,) = w.take()
+    assert message.startswith("1 reposted: Acme"), message
+    latest = [greenhouse_job(3, location=swapped), greenhouse_job(2, title="Chef")]
+    w.cycle(days=1, jobs=[], greenhouse=[*latest, greenhouse_job(4, location="London, UK")])
+    (message,) = w.take()
+    assert message.startswith("1 new: Acme"), message  # one office of the two: another job

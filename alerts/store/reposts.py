@@ -4,8 +4,9 @@ sightings: what the store adds to a poll's events before writing them.
 A job is known by a key (`repost_key`): its company (the board's configured
 `name`, else the company the source gives, else the board's token), its
 department, and its title and location with case, punctuation and spacing
-ignored, whatever the source kind (a company moving from Lever to Greenhouse
-posts the same job again), stored on each posting's row and indexed. An
+ignored (and the order of several places joined by "; "), whatever the
+source kind (a company moving from Lever to Greenhouse posts the same job
+again), stored on each posting's row and indexed. An
 `opened` posting whose key is on a posting still open (on a board polled
 successfully within the repost window), or closed within the repost
 window, is a repost of it: found with one indexed query per poll that
@@ -57,13 +58,19 @@ def _words(text: str | None) -> str:
     return " ".join(_WORDS.findall(text.casefold())) if text else ""
 
 
+def _places(location: str | None) -> str:
+    """A location's words; several places ("London; Paris", as sources join a
+    posting's offices) in any order alike. One place: just its words."""
+    return " ".join(sorted(filter(None, map(_words, (location or "").split(";")))))
+
+
 def repost_key(posting: Posting) -> str | None:
     """The job's key, or None for a posting without a title (nothing to go by)."""
     title = _words(posting.title)
     if not title:
         return None
     company = _words(posting.company) or posting.board_token.casefold()
-    text = "\x1f".join((company, _words(posting.department), title, _words(posting.location)))
+    text = "\x1f".join((company, _words(posting.department), title, _places(posting.location)))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
