@@ -131,3 +131,30 @@ def test_a_repost_listing_the_same_offices_in_another_order_is_a_repost(world) -
     w.cycle(days=1, jobs=[], greenhouse=[*latest, greenhouse_job(4, location="London, UK")])
     (message,) = w.take()
     assert message.startswith("1 new: Acme"), message  # one office of the two: another job
+
+
+def test_an_email_past_its_cards_through_a_real_cycle_counts_everything_and_sends_once(
+    world, smtp_server
+) -> None:
+    """45 new postings, an update and a close in one poll, to a real SMTP
+    server: 40 cards, "...and N more" with the web page in both parts, the
+    subject counting all of them, and nothing sent again next cycle."""
+    sink, port = smtp_server
+    w = world(
+        '[[subscriptions]]\nname = "mailer"\nboards = ["lever:acme"]\nchannels = ["mail"]\n'
+        f'[channels.mail]\nurl = "mailto://127.0.0.1:{port}/?from=a@example.com&to=b@example.com"\n'
+        '[display]\nweb_url = "https://alerts.example.com/"\n'
+    )
+    w.cycle(days=0, jobs=[job("old"), job("gone", 1), job("other", title="Chef")])
+    many = [job(f"n{i}", title=f"Engineer {i}") for i in range(45)]
+    w.cycle(days=1, jobs=[{**job("old"), "workplaceType": "remote"}, job("other", title="Chef"), *many])
+    (mail,) = sink.messages
+    assert mail["Subject"].startswith("45 new, 1 updated, 1 closed"), mail["Subject"]
+    html = mail.get_body(("html",)).get_content()
+    text = mail.get_body(("plain",)).get_content()
+    for body in (html, text):
+        assert "more" in body and "https://alerts.example.com/" in body
+    assert "and 7 more" in text and "and 7 more" in html
+    sink.messages.clear()
+    w.cycle(days=1, jobs=[{**job("old"), "workplaceType": "remote"}, job("other", title="Chef"), *many])
+    assert sink.messages == []
