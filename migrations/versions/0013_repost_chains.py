@@ -84,7 +84,8 @@ def _fill_chains(conn: sa.Connection) -> None:
 def _by_id(conn: sa.Connection, rows: sa.Select, update: sa.Update, chains: dict) -> None:
     """Every row of `rows` (id, board_id, external_id) with a chain gets it, BATCH_ROWS at a time."""
     batch = []
-    for pid, board_id, external_id in conn.execute(rows):
+    # Streamed: a large events table is never held in memory, only the rows with a chain.
+    for pid, board_id, external_id in conn.execute(rows.execution_options(yield_per=BATCH_ROWS)):
         chain = chains.get((board_id, external_id))
         if chain is not None:
             batch.append({"pid": pid, "new_chain": chain})
