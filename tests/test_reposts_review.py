@@ -158,3 +158,31 @@ def test_an_email_past_its_cards_through_a_real_cycle_counts_everything_and_send
     sink.messages.clear()
     w.cycle(days=1, jobs=[{**job("old"), "workplaceType": "remote"}, job("other", title="Chef"), *many])
     assert sink.messages == []
+
+
+def test_a_posting_back_after_its_repost_closed_is_reopened_not_a_repost_and_nothing_loops(world) -> None:
+    """A reposted as B; B closes; A comes back: A reopens (no repost of B,
+    no chain B -> A -> B), and a third posting counts from A's first sighting."""
+    import json
+
+    from support import alerts
+
+    w = world()
+    w.cycle(days=0, jobs=[job("a", dated=False), job("other", 1)])
+    w.cycle(days=1, jobs=[job("other", 1)])
+    w.cycle(days=1, jobs=[job("b", dated=False), job("other", 1)])
+    w.cycle(days=1, jobs=[job("other", 1)])
+    w.take()
+    w.cycle(days=1, jobs=[job("a", dated=False), job("other", 1)])
+    (message,) = w.take()
+    assert message.startswith("1 reopened: acme") and "REPOSTED" not in message
+    w.cycle(days=1, jobs=[job("a", dated=False), job("c", dated=False), job("other", 1)])
+    (message,) = w.take()
+    assert message.startswith("1 reposted: acme") and "earlier: https://jobs.lever.co/acme/a" in message
+    assert "first seen 5 days ago" in message
+    listed = alerts("jobs", "--config", str(w.path), "--format", "json")
+    records = {r["external_id"]: r for r in json.loads(listed.stdout)}
+    assert records["a"]["reposts"] is None and records["c"]["reposts"] == "lever:acme:a"
+    history = alerts("history", "--config", str(w.path), "--format", "json", "--since", "400d")
+    kinds = [(e["external_id"], e["event"], e["reposts"] is not None) for e in json.loads(history.stdout)]
+    assert ("a", "reopened", False) in kinds and ("c", "opened", True) in kinds
