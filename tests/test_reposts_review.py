@@ -186,3 +186,42 @@ def test_a_posting_back_after_its_repost_closed_is_reopened_not_a_repost_and_not
     history = alerts("history", "--config", str(w.path), "--format", "json", "--since", "400d")
     kinds = [(e["external_id"], e["event"], e["reposts"] is not None) for e in json.loads(history.stdout)]
     assert ("a", "reopened", False) in kinds and ("c", "opened", True) in kinds
+
+
+def test_deliveries_pending_across_migration_0013_are_sent_once_with_their_chain(world) -> None:
+    """A channel down while a job closes and is reposted; the database goes
+    back to 0012 and up again (as an upgrade from 0012 finds it); the channel
+    comes back: each event is told once, the repost with its earlier posting."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from alerts.config import load_config
+    from alerts.store.engine import make_engine, migrations_dir, upgrade
+
+    w = world('[[subscriptions]]\nname = "late"\nboards = ["lever:acme"]\nchannels = ["down"]\n'
+              '[channels.down]\nurl = "json://127.0.0.1:1/nobody"\n')  # fmt: skip
+    w.cycle(days=0, jobs=[job("a", dated=False), job("other", 1)])
+    w.cycle(days=0.01, jobs=[job("other", 1)])
+    w.cycle(days=0.01, jobs=[job("b", dated=False), job("other", 1)])
+    assert heads(w.take()) == ["1 closed: acme", "1 reposted: acme"]
+    engine = make_engine(w.config.database.url)
+    try:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(migrations_dir()))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0012")
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    port = w.server.port
+    w.path.write_text(
+        w.path.read_text().replace("json://127.0.0.1:1/nobody", f"json://127.0.0.1:{port}/quiet")
+    )
+    w.config = load_config(w.path)
+    w.cycle(days=0.01, jobs=[job("b", dated=False), job("other", 1)])
+    told = "\n".join(w.take("quiet"))
+    assert told.count("CLOSED:") == 1 and told.count("REPOSTED:") == 1, told
+    assert "earlier: https://jobs.lever.co/acme/a" in told
+    w.cycle(days=0.01, jobs=[job("b", dated=False), job("other", 1)])
+    assert w.take("quiet") == [] and w.take() == []
