@@ -225,3 +225,58 @@ def test_deliveries_pending_across_migration_0013_are_sent_once_with_their_chain
     assert "earlier: https://jobs.lever.co/acme/a" in told
     w.cycle(days=0.01, jobs=[job("b", dated=False), job("other", 1)])
     assert w.take("quiet") == [] and w.take() == []
+
+
+@pytest.mark.parametrize("target", ["0012", "0011", "0001"])
+def test_downgrading_keeps_the_rows_of_the_tables_it_keeps(database_url: str, target: str) -> None:
+    """On SQLite, a downgrade dropping a column of `boards` or `events` copied
+    the table and dropped the old one: with foreign keys on, that deleted
+    every posting, event and delivery referring to it."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from alerts.store.engine import make_engine, migrations_dir, upgrade
+
+    at = datetime(2026, 9, 1, tzinfo=UTC).isoformat()
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO boards (id, key, source, token, created_at, baselined, consecutive_failures) "
+                    "VALUES (1, 'lever:x', 'lever', 'x', :at, false, 0)"
+                ),
+                {"at": at},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO postings (board_id, external_id, data, state, content_hash, first_seen_at, "
+                    "changed_at, misses) VALUES (1, '1', '{}', 'open', 'h', :at, :at, 0)"
+                ),
+                {"at": at},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO events (id, board_id, external_id, kind, changes, posting, occurred_at) "
+                    "VALUES (1, 1, '1', 'opened', '{}', '{}', :at)"
+                ),
+                {"at": at},
+            )
+            conn.execute(sa.text(
+                "INSERT INTO deliveries (event_id, channel, subscriptions, status, sent_targets, created_at) "
+                "VALUES (1, 'c', '[]', 'pending', '[]', :at)"), {"at": at})  # fmt: skip
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(migrations_dir()))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, target)
+        with engine.connect() as conn:
+            counts = [conn.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar() for name in
+                      ("boards", "postings", "events", "deliveries")]  # fmt: skip
+    finally:
+        engine.dispose()
+    assert counts == [1, 1, 1, 1]

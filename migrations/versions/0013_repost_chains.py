@@ -10,13 +10,12 @@ Create Date: 2026-11-29 02:00:00
 
 from __future__ import annotations
 
-import sqlite3
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import alerts.store.tables as t
+from alerts.store.engine import sqlite_in_place
 from alerts.store.reposts import stored_repost_key
 
 revision = "0013"
@@ -96,12 +95,8 @@ def _by_id(conn: sa.Connection, rows: sa.Select, update: sa.Update, chains: dict
 
 
 def downgrade() -> None:
-    # Not by copying the tables, on SQLite: with foreign keys on, dropping the
-    # old `events` would delete every delivery (ON DELETE CASCADE). SQLite
-    # drops a plain column in place since 3.35.
-    recreate = "never" if sqlite3.sqlite_version_info >= (3, 35) else "auto"
-    with op.batch_alter_table("events", schema=None, recreate=recreate) as batch_op:
+    with op.batch_alter_table("events", schema=None, recreate=sqlite_in_place()) as batch_op:
         batch_op.drop_column("open_as")
         batch_op.drop_column("chain")
-    with op.batch_alter_table("postings", schema=None, recreate=recreate) as batch_op:
+    with op.batch_alter_table("postings", schema=None) as batch_op:
         batch_op.drop_column("chain")
