@@ -186,8 +186,7 @@ class Cycle:
     def _record_unchanged(
         self, unchanged: list[Unchanged], owner: str | None, noticed: list[str]
     ) -> dict[str, list[Event]]:
-        """304s in one transaction: healthy boards, a miss for what their last
-        snapshot lacked, the ops channel told of the `noticed` ones' recovery."""
+        """304s in one transaction: boards healthy, misses counted, the `noticed` ones' recovery told."""
         return self.store.unchanged.record_many(
             unchanged,
             close_after_misses=self.config.polling.close_after_misses,
@@ -195,6 +194,7 @@ class Cycle:
             owner=owner,
             ops=self._ops(),
             noticed=noticed,
+            repost_window=self.config.alerts.repost_window,
         )
 
     def _ops(self) -> Ops | None:

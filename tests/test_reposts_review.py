@@ -280,3 +280,22 @@ def test_downgrading_keeps_the_rows_of_the_tables_it_keeps(database_url: str, ta
     finally:
         engine.dispose()
     assert counts == [1, 1, 1, 1]
+
+
+def test_a_close_is_not_still_open_as_a_posting_of_a_board_no_longer_polled(world) -> None:
+    """The Lever board was dropped from the config months ago, its postings
+    left stored as open: a Greenhouse posting of the same job closing is a
+    close, not "the job is still open as lever:acme:a" (hide mode would drop it)."""
+    from repost_world import greenhouse_job
+
+    from alerts.config import load_config
+
+    w = world('[boards."lever:acme"]\nname = "Acme"\n[boards."greenhouse:acme"]\nname = "Acme"\n' + HIDDEN)
+    w.cycle(days=0, jobs=[job("a"), job("other", 1)])
+    w.path.write_text(w.path.read_text().replace('boards = ["lever:acme"]', 'boards = ["greenhouse:acme"]'))
+    w.config = load_config(w.path)
+    assert [s.boards for s in w.config.subscriptions] == [["greenhouse:acme"], ["greenhouse:acme"]]
+    w.cycle(days=1, jobs=[], greenhouse=[greenhouse_job(1, title="Office Manager"), greenhouse_job(7)])
+    w.cycle(days=60, jobs=[], greenhouse=[greenhouse_job(1, title="Office Manager")])
+    assert [e.open_as for e in w.store.views.events() if e.kind == "closed"] == [None]
+    assert heads(w.take("quiet")) == ["1 closed: Acme"]

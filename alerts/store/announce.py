@@ -51,12 +51,14 @@ class Announcer:
         now: datetime,
         *,
         baseline: bool = False,
+        window: timedelta | None = None,
     ) -> list[Event]:
         """Store these events of one board and queue them where they are routed;
         returns them as stored (with ids). A `closed` or `reopened` event
-        learns here whether its job is open under another id (reposts.py)."""
+        learns here whether its job is open under another id (reposts.py;
+        `window`: the repost window)."""
         if not baseline and any(e.kind in ELSEWHERE_KINDS for e in found):
-            still = open_elsewhere(conn, found[0].board_key, found)
+            still = open_elsewhere(conn, found[0].board_key, found, now, window)
             found = [_open_as(e, still.get(e.external_id)) if e.kind in ELSEWHERE_KINDS else e for e in found]
         routes = [route(e, baseline) for e in found]
         if baseline:  # a baseline's events are kept only where someone asked for them

@@ -174,11 +174,16 @@ ELSEWHERE_KINDS = ("closed", "reopened")
 
 
 def open_elsewhere(
-    conn: sa.Connection, board_key: str, events: Iterable[Event]
+    conn: sa.Connection,
+    board_key: str,
+    events: Iterable[Event],
+    now: datetime,
+    window: timedelta | None = None,
 ) -> dict[str, tuple[str, Posting]]:
     """{external_id: ("board:id", that posting)} for the `closed` and
     `reopened` events whose job is (also) open under another id (read after
-    this poll's postings are written)."""
+    this poll's postings are written); with a repost `window`, on a board
+    polled successfully within it, as find_reposts has it."""
     closing: dict[str, list[Posting]] = {}
     for event in events:
         key = repost_key(event.posting) if event.kind in ELSEWHERE_KINDS else None
@@ -190,6 +195,8 @@ def open_elsewhere(
     open_rows: dict[str, list[sa.Row]] = {}
     for chunk in chunked(sorted(closing), IN_LIST_MAX):
         query = _STILL_OPEN.where(postings.c.repost_key.in_(chunk), postings.c.state == "open")
+        if window is not None and window > timedelta(0):
+            query = query.where(boards.c.last_success_at >= now - window)
         for row in conn.execute(query):
             open_rows.setdefault(row.repost_key, []).append(row)
     for key, gone in closing.items():

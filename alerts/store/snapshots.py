@@ -146,7 +146,7 @@ class SnapshotQueries(Queries):
             outcome.events = annotated(outcome.events, seen, reposts, now, earlier)
             self._write_postings(conn, row.id, outcome, ids, prints, now, reposts)
             written = self.announcer.write(
-                conn, row.id, outcome.events, route, now, baseline=outcome.baseline
+                conn, row.id, outcome.events, route, now, baseline=outcome.baseline, window=repost_window
             )
             done: dict[str, object] = {
                 "baselined": row.baselined or not waiting,
