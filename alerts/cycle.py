@@ -172,8 +172,7 @@ class Cycle:
     def _record_unchanged(
         self, unchanged: list[Unchanged], owner: str | None, noticed: list[str]
     ) -> dict[str, list[Event]]:
-        """304s in one transaction: healthy boards, a miss for what their last
-        snapshot lacked, the ops channel told of the `noticed` ones' recovery."""
+        """304s in one transaction: boards healthy, misses counted, the `noticed` ones' recovery told."""
         return self.store.unchanged.record_many(
             unchanged,
             close_after_misses=self.config.polling.close_after_misses,
@@ -181,6 +180,7 @@ class Cycle:
             owner=owner,
             ops=self._ops(),
             noticed=noticed,
+            repost_window=self.config.alerts.repost_window,
         )
 
     def _ops(self) -> Ops | None:
@@ -267,6 +267,7 @@ class Cycle:
             next_poll_at=next_poll,
             repost_window=self.config.alerts.repost_window,
             ops=self._ops(),
+            rename=self.config.board_name(ref.key) if state.renamed else None,
         )
         try:
             applied = await asyncio.to_thread(apply)
@@ -291,9 +292,8 @@ class Cycle:
     async def _not_stored(
         self, result: BoardResult, state: FetchState, interval: timedelta, exc: Exception
     ) -> BoardResult:
-        """The snapshot could not be written: the board fails like a fetch that
-        failed (shown by `alerts status`, polled again after its back-off).
-        One line in the log, without the SQL; the traceback at -v."""
+        """The snapshot could not be written: the board fails like a fetch that failed (shown by
+        `alerts status`, polled again after its back-off). One line in the log, without the SQL."""
         ref = result.board
         reason = store_reason(exc)
         result.error = SourceError(ref.key, f"snapshot not stored: {reason}", transient=True)

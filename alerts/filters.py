@@ -30,10 +30,11 @@ text); title keywords match whole words.
   that is still open, or whose close it was not told (it takes no `closed`
   events); a repost of a posting it was told closed is announced (as
   "Reposted": the job it heard close is open again), and so is a repost of
-  a posting on a board it does not follow (news to it). It drops a
-  `closed` while the same job is still open under another id on a board it
-  follows: the job did not close, and it hears "closed" once the last of
-  its postings goes.
+  a posting on a board it does not follow, or that its filters do not
+  match (news to it). It drops a `closed` while the same job is still open
+  under another id on a board it follows, in a form its filters match: the
+  job did not close, and it hears "closed" once the last of its postings
+  goes; and a `reopened` while the job is so open (it never closed).
 """
 
 from __future__ import annotations
@@ -212,12 +213,20 @@ def _hidden_repost(sub: Subscription, event: Event) -> bool:
     """For `reposts = "hide"`: whether the event is the job going on under a new id."""
     if event.kind == "opened" and event.reposts is not None:
         earlier = event.reposts
-        if earlier.board_key not in sub.boards:
+        if earlier.board_key not in sub.boards or not _follows(sub, event.elsewhere):
             return False  # it never heard of the earlier posting: the job is news to it
         return earlier.closed_at is None or "closed" not in sub.events
-    if event.kind == "closed" and event.open_as is not None:
-        return any(event.open_as.startswith(f"{board}:") for board in sub.boards)
+    if event.kind in ("closed", "reopened") and event.open_as is not None:
+        # A close: the job goes on. A reopen: it never closed (that close was not heard).
+        followed = any(event.open_as.startswith(f"{board}:") for board in sub.boards)
+        return followed and _follows(sub, event.elsewhere)
     return False
+
+
+def _follows(sub: Subscription, other: Posting | None) -> bool:
+    """Whether the job's other posting passes the subscription's filters (unknown: yes),
+    dated as when it appeared: its age since is no reason to tell of the job again."""
+    return other is None or matches_posting(sub, other, now=other.posted_at)
 
 
 def route(

@@ -7,7 +7,7 @@ import json
 import operator
 import zlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
@@ -283,12 +283,15 @@ class Event:
     # so that its age counts from the chain's first posting (display only;
     # filters keep the posting's own dates).
     chain: Repost | None = None
-    # For a `closed` event: "board:id" of another posting of the same job
-    # still open (the job did not close; a repost carries it on).
+    # For a `closed` (or `reopened`) event: "board:id" of another posting of
+    # the same job still open (the job did not close; a repost carries it on).
     open_as: str | None = None
+    # The other posting of a repost's or open_as's job, for `reposts = "hide"` (not stored).
+    elsewhere: Posting | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(replace(self, elsewhere=None))
+        del data["elsewhere"]
         data["posting"] = self.posting.to_dict()
         for name in ("occurred_at", "first_seen_at"):
             value = getattr(self, name)

@@ -43,7 +43,8 @@ def history_lines(events: list[StoredEvent], zone: tzinfo) -> Iterator[str]:
         changes = "; ".join(f"{field}: {old} -> {new}" for field, (old, new) in event.changes.items())
         notes = [n for n in (changes, reposted(event, zone)) if n]
         if event.open_as:
-            notes.append(f"the job is still open as {event.open_as}")
+            also = "still" if event.kind == "closed" else "also"  # a reopen: the job never closed
+            notes.append(f"the job is {also} open as {event.open_as}")
         company = f"{posting.company}: " if posting.company else ""
         text = f"{company}{posting.title or '(untitled)'}" + (f" ({'; '.join(notes)})" if notes else "")
         # Rows stored before text was cleaned at normalisation: nothing raw reaches the terminal.
@@ -69,7 +70,7 @@ def history_data(events: list[StoredEvent], zone: tzinfo) -> list[dict[str, Any]
             "changes": event.changes,
             # An `opened` event that reposts an earlier posting: which one.
             "reposts": _earlier(event.reposts, zone),
-            # A `closed` event while the job is still open under another id.
+            # A `closed` (or `reopened`) event while the job is open under another id.
             "still_open_as": event.open_as,
             "delivered": any(status == "sent" for _, status in event.deliveries),
             "deliveries": [{"channel": channel, "status": status} for channel, status in event.deliveries],

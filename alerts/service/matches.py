@@ -111,6 +111,7 @@ def matched_events(
     config, newest first, with the names of the subscriptions."""
     subs = subscription_named(config, subscription)
     boards = {key for sub in subs for key in sub.boards}
+    hiding = any(sub.reposts == "hide" for sub in subs)
     found: list[tuple[StoredEvent, tuple[str, ...]]] = []
     before: tuple[datetime, int] | None = None
     # Pages of events on these boards, newest first, until enough match:
@@ -120,7 +121,8 @@ def matched_events(
             board_keys=boards, since=since, before=before, limit=EVENT_PAGE, with_deliveries=with_deliveries
         )
         for event in page:
-            names = tuple(s.name for s in subs if matches_event(s, _as_event(event), event.board_key))
+            as_event = _as_event(event, store, boards if hiding else None)
+            names = tuple(s.name for s in subs if matches_event(s, as_event, event.board_key))
             if names:
                 found.append((event, names))
                 if len(found) >= limit:
@@ -131,8 +133,17 @@ def matched_events(
     return found
 
 
-def _as_event(event: StoredEvent) -> Event:
+def _as_event(event: StoredEvent, store: Store | None = None, boards: set[str] | None = None) -> Event:
+    """`store` and `boards`: read the job's other posting (a repost's earlier
+    one, the one a close is open as) on these boards, for `reposts = "hide"`."""
     kind = cast(EventKind, event.kind)
+    other = None
+    if store is not None and boards is not None:
+        if event.reposts is not None:
+            other = store.views.posting_of(event.reposts.board_key, event.reposts.external_id)
+        elif event.open_as:
+            board = next((b for b in boards if event.open_as.startswith(f"{b}:")), None)
+            other = store.views.posting_of(board, event.open_as[len(board) + 1 :]) if board else None
     return Event(
         kind,
         event.board_key,
@@ -144,6 +155,7 @@ def _as_event(event: StoredEvent) -> Event:
         reposts=event.reposts,
         chain=event.chain,
         open_as=event.open_as,
+        elsewhere=other,
     )
 
 

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from alerts.chunks import chunked
-from alerts.model import Event
+from alerts.model import Event, Posting
 from alerts.store.db import IN_LIST_MAX
-from alerts.store.reposts import open_elsewhere
+from alerts.store.reposts import ELSEWHERE_KINDS, open_elsewhere
 from alerts.store.tables import boards, deliveries, events
 
 # (event, is_baseline) -> {channel: [subscription names]}
@@ -51,13 +51,15 @@ class Announcer:
         now: datetime,
         *,
         baseline: bool = False,
+        window: timedelta | None = None,
     ) -> list[Event]:
         """Store these events of one board and queue them where they are routed;
-        returns them as stored (with ids). A `closed` event learns here
-        whether its job is still open under another id (reposts.py)."""
-        if not baseline and any(e.kind == "closed" for e in found):
-            still = open_elsewhere(conn, found[0].board_key, found)
-            found = [replace(e, open_as=still.get(e.external_id)) if e.kind == "closed" else e for e in found]
+        returns them as stored (with ids). A `closed` or `reopened` event
+        learns here whether its job is open under another id (reposts.py;
+        `window`: the repost window)."""
+        if not baseline and any(e.kind in ELSEWHERE_KINDS for e in found):
+            still = open_elsewhere(conn, found[0].board_key, found, now, window)
+            found = [_open_as(e, still.get(e.external_id)) if e.kind in ELSEWHERE_KINDS else e for e in found]
         routes = [route(e, baseline) for e in found]
         if baseline:  # a baseline's events are kept only where someone asked for them
             kept = [(e, r) for e, r in zip(found, routes, strict=True) if r]
@@ -128,3 +130,9 @@ class Announcer:
             )
             found.update(tuple(r) for r in conn.execute(query))
         return found
+
+
+def _open_as(event: Event, other: tuple[str, Posting] | None) -> Event:
+    if other is None:
+        return replace(event, open_as=None)
+    return replace(event, open_as=other[0], elsewhere=other[1])

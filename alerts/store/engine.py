@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 from pathlib import Path
 from typing import IO, Any
 
@@ -73,6 +74,15 @@ def migrations_dir() -> Path:
     if (packaged / "env.py").exists():
         return packaged
     return Path(__file__).resolve().parents[2] / "migrations"
+
+
+def sqlite_in_place() -> str:
+    """`recreate` for a migration's downgrade dropping columns of a table
+    others refer to (boards, events): SQLite drops a plain column in place
+    since 3.35. Copying the table and dropping the old one instead would,
+    with foreign keys on, delete every row that refers to it (ON DELETE
+    CASCADE: a board's postings and events, an event's deliveries)."""
+    return "never" if sqlite3.sqlite_version_info >= (3, 35) else "auto"
 
 
 # The newest migration in migrations/versions (a test keeps the two in step):

@@ -17,7 +17,7 @@ from alerts.store.announce import Announcer, Router
 from alerts.store.boards import bound, healthy_marks
 from alerts.store.db import IN_LIST_MAX, Database, Queries
 from alerts.store.notices import Ops, recovered
-from alerts.store.reposts import annotated, find_reposts, repost_key
+from alerts.store.reposts import annotated, find_reposts, rename_closed, repost_key
 from alerts.store.tables import boards, postings
 
 # Statements built once: building one per board costs as much as running it.
@@ -86,6 +86,7 @@ class SnapshotQueries(Queries):
         next_poll_at: datetime | None = None,
         repost_window: timedelta = timedelta(0),
         ops: Ops | None = None,
+        rename: str | None = None,
     ) -> WrittenSnapshot:
         """Reconcile a snapshot and write state, events and outbox rows at once.
 
@@ -138,11 +139,15 @@ class SnapshotQueries(Queries):
                 # changed): write the new one.
                 outcome.changed[key] = stored[key]
                 outcome.fresh.add(key)
-            reposts = {} if outcome.baseline else find_reposts(conn, outcome.events, now, repost_window)
-            outcome.events = annotated(outcome.events, seen, reposts, now)
+            if rename is not None:
+                rename_closed(conn, row.id, rename)
+            reposts, earlier = (
+                ({}, {}) if outcome.baseline else find_reposts(conn, outcome.events, now, repost_window)
+            )
+            outcome.events = annotated(outcome.events, seen, reposts, now, earlier)
             self._write_postings(conn, row.id, outcome, ids, prints, now, reposts)
             written = self.announcer.write(
-                conn, row.id, outcome.events, route, now, baseline=outcome.baseline
+                conn, row.id, outcome.events, route, now, baseline=outcome.baseline, window=repost_window
             )
             # Validators only for a complete snapshot: a 304 must stand for
             # a whole board, never freeze one cut short (a short list, a capped

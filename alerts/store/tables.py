@@ -139,7 +139,7 @@ events = sa.Table(
     sa.Column("reposts", NULLABLE_JSON),
     # Model.Repost.to_dict() for any event of a posting that opened as a repost.
     sa.Column("chain", NULLABLE_JSON),
-    # For a `closed` event: another posting of the same job still open ("board:id").
+    # For a `closed` or `reopened` event: another posting of the same job open ("board:id").
     sa.Column("open_as", sa.String(600)),
 )
 

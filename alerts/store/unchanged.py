@@ -11,7 +11,7 @@ all, not a query per board.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -56,6 +56,7 @@ class UnchangedQueries(Queries):
         owner: str | None = None,
         ops: Ops | None = None,
         noticed: Iterable[str] | None = None,
+        repost_window: timedelta | None = None,
     ) -> dict[str, list[Event]]:
         """Record many 304s in one transaction; returns the `closed` events by board key.
 
@@ -65,6 +66,7 @@ class UnchangedQueries(Queries):
         the ops channel was told is failing is recovered: `ops` is told.
         `noticed`: the keys of such boards among these, when the caller read
         them already (FetchState.failure_noticed); None looks them up.
+        `repost_window`: as for a snapshot (SnapshotQueries.apply).
         """
         if not unchanged:
             return {}
@@ -103,7 +105,7 @@ class UnchangedQueries(Queries):
                     for row in missing
                 ],
             )
-            return self._close(conn, closing, when, route or (lambda key: _nobody))
+            return self._close(conn, closing, when, route or (lambda key: _nobody), repost_window)
 
     def _noticed(self, conn: sa.Connection, keys: list[str]) -> list[tuple[int, int]]:
         """(id, failures) of these boards the ops channel was told are failing."""
@@ -137,6 +139,7 @@ class UnchangedQueries(Queries):
         closing: list[sa.Row],
         when: dict[str, datetime],
         route: Callable[[str], Router],
+        window: timedelta | None,
     ) -> dict[str, list[Event]]:
         data: dict[int, sa.Row] = {}
         columns = (postings.c.id, postings.c.data, postings.c.first_seen_at, postings.c.chain)
@@ -160,6 +163,6 @@ class UnchangedQueries(Queries):
             )
             by_board.setdefault((row.board_id, row.key), []).append(event)
         return {
-            key: self.announcer.write(conn, board_id, found, route(key), when[key])
+            key: self.announcer.write(conn, board_id, found, route(key), when[key], window=window)
             for (board_id, key), found in by_board.items()
         }

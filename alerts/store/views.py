@@ -59,7 +59,7 @@ class StoredEvent:
     first_seen_at: datetime | None = None  # the posting's, when the event was stored
     reposts: Repost | None = None  # what an `opened` posting reposts
     chain: Repost | None = None  # for any event of a repost: what it reposted
-    open_as: str | None = None  # for a `closed` one: the job still open as "board:id"
+    open_as: str | None = None  # for a `closed`/`reopened` one: the job open as "board:id"
 
 
 @dataclass(frozen=True)
@@ -227,6 +227,17 @@ class ViewQueries(Queries):
             for event_id, channel, status in rows:
                 found.setdefault(event_id, []).append((channel, status))
         return found
+
+    def posting_of(self, board_key: str, external_id: str) -> Posting | None:
+        """The posting as stored now, or None."""
+        query = (
+            sa.select(postings.c.data)
+            .join(boards, boards.c.id == postings.c.board_id)
+            .where(boards.c.key == board_key, postings.c.external_id == external_id)
+        )
+        with self.db.engine.connect() as conn:
+            data = conn.execute(query).scalar_one_or_none()
+        return Posting.from_dict(data) if data is not None else None
 
     def posting_life(self, board_key: str, external_id: str) -> PostingLife | None:
         query = (

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import alerts.store.tables as t
+from alerts.store.engine import sqlite_in_place
 
 revision = "0002"
 down_revision = "0001"
@@ -30,11 +31,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("events", schema=None) as batch_op:
+    with op.batch_alter_table("events", schema=None, recreate=sqlite_in_place()) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_identity"))
         batch_op.drop_column("content_hash")
         batch_op.drop_column("identity")
 
-    with op.batch_alter_table("boards", schema=None) as batch_op:
+    with op.batch_alter_table("boards", schema=None, recreate=sqlite_in_place()) as batch_op:
         batch_op.drop_column("last_full_at")
         batch_op.drop_column("suspect_since")

@@ -13,6 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import alerts.store.tables as t
+from alerts.store.engine import sqlite_in_place
 from alerts.store.reposts import stored_repost_key
 
 revision = "0008"
@@ -63,7 +64,7 @@ def _fill_repost_keys() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("events", schema=None) as batch_op:
+    with op.batch_alter_table("events", schema=None, recreate=sqlite_in_place()) as batch_op:
         batch_op.drop_column("reposts")
         batch_op.drop_column("first_seen_at")
     with op.batch_alter_table("postings", schema=None) as batch_op:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import alerts.store.tables as t
+from alerts.store.engine import sqlite_in_place
 
 revision = "0010"
 down_revision = "0009"
@@ -60,6 +61,6 @@ def downgrade() -> None:
         batch_op.drop_constraint("fk_deliveries_notice_id_notices", type_="foreignkey")
         batch_op.alter_column("event_id", existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column("notice_id")
-    with op.batch_alter_table("boards", schema=None) as batch_op:
+    with op.batch_alter_table("boards", schema=None, recreate=sqlite_in_place()) as batch_op:
         batch_op.drop_column("failure_noticed_at")
     op.drop_table("notices")

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import alerts.store.tables as t
+from alerts.store.engine import sqlite_in_place
 
 revision = "0012"
 down_revision = "0011"
@@ -27,6 +28,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("boards", schema=None) as batch_op:
+    with op.batch_alter_table("boards", schema=None, recreate=sqlite_in_place()) as batch_op:
         batch_op.drop_column("incomplete_why")
         batch_op.drop_column("incomplete_since")

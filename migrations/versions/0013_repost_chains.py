@@ -15,6 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import alerts.store.tables as t
+from alerts.store.engine import sqlite_in_place
 from alerts.store.reposts import stored_repost_key
 
 revision = "0013"
@@ -61,21 +62,40 @@ def _fill_repost_keys(conn: sa.Connection) -> None:
 
 
 def _fill_chains(conn: sa.Connection) -> None:
-    """A stored repost's chain: what its `opened` event said it reposted."""
+    """A stored repost's chain: what its `opened` event said it reposted.
+
+    Events have no index on (board, id): their ids are read in one pass and
+    written by primary key, never one scan of the table per repost."""
     found = conn.execute(
         sa.select(t.events.c.board_id, t.events.c.external_id, t.events.c.reposts).where(
             t.events.c.kind == "opened", t.events.c.reposts.is_not(None)
         )
     ).all()
-    for board_id, external_id, reposts in found:
-        where = sa.and_(t.postings.c.board_id == board_id, t.postings.c.external_id == external_id)
-        conn.execute(sa.update(t.postings).where(where).values(chain=reposts))
-        where = sa.and_(t.events.c.board_id == board_id, t.events.c.external_id == external_id)
-        conn.execute(sa.update(t.events).where(where).values(chain=reposts))
+    chains = {(board_id, external_id): reposts for board_id, external_id, reposts in found if reposts}
+    if not chains:
+        return
+    pairs = sa.select(t.postings.c.id, t.postings.c.board_id, t.postings.c.external_id)
+    update = sa.update(t.postings).where(t.postings.c.id == sa.bindparam("pid"))
+    _by_id(conn, pairs, update.values(chain=sa.bindparam("new_chain")), chains)
+    pairs = sa.select(t.events.c.id, t.events.c.board_id, t.events.c.external_id)
+    update = sa.update(t.events).where(t.events.c.id == sa.bindparam("pid"))
+    _by_id(conn, pairs, update.values(chain=sa.bindparam("new_chain")), chains)
+
+
+def _by_id(conn: sa.Connection, rows: sa.Select, update: sa.Update, chains: dict) -> None:
+    """Every row of `rows` (id, board_id, external_id) with a chain gets it, BATCH_ROWS at a time."""
+    batch = []
+    # Streamed: a large events table is never held in memory, only the rows with a chain.
+    for pid, board_id, external_id in conn.execute(rows.execution_options(yield_per=BATCH_ROWS)):
+        chain = chains.get((board_id, external_id))
+        if chain is not None:
+            batch.append({"pid": pid, "new_chain": chain})
+    for start in range(0, len(batch), BATCH_ROWS):
+        conn.execute(update, batch[start : start + BATCH_ROWS])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("events", schema=None) as batch_op:
+    with op.batch_alter_table("events", schema=None, recreate=sqlite_in_place()) as batch_op:
         batch_op.drop_column("open_as")
         batch_op.drop_column("chain")
     with op.batch_alter_table("postings", schema=None) as batch_op:
