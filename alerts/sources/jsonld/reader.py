@@ -49,6 +49,16 @@ class _Scripts(HTMLParser):
         self.site_name: str | None = None
         self._block: list[str] | None = None
         self._in_title = False
+        self._attributes = 0  # at most, in the tags read so far
+
+    def parse_starttag(self, i: int) -> int:
+        # Bounded before html.parser makes the tag's attributes into a list.
+        end = self.check_for_whole_start_tag(i)
+        if end >= 0:
+            found = weight.tag_attributes(self.rawdata, i, end)
+            weight.check_attributes(found, self._attributes)
+            self._attributes += found
+        return super().parse_starttag(i)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
