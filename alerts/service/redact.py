@@ -9,25 +9,26 @@ query values, the sources' api_keys, the database password.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
+
+from alerts.text import any_form
 
 MASK = "***"
 
 
 class Redactor:
     def __init__(self) -> None:
-        self._secrets: list[str] = []
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
 
     def add(self, secrets: Iterable[str]) -> None:
-        found = set(self._secrets) | {secret for secret in secrets if secret}
-        # Longest first: a token is not half-replaced by one of its pieces.
-        self._secrets = sorted(found, key=len, reverse=True)
+        self._secrets.update(secret for secret in secrets if secret)
+        # Percent-encoded, in another case or JSON-escaped too (a JSON log line).
+        self._pattern = any_form(self._secrets)
 
     def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            if secret in text:
-                text = text.replace(secret, MASK)
-        return text
+        return self._pattern.sub(MASK, text) if self._pattern is not None else text
 
 
 class RedactingFormatter(logging.Formatter):
