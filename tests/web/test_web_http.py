@@ -148,6 +148,16 @@ def test_an_oversized_request_is_refused(server):
     assert answer.startswith(b"HTTP/1.1 431 ")
 
 
+def test_the_answer_arrives_though_the_request_was_not_all_read(server):
+    """Review b: a body the server never reads (a POST's) and the rest of an
+    overlong request line are read and dropped after the answer: closed with
+    them unread, the connection was reset and the client never saw it."""
+    post = b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 300000\r\n\r\n" + b"x" * 300_000
+    assert raw(server.server.port, post).startswith(b"HTTP/1.1 405 ")
+    long_line = b"GET /" + b"a" * 1_000_000 + b" HTTP/1.1\r\n\r\n"
+    assert raw(server.server.port, long_line).startswith(b"HTTP/1.1 431 ")
+
+
 @pytest.mark.parametrize(
     "request_line",
     [

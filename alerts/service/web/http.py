@@ -28,6 +28,12 @@ READ_TIMEOUT_SECONDS = 5  # the whole request line and headers
 WRITE_TIMEOUT_SECONDS = 10
 ANSWER_TIMEOUT_SECONDS = 30  # a page that takes longer is a 503
 REFUSE_READ_SECONDS = 1  # a refused client's request is read this long, then the 503 goes
+# After the answer, what the client still sends (a body never read, the
+# rest of an overlong head) is read and dropped, this long and this much at
+# most: closing with it unread resets the connection, and the client may
+# never see the answer (a POST's 405, a 431).
+LINGER_SECONDS = 1
+LINGER_BYTES = 2 * 1024 * 1024
 MAX_CONNECTIONS = 64
 RESERVED = 8  # places beyond MAX_CONNECTIONS that only requests for `always` paths keep
 ALWAYS = frozenset({"/healthz", "/metrics"})
@@ -190,6 +196,7 @@ class HttpServer:
         except (TimeoutError, asyncio.LimitOverrunError, asyncio.IncompleteReadError):
             pass
         await asyncio.wait_for(self._write(writer, BUSY, False), WRITE_TIMEOUT_SECONDS)
+        await self._linger(reader, writer)
 
     async def _exchange(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, task: asyncio.Task[None]
@@ -220,6 +227,23 @@ class HttpServer:
             return  # the client went away before finishing its request
         self._reading.pop(task, None)
         await asyncio.wait_for(self._write(writer, response, method == "HEAD"), WRITE_TIMEOUT_SECONDS)
+        self._pages.discard(task)
+        await self._linger(reader, writer)
+
+    @staticmethod
+    async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if writer.can_write_eof():
+            writer.write_eof()  # the client sees the answer end, and closes
+
+        async def drop() -> None:
+            left = LINGER_BYTES
+            while left > 0 and (chunk := await reader.read(min(64 * 1024, left))):
+                left -= len(chunk)
+
+        try:
+            await asyncio.wait_for(drop(), LINGER_SECONDS)
+        except (TimeoutError, ConnectionError):
+            pass
 
     async def _answer(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
