@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from hardening_support import RawServer, http_head, write_config
+from hardening_support import RawServer, alerts_measured, http_head, write_config
 from support import alerts
 
 SECRET = "Pr0xy S3cret+T0ken"
@@ -59,3 +59,76 @@ channels = ["term"]
     assert "Traceback" not in output, output[-3000:]
     assert "no upstream for" in output.lower(), output[-3000:]
     assert "s3cret" not in output.lower(), output[-4000:]
+
+
+# Review b: a sitemap index's child sitemap is read without the check that
+# the board's own sitemap gets (a document type declaration in its first
+# 64 KB refused): past a long comment, a DOCTYPE's entities expanded until
+# expat's amplification limit, 100 times the body (half a gigabyte for 5 MB).
+ENTITIES = (
+    b'<!ENTITY lol "'
+    + b"lol" * 30
+    + b'">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%s;" % (b"" if i == 1 else str(i - 1).encode())) * 10)
+        for i in range(1, 9)
+    )
+)
+SITEMAP_NS = b'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+
+
+def sitemap_site(port_of: list[int]):
+    def answer(conn: socket.socket, head: bytes, stop: threading.Event) -> None:
+        path = head.split(b"\r\n", 1)[0].split(b" ")[1]
+        base = f"http://127.0.0.1:{port_of[0]}".encode()
+        if path == b"/child.xml":
+            body = (
+                b'<?xml version="1.0"?><!--' + b"x" * 8_000_000 + b"--><!DOCTYPE urlset [" + ENTITIES + b"]>"
+                b"<urlset " + SITEMAP_NS + b"><url><loc>" + base + b"/jobs/&lol8;</loc></url></urlset>"
+            )
+        else:
+            body = (
+                b'<?xml version="1.0"?><sitemapindex '
+                + SITEMAP_NS
+                + b"><sitemap><loc>"
+                + base
+                + b"/child.xml"
+                b"</loc></sitemap></sitemapindex>"
+            )
+        conn.sendall(
+            http_head(Content_Type="application/xml", Content_Length=len(body), Connection="close") + body
+        )
+
+    return answer
+
+
+def test_a_child_sitemap_with_a_doctype_is_refused_before_it_is_parsed(tmp_path):
+    port: list[int] = []
+    with RawServer(sitemap_site(port)) as site:
+        port.append(site.port)
+        key = f"jsonld:{site.url}/careers"
+        config = write_config(
+            tmp_path,
+            f"""
+[polling]
+timeout = "20s"
+board_deadline = "60s"
+
+[channels.term]
+url = "console://"
+
+[[subscriptions]]
+name = "all"
+boards = ["{key}"]
+channels = ["term"]
+""",
+        )
+        result, peak_kb = alerts_measured(
+            "run", "--once", "--config", str(config), tmp_path=tmp_path, timeout=60
+        )
+        assert "/child.xml" in " ".join(site.requests)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-3000:]
+    assert "1 boards polled (1 failed)" in result.stdout, output[-3000:]
+    assert "document type declaration" in output, output[-3000:]
+    assert peak_kb < 300 * 1024, f"peak RSS {peak_kb // 1024} MB"
