@@ -132,3 +132,25 @@ channels = ["term"]
     assert "1 boards polled (1 failed)" in result.stdout, output[-3000:]
     assert "document type declaration" in output, output[-3000:]
     assert peak_kb < 300 * 1024, f"peak RSS {peak_kb // 1024} MB"
+
+
+def test_boards_find_never_shows_a_secret_a_server_echoes(tmp_path):
+    """Review b: `alerts boards find` printed each failure as it came: the URL
+    masked, but not what the server said (its echo of the path asked)."""
+    from alerts.sources import SOURCES
+
+    with RawServer(echoing(upper=False)) as proxy:
+        sections = "".join(
+            f'[sources.{kind}]\nbase_url = "http://127.0.0.1:{proxy.port}/'
+            + ("${PROXY_TOKEN}/" if kind == "greenhouse" else "")
+            + f'{kind}"\n'
+            for kind in SOURCES
+            if "{token}" not in SOURCES[kind].default_base_url
+        )
+        config = write_config(tmp_path, sections)
+        result = alerts("boards", "find", "Acme", "--config", str(config), set_env={"PROXY_TOKEN": SECRET})
+        assert any("Pr0xy" in line for line in proxy.requests), proxy.requests
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-3000:]
+    assert "no upstream for" in output.lower(), output[-3000:]
+    assert "s3cret" not in output.lower(), output[-4000:]
