@@ -56,6 +56,18 @@ def check_json(data: bytes | str) -> None:
         raise TooHeavy(f"JSON of more than {MAX_JSON_VALUES:,} values (about {found:,}); not read")
 
 
+def check_escaped_json(text: str) -> None:
+    """JSON written with HTML character references, before it is unescaped:
+    any `&` may become a `{` (and each costs a string while unescaping)."""
+    if len(text) <= UNCOUNTED_BYTES:
+        return
+    if (found := json_values(text) + (5 * text.count("&") + 1) // 2) > MAX_JSON_VALUES:
+        raise TooHeavy(
+            f"JSON of more than {MAX_JSON_VALUES:,} values (about {found:,}, "
+            "counting what its HTML escapes may become); not read"
+        )
+
+
 def _tags(data: bytes | str) -> int:
     return data.count(b"<") if isinstance(data, bytes) else data.count("<")
 

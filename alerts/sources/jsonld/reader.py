@@ -90,10 +90,19 @@ class _Scripts(HTMLParser):
         self.handle_data(f"&#{name};")
 
 
+def _attempts(text: str, stripped: str) -> Iterator[str]:
+    yield text
+    yield stripped
+    # `&#91;0&#44;0...` holds no `[` or `,` until unescaped: weighed for what
+    # it may become before it is (TooHeavy: the page is refused).
+    weight.check_escaped_json(stripped)
+    yield html.unescape(stripped)
+
+
 def _decode(block: str) -> Any:
     text = block.strip()
     stripped = _COMMENT_EDGES.sub("", text).strip()
-    for attempt in (text, stripped, html.unescape(stripped)):
+    for attempt in _attempts(text, stripped):
         try:
             # strict=False: some sites leave raw newlines inside strings.
             return json.loads(attempt, strict=False)
@@ -116,6 +125,8 @@ def read_page(text: str) -> Page:
         weight.check_json(block)
         try:
             value = _decode(block)
+        except weight.TooHeavy:
+            raise
         except ValueError:
             page.bad_blocks += 1
             continue
