@@ -196,7 +196,6 @@ class HttpServer:
         except (TimeoutError, asyncio.LimitOverrunError, asyncio.IncompleteReadError):
             pass
         await asyncio.wait_for(self._write(writer, BUSY, False), WRITE_TIMEOUT_SECONDS)
-        await self._linger(reader, writer)
 
     async def _exchange(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, task: asyncio.Task[None]
