@@ -158,6 +158,28 @@ def test_the_answer_arrives_though_the_request_was_not_all_read(server):
     assert raw(server.server.port, long_line).startswith(b"HTTP/1.1 431 ")
 
 
+def test_answered_clients_that_stay_connected_make_room(world, serving, monkeypatch):
+    """Review b: a connection whose answer went, reading what its client
+    still sends, is the first pushed out for a newcomer: never a 503."""
+    monkeypatch.setattr(web_http, "LINGER_SECONDS", 60)
+    with serving(world, server_options={"max_connections": 2}) as server:
+        staying = []
+        for _ in range(2 + web_http.RESERVED):
+            sock = socket.create_connection(("127.0.0.1", server.server.port), timeout=10)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):  # to the end of the answer; the client stays
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200 ")
+            staying.append(sock)
+        try:
+            assert get(server.url + "/healthz")[0] == 200
+            assert get(server.url + "/")[0] == 200
+        finally:
+            for sock in staying:
+                sock.close()
+
+
 @pytest.mark.parametrize(
     "request_line",
     [

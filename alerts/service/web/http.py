@@ -141,6 +141,7 @@ class HttpServer:
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.Task[None]] = set()  # counted against max_connections + RESERVED
         self._reading: dict[asyncio.Task[None], None] = {}  # of those, still reading, oldest first
+        self._lingering: dict[asyncio.Task[None], None] = {}  # of those, answered (pushed out first)
         self._pages: set[asyncio.Task[None]] = set()  # of those, asking for a page
         self._tasks: set[asyncio.Task[None]] = set()  # every connection, refused ones too
 
@@ -176,17 +177,20 @@ class HttpServer:
             self._open.discard(task)
             self._pages.discard(task)
             self._reading.pop(task, None)
+            self._lingering.pop(task, None)
             writer.close()
 
     def _push_out(self) -> bool:
-        """Drop the oldest connection still reading its request, to make room."""
-        oldest = next(iter(self._reading), None)
-        if oldest is None:
-            return False
-        del self._reading[oldest]
-        self._open.discard(oldest)
-        oldest.cancel()
-        return True
+        """Drop the oldest connection already answered, else the oldest still
+        reading its request, to make room."""
+        for waiting in (self._lingering, self._reading):
+            oldest = next(iter(waiting), None)
+            if oldest is not None:
+                del waiting[oldest]
+                self._open.discard(oldest)
+                oldest.cancel()
+                return True
+        return False
 
     async def _refuse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # Its request is read (briefly) first: closing with it unread would
@@ -227,6 +231,7 @@ class HttpServer:
         self._reading.pop(task, None)
         await asyncio.wait_for(self._write(writer, response, method == "HEAD"), WRITE_TIMEOUT_SECONDS)
         self._pages.discard(task)
+        self._lingering[task] = None
         await self._linger(reader, writer)
 
     @staticmethod
