@@ -11,7 +11,9 @@ right-to-left letters themselves.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 
 _TERMINAL_SEQUENCE = re.compile(
     r"""
@@ -62,3 +64,23 @@ def clean_block(text: str) -> str:
 def truncate(text: str, limit: int) -> str:
     """At most `limit` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _char_forms(char: str) -> str:
+    # As written, percent-encoded (either hex case), as JSON escapes it
+    # (a JSON log line), and a space as a query string writes it.
+    forms = {char, "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))}
+    forms.add(json.dumps(char)[1:-1])
+    if char == " ":
+        forms.add("+")
+    return "(?:" + "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)) + ")"
+
+
+def any_form(values: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding each of `values` (secrets) however a URL, a server
+    or a log line may have written it: percent-encoded in part or whole, in
+    any letter case, JSON-escaped. None when there is none."""
+    ordered = sorted({value for value in values if value}, key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile("|".join("".join(map(_char_forms, value)) for value in ordered), re.IGNORECASE)

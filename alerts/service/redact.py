@@ -17,6 +17,8 @@ import logging
 import re
 from collections.abc import Iterable
 
+from alerts.text import any_form
+
 MASK = "***"
 LONG_SECRET_CHARS = 6
 # A URL in a log line, up to what ends one in prose.
@@ -26,21 +28,21 @@ _DELIMITERS = "/:@?&=#,;"
 
 class Redactor:
     def __init__(self) -> None:
-        self._secrets: list[str] = []
+        self._secrets: set[str] = set()
+        self._long: re.Pattern[str] | None = None
         self._short: re.Pattern[str] | None = None
 
     def add(self, secrets: Iterable[str]) -> None:
-        found = set(self._secrets) | {secret for secret in secrets if secret}
-        # Longest first: a token is not half-replaced by one of its pieces.
-        self._secrets = sorted(found, key=len, reverse=True)
-        short = [re.escape(secret) for secret in self._secrets if len(secret) < LONG_SECRET_CHARS]
+        self._secrets.update(secret for secret in secrets if secret)
+        # Percent-encoded, in another case or JSON-escaped too (a JSON log line).
+        self._long = any_form(secret for secret in self._secrets if len(secret) >= LONG_SECRET_CHARS)
+        short = any_form(secret for secret in self._secrets if len(secret) < LONG_SECRET_CHARS)
         edge = re.escape(_DELIMITERS)
-        self._short = re.compile(rf"(?<=[{edge}])(?:{'|'.join(short)})(?=[{edge}]|$)") if short else None
+        self._short = re.compile(rf"(?<=[{edge}])(?:{short.pattern})(?=[{edge}]|$)", re.I) if short else None
 
     def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            if len(secret) >= LONG_SECRET_CHARS and secret in text:
-                text = text.replace(secret, MASK)
+        if self._long is not None:
+            text = self._long.sub(MASK, text)
         short = self._short
         if short is not None and "://" in text:
             text = _URL.sub(lambda url: short.sub(MASK, url[0]), text)

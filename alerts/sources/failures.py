@@ -194,3 +194,6 @@ def decode_json(response: httpx.Response, body: bytes, board: BoardRef) -> Any:
     except UnicodeDecodeError as exc:
         message = f"{display_url(str(response.url))} returned a body that is not readable JSON"
         raise SourceError(board.key, message, status=response.status_code, transient=False) from exc
+    except ValueError as exc:  # after its subclasses: Python's limit on an integer's digits
+        message = f"{display_url(str(response.url))} returned JSON with a number of too many digits; not read"
+        raise SourceError(board.key, message, status=response.status_code, transient=False) from exc

@@ -24,6 +24,7 @@ from . import SOURCES, FetchContext, bamboohr, fetch_board, rippling, smartrecru
 from .base import board_url
 from .fetch import parsed
 from .http import Client
+from .masked import hidden
 from .payload import malformed
 
 MAX_SLUGS = 6
@@ -190,7 +191,7 @@ async def find_boards(
                     continue
                 # No answer about the name: a refusal (a bot wall, a private
                 # site), an HTML or malformed page, a server or network error.
-                search.problems.append(str(exc))
+                search.problems.append(hidden(str(exc)))  # a server may echo a ${VAR} of base_url
                 if exc.status == 429:
                     search.problems.append(f"{kind}: rate limited; its other names were not tried")
                     return

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import quote
 
 import httpx
 
 from alerts.errors import SourceError
+from alerts.text import any_form
 
 _SECRET_PARAM = re.compile(r"key|token|secret|pass|auth|sig", re.IGNORECASE)
 MASK = "***"
@@ -17,21 +17,20 @@ MASK = "***"
 # base_url), as written and as a URL carries them: masked in every URL and
 # error shown. Set once the config is loaded (cli/common.py): the process
 # has one config at a time, and values of an earlier one stay hidden.
-_hidden: list[str] = []
+_hidden: set[str] = set()
+_pattern: re.Pattern[str] | None = None
 
 
 def hide(values: Iterable[str]) -> None:
-    forms = {form for value in values if value for form in (value, quote(value, safe=""), quote(value))}
-    # Longest first: a token is not half-replaced by one of its pieces.
-    _hidden[:] = sorted(set(_hidden) | forms, key=len, reverse=True)
+    global _pattern
+    _hidden.update(value for value in values if value)
+    _pattern = any_form(_hidden)
 
 
 def hidden(text: str) -> str:
-    """`text` with every value given to `hide` masked."""
-    for value in _hidden:
-        if value in text:
-            text = text.replace(value, MASK)
-    return text
+    """`text` with every value given to `hide` masked, in whatever form it
+    came (percent-encoded as httpx or a server wrote it, in another case)."""
+    return _pattern.sub(MASK, text) if _pattern is not None else text
 
 
 def hidden_error(exc: SourceError) -> SourceError:

@@ -24,13 +24,22 @@ from .failures import display_url
 _ENDS_EARLY = frozenset({3, 5, 6, 20})
 
 
-class _Refused(Exception):
+class Refused(Exception):
     pass
 
 
 class _NoDoctype(ET.TreeBuilder):
     def doctype(self, name: str, pubid: str, system: str) -> None:
-        raise _Refused("a document type declaration (DOCTYPE)")
+        raise Refused("a document type declaration (DOCTYPE)")
+
+
+def without_doctype(data: bytes) -> ET.Element:
+    """The root of an XML document; Refused for one with a document type
+    declaration (found wherever it is, in any encoding, before any of its
+    entities is expanded), ET.ParseError for one that is not XML."""
+    parser = ET.XMLParser(target=_NoDoctype())
+    parser.feed(data)
+    return parser.close()
 
 
 def _looks_like_html(response: httpx.Response, body: bytes) -> bool:
@@ -54,12 +63,10 @@ def decode_xml(response: httpx.Response, body: bytes, board: BoardRef) -> ET.Ele
         weight.check_xml(body)
     except weight.TooHeavy as exc:
         raise fail(f"{shown} returned {exc}", False) from None
-    parser = ET.XMLParser(target=_NoDoctype())
     try:
         # Bytes, not text: the declaration names the encoding.
-        parser.feed(body)
-        return parser.close()
-    except _Refused as exc:
+        return without_doctype(body)
+    except Refused as exc:
         raise fail(f"{shown} sent XML with {exc}, which a job feed never needs; refused", False) from exc
     except ET.ParseError as exc:
         if exc.code in _ENDS_EARLY:

@@ -129,6 +129,17 @@ def cases() -> dict[str, Case]:
         "xml-elements": Case("personio", feed, ((b'<?xml version="1.0"?><workzag-jobs>', 1), (b"<p/>", 8_000_000), (b"</workzag-jobs>", 1)), xml_type, "more than 1,000,000 elements"),
         "xml-entities": Case("personio", feed, once(BILLION_LAUGHS), xml_type, "DOCTYPE"),
         "html-tags": Case("jsonld", page, ((ld_page((1, "Kept Open"))[:-14], 1), (b"<i></i>", 2_000_000), (b"</body></html>", 1)), html_type, "more than 300,000 tags"),
+        # Review b: Python's limit on an integer's digits (a ValueError that is no JSONDecodeError),
+        # XML attributes (uncounted: a billion bytes of them), one HTML tag of two million attributes
+        # (html.parser's regex keeps 500 bytes each), and many tags of fifty.
+        "json-long-number": Case("greenhouse", kept, once(b'{"jobs": [{"id": ' + b"7" * 5000 + b', "title": "Long"}]}'), json_type, "a number of too many digits"),
+        "xml-attributes": Case("personio", feed, ((b'<?xml version="1.0"?><workzag-jobs>', 1), (b"<p " + b" ".join(b'%c=""' % c for c in range(97, 123)) + b"/>", 150_000), (b"</workzag-jobs>", 1)), xml_type, "an attribute weighing 3"),
+        "html-tag-attributes": Case("jsonld", page, ((ld_page((1, "Kept Open"))[:-14], 1), (b"<meta", 1), (b" a", 2_000_000), (b"></body></html>", 1)), html_type, "a tag of more than 100,000 attributes"),
+        "html-attributes": Case("jsonld", page, ((ld_page((1, "Kept Open"))[:-14], 1), (b"<p" + b" a" * 50 + b">", 40_000), (b"</body></html>", 1)), html_type, "more than 1,000,000 attributes"),
+        # Review b: a block of HTML-escaped JSON, weighed only once unescaped (light enough as HTML).
+        "jsonld-escaped-block": Case("jsonld", page, ((b'<html><head><script type="application/ld+json">&#91;', 1), (b"&#123;&#125;,", 350_000), (b"&#91;&#93;&#93;</script></head></html>", 1)), html_type, "more than 2,000,000 values"),
+        # Review b: character references, uncounted, cost the tokenizer half a minute for 10 MB of `&`.
+        "html-references": Case("jsonld", page, ((ld_page((1, "Kept Open"))[:-14], 1), (b"<p>", 1), (b"&", 10_000_000), (b"</p></body></html>", 1)), html_type, "more than 300,000 tags"),
         "jsonld-huge-block": Case("jsonld", page, ((b'<html><head><script type="application/ld+json">[', 1), (b"0,", 20_000_000), (b"0]</script></head></html>", 1)), html_type, "more than 2,000,000 values"),
     }  # fmt: skip
 

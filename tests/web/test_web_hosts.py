@@ -102,6 +102,13 @@ def test_a_public_url_makes_every_feed_link(world, serving):
         ("192.168.1.5", "192.168.1.5", True),
         ("jobs.example.org", "jobs.example.org:443", True),
         ("0.0.0.0", "bad host", False),
+        # Review b: a fully qualified name (a final dot) is the same host; two dots are no name.
+        ("127.0.0.1", "localhost.", True),
+        ("127.0.0.1", "LOCALHOST.:8080", True),
+        ("0.0.0.0", "jobs.example.org.", True),
+        ("127.0.0.1", "localhost..", False),
+        ("127.0.0.1", "evil.example.", False),
+        ("127.0.0.1", ".", False),
         ("0.0.0.0", "", False),
     ],
 )

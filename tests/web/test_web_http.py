@@ -148,6 +148,38 @@ def test_an_oversized_request_is_refused(server):
     assert answer.startswith(b"HTTP/1.1 431 ")
 
 
+def test_the_answer_arrives_though_the_request_was_not_all_read(server):
+    """Review b: a body the server never reads (a POST's) and the rest of an
+    overlong request line are read and dropped after the answer: closed with
+    them unread, the connection was reset and the client never saw it."""
+    post = b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 300000\r\n\r\n" + b"x" * 300_000
+    assert raw(server.server.port, post).startswith(b"HTTP/1.1 405 ")
+    long_line = b"GET /" + b"a" * 1_000_000 + b" HTTP/1.1\r\n\r\n"
+    assert raw(server.server.port, long_line).startswith(b"HTTP/1.1 431 ")
+
+
+def test_answered_clients_that_stay_connected_make_room(world, serving, monkeypatch):
+    """Review b: a connection whose answer went, reading what its client
+    still sends, is the first pushed out for a newcomer: never a 503."""
+    monkeypatch.setattr(web_http, "LINGER_SECONDS", 60)
+    with serving(world, server_options={"max_connections": 2}) as server:
+        staying = []
+        for _ in range(2 + web_http.RESERVED):
+            sock = socket.create_connection(("127.0.0.1", server.server.port), timeout=10)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):  # to the end of the answer; the client stays
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200 ")
+            staying.append(sock)
+        try:
+            assert get(server.url + "/healthz")[0] == 200
+            assert get(server.url + "/")[0] == 200
+        finally:
+            for sock in staying:
+                sock.close()
+
+
 @pytest.mark.parametrize(
     "request_line",
     [

@@ -53,6 +53,8 @@ class Hosts:
         if not _HOST.match(host):
             return None
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if name.endswith(".") and not name.endswith(".."):
+            name = name[:-1]  # a fully qualified name ("localhost."): the same host
         try:
             name = check_host_name(name)
         except ValueError:

@@ -28,6 +28,12 @@ READ_TIMEOUT_SECONDS = 5  # the whole request line and headers
 WRITE_TIMEOUT_SECONDS = 10
 ANSWER_TIMEOUT_SECONDS = 30  # a page that takes longer is a 503
 REFUSE_READ_SECONDS = 1  # a refused client's request is read this long, then the 503 goes
+# After the answer, what the client still sends (a body never read, the
+# rest of an overlong head) is read and dropped, this long and this much at
+# most: closing with it unread resets the connection, and the client may
+# never see the answer (a POST's 405, a 431).
+LINGER_SECONDS = 1
+LINGER_BYTES = 2 * 1024 * 1024
 MAX_CONNECTIONS = 64
 RESERVED = 8  # places beyond MAX_CONNECTIONS that only requests for `always` paths keep
 ALWAYS = frozenset({"/healthz", "/metrics"})
@@ -135,6 +141,7 @@ class HttpServer:
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.Task[None]] = set()  # counted against max_connections + RESERVED
         self._reading: dict[asyncio.Task[None], None] = {}  # of those, still reading, oldest first
+        self._lingering: dict[asyncio.Task[None], None] = {}  # of those, answered (pushed out first)
         self._pages: set[asyncio.Task[None]] = set()  # of those, asking for a page
         self._tasks: set[asyncio.Task[None]] = set()  # every connection, refused ones too
 
@@ -170,17 +177,20 @@ class HttpServer:
             self._open.discard(task)
             self._pages.discard(task)
             self._reading.pop(task, None)
+            self._lingering.pop(task, None)
             writer.close()
 
     def _push_out(self) -> bool:
-        """Drop the oldest connection still reading its request, to make room."""
-        oldest = next(iter(self._reading), None)
-        if oldest is None:
-            return False
-        del self._reading[oldest]
-        self._open.discard(oldest)
-        oldest.cancel()
-        return True
+        """Drop the oldest connection already answered, else the oldest still
+        reading its request, to make room."""
+        for waiting in (self._lingering, self._reading):
+            oldest = next(iter(waiting), None)
+            if oldest is not None:
+                del waiting[oldest]
+                self._open.discard(oldest)
+                oldest.cancel()
+                return True
+        return False
 
     async def _refuse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # Its request is read (briefly) first: closing with it unread would
@@ -220,6 +230,24 @@ class HttpServer:
             return  # the client went away before finishing its request
         self._reading.pop(task, None)
         await asyncio.wait_for(self._write(writer, response, method == "HEAD"), WRITE_TIMEOUT_SECONDS)
+        self._pages.discard(task)
+        self._lingering[task] = None
+        await self._linger(reader, writer)
+
+    @staticmethod
+    async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if writer.can_write_eof():
+            writer.write_eof()  # the client sees the answer end, and closes
+
+        async def drop() -> None:
+            left = LINGER_BYTES
+            while left > 0 and (chunk := await reader.read(min(64 * 1024, left))):
+                left -= len(chunk)
+
+        try:
+            await asyncio.wait_for(drop(), LINGER_SECONDS)
+        except (TimeoutError, ConnectionError):
+            pass
 
     async def _answer(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):

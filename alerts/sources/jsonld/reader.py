@@ -49,6 +49,16 @@ class _Scripts(HTMLParser):
         self.site_name: str | None = None
         self._block: list[str] | None = None
         self._in_title = False
+        self._attributes = 0  # at most, in the tags read so far
+
+    def parse_starttag(self, i: int) -> int:
+        # Bounded before html.parser makes the tag's attributes into a list.
+        end = self.check_for_whole_start_tag(i)
+        if end >= 0:
+            found = weight.tag_attributes(self.rawdata, i, end)
+            weight.check_attributes(found, self._attributes)
+            self._attributes += found
+        return super().parse_starttag(i)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
@@ -80,10 +90,19 @@ class _Scripts(HTMLParser):
         self.handle_data(f"&#{name};")
 
 
+def _attempts(text: str, stripped: str) -> Iterator[str]:
+    yield text
+    yield stripped
+    # `&#91;0&#44;0...` holds no `[` or `,` until unescaped: weighed for what
+    # it may become before it is (TooHeavy: the page is refused).
+    weight.check_escaped_json(stripped)
+    yield html.unescape(stripped)
+
+
 def _decode(block: str) -> Any:
     text = block.strip()
     stripped = _COMMENT_EDGES.sub("", text).strip()
-    for attempt in (text, stripped, html.unescape(stripped)):
+    for attempt in _attempts(text, stripped):
         try:
             # strict=False: some sites leave raw newlines inside strings.
             return json.loads(attempt, strict=False)
@@ -106,6 +125,8 @@ def read_page(text: str) -> Page:
         weight.check_json(block)
         try:
             value = _decode(block)
+        except weight.TooHeavy:
+            raise
         except ValueError:
             page.bad_blocks += 1
             continue

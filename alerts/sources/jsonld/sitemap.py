@@ -21,6 +21,7 @@ import httpx
 
 from .. import weight
 from ..redirects import follow_refusal, registrable_domain
+from ..xmlfeed import Refused, without_doctype
 
 MAX_URLS = 50_000
 MAX_CHILDREN = 50  # sitemaps read from one sitemap index
@@ -78,7 +79,10 @@ def read(body: bytes, *sites: str) -> Sitemap:
     except weight.TooHeavy as exc:
         raise NotASitemap(f"a sitemap of {exc}") from None
     try:
-        root = ElementTree.fromstring(data)
+        # Past its first 64 KB too (a child sitemap is read without is_sitemap's look at its head).
+        root = without_doctype(data)
+    except Refused:
+        raise NotASitemap("a sitemap with a document type declaration (refused)") from None
     except ElementTree.ParseError as exc:
         raise NotASitemap(f"invalid XML ({exc})") from exc
     kind = root.tag.rsplit("}", 1)[-1]
