@@ -30,7 +30,7 @@ from alerts.delivery.schedule import Digest, digest_state, quiet_until
 from alerts.delivery.waves import Waves, lease_name
 from alerts.notify.envelope import Envelope
 from alerts.notify.send import SendResult, send
-from alerts.store import Store
+from alerts.store import SentPart, Store
 
 __all__ = ["Clock", "Deliverer", "DeliveryResult", "retry_delay", "target_id", "utcnow"]
 
@@ -146,9 +146,14 @@ class Deliverer:
         digests = any(config.channels[name].digest for name in queued)
         began = self.store.channels.last_digests() if digests else {}
         runs = []
+        settle: list[SentPart] = []
         for name, rows in queued.items():
             early = {q.id for q in rows if q.next_attempt_at and q.next_attempt_at > now}
             everyone = frozenset(targets[name])
+            # Every URL the channel has now took these (a recipient that
+            # failed them was taken out of the config): sent, not owed forever.
+            if done := [q.id for q in rows if everyone <= q.sent_targets]:
+                settle.append(SentPart(done, min(everyone), everyone))
             batches = [
                 Batch(name, url, everyone, items, early)
                 for fingerprint, url in targets[name].items()
@@ -158,6 +163,8 @@ class Deliverer:
                 envelope = envelope_for(config, name, began.get(name))
                 channel, template = config.channels[name], config.template_path(name)
                 runs.append(ChannelRun(channel, template, batches, results[name], envelope=envelope))
+        if settle:
+            self.store.sends.record_sent(settle, now)
         waves = Waves(self.store, self.clock, self.owner, config.polling.lease, self.sender, self.lease_clock)
         waves.run(runs, claimed_at)
         if closing:

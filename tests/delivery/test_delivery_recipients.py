@@ -86,3 +86,37 @@ def test_each_recipient_of_an_email_url_is_a_target_of_its_own() -> None:
     assert config.channels["one"].targets == ["mailto://user:pass@mail.example.com?to=a@x.org"]
     assert len(config.channels["path"].targets) == 2
     assert config.channels["hook"].targets == ["json://127.0.0.1:1/?to=a@x.org,b@y.org"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(f"to={GOOD},{BAD},{OTHER}", f"to={GOOD},{OTHER}"), (f"to={GOOD},{BAD}", f"to={GOOD}")],
+    ids=["three to two", "two to one"],
+)
+def test_dropping_a_refused_recipient_sends_nobody_anything_twice_and_settles_the_row(
+    sqlite_world, picky, before, after
+) -> None:
+    # The user's answer to a refused address: take it out of the channel.
+    sink, port = picky
+    base = f"mailto://127.0.0.1:{port}/?from={SMTP_FROM}&"
+    world = sqlite_world(f'[channels.mail]\nurl = "{base}{before}"\n')
+    world.queue(job("1", "Billing Lead"))
+    first = world.deliverer().deliver_channel("mail")
+    assert first is not None and first.errors
+    world.config = parse_config(world.path.read_text().replace(before, after), world.path)
+    for _ in range(2):
+        world.clock.advance(hours=7)
+        world.deliverer().deliver_channel("mail")
+    assert all(count == 1 for count in sink.received.values()) and BAD not in sink.received
+    assert world.counts().get(("mail", "pending"), 0) == 0
+    assert world.counts().get(("mail", "sent"), 0) == 1
+
+
+def test_a_recipient_with_a_display_name_is_one_recipient() -> None:
+    url = "mailtos://user:pass@mail.example.com?to=Chris%20Caron%20<c@x.org>,b@y.org;Dana%20<d@z.org>"
+    targets = parse_config(f'[channels.mail]\nurl = "{url}"\n', Path("alerts.toml")).channels["mail"].targets
+    assert len(targets) == 3
+    import apprise
+
+    named = [apprise.Apprise.instantiate(target).targets for target in targets]
+    assert named == [[("Chris Caron", "c@x.org")], [(False, "b@y.org")], [("Dana", "d@z.org")]]
