@@ -184,13 +184,17 @@ _SALARY = re.compile(r"^(?:(\S+) )?(-?[\d,]+(?:\.\d+)?)(?:-(-?[\d,]+(?:\.\d+)?))
 def before_update(event: Event) -> Posting:
     """The posting as it was before an `updated` event, from its changes
     (`{field: [old, new]}`): the salary from its display form, and where the
-    location changed, the country its old text names (city and region unknown)."""
+    location changed, its old place (from `event.before` where reconcile gave
+    it, else the country its old text names, city and region unknown)."""
     old = {name: pair[0] for name, pair in event.changes.items() if name in TRACKED_FIELDS and len(pair) == 2}
     salary = old.pop("salary", event.posting.salary)
     fields: dict[str, Any] = dict(old)
     if "salary" in event.changes:
         fields.update(_salary_fields(salary))
-    if "location" in old:
+    if "location" in old and event.before is not None:
+        # As reconcile saw it: a country the source gave beside a city ("Berlin", DE).
+        fields.update(city=event.before.city, region=event.before.region, country=event.before.country)
+    elif "location" in old:
         fields.update(city=None, region=None, country=place_country(old["location"]))
     return replace(event.posting, **fields) if fields else event.posting
 
