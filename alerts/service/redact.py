@@ -22,6 +22,8 @@ LONG_SECRET_CHARS = 6
 # A URL in a log line, up to what ends one in prose.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
 _DELIMITERS = "/:@?&=#,;"
+# What may follow a URL in prose, taken into it by _URL: "(see https://h/x)."
+_CLOSING = r"[.!?)\]}>]"
 
 
 class Redactor:
@@ -35,7 +37,9 @@ class Redactor:
         self._secrets = sorted(found, key=len, reverse=True)
         short = [re.escape(secret) for secret in self._secrets if len(secret) < LONG_SECRET_CHARS]
         edge = re.escape(_DELIMITERS)
-        self._short = re.compile(rf"(?<=[{edge}])(?:{'|'.join(short)})(?=[{edge}]|$)") if short else None
+        # At the URL's end, before what closes a sentence or a bracket ("…/ab12.").
+        end = rf"(?=[{edge}]|{_CLOSING}*$)"
+        self._short = re.compile(rf"(?<=[{edge}])(?:{'|'.join(short)}){end}") if short else None
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
