@@ -63,7 +63,7 @@ def recipient_urls(url: str) -> list[str]:
         return [url]
 
     def alone(address: str) -> str:
-        written = quote(address, safe="@")
+        written = quote(address, safe="@+")  # as Apprise reads them: "+" is "+"
         if segments or at is None:  # addresses in the path: this one there, none in the query
             path, pairs = f"/{written}", query
         else:

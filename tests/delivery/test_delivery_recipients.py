@@ -90,8 +90,12 @@ def test_each_recipient_of_an_email_url_is_a_target_of_its_own() -> None:
 
 @pytest.mark.parametrize(
     ("before", "after"),
-    [(f"to={GOOD},{BAD},{OTHER}", f"to={GOOD},{OTHER}"), (f"to={GOOD},{BAD}", f"to={GOOD}")],
-    ids=["three to two", "two to one"],
+    [
+        (f"to={GOOD},{BAD},{OTHER}", f"to={GOOD},{OTHER}"),
+        (f"to={GOOD},{BAD}", f"to={GOOD}"),
+        (f"to=me+jobs@x.org,{BAD}", "to=me+jobs@x.org"),
+    ],
+    ids=["three to two", "two to one", "a plus address"],
 )
 def test_dropping_a_refused_recipient_sends_nobody_anything_twice_and_settles_the_row(
     sqlite_world, picky, before, after
