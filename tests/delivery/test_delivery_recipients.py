@@ -124,3 +124,30 @@ def test_a_recipient_with_a_display_name_is_one_recipient() -> None:
 
     named = [apprise.Apprise.instantiate(target).targets for target in targets]
     assert named == [[("Chris Caron", "c@x.org")], [(False, "b@y.org")], [("Dana", "d@z.org")]]
+
+
+def test_a_row_an_earlier_release_sent_to_the_whole_email_url_is_not_sent_to_its_recipients_again(
+    sqlite_world, picky
+) -> None:
+    # Before one target per recipient, `to=a,b` was one target: a row it took
+    # (while another URL of the channel failed) stays taken after the upgrade.
+    import sqlalchemy as sa
+
+    from alerts.delivery.deliverer import target_id
+    from alerts.store.tables import deliveries
+
+    sink, port = picky
+    mail = f"mailto://127.0.0.1:{port}/?from={SMTP_FROM}&to={GOOD},{OTHER}"
+    refused = f"json://127.0.0.1:{free_port()}/"
+    world = sqlite_world(f'[channels.mail]\nurls = ["{mail}", "{refused}"]\n')
+    world.queue(job("1", "Billing Lead"))
+    with world.store.engine.begin() as conn:
+        conn.execute(sa.update(deliveries).values(sent_targets=[target_id(mail)], status="failed"))
+    world.deliverer().deliver_channel("mail")
+    assert sink.received == {}
+    # The failing URL taken out: the row is settled, still nobody mailed twice.
+    world.config = parse_config(world.path.read_text().replace(f', "{refused}"', ""), world.path)
+    world.clock.advance(hours=7)
+    world.deliverer().deliver_channel("mail")
+    assert sink.received == {}
+    assert world.counts() == {("mail", "sent"): 1}
