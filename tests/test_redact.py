@@ -76,3 +76,12 @@ def test_a_short_secret_ending_a_url_before_punctuation_is_masked(line: str) -> 
     redactor = Redactor()
     redactor.add(["ab12"])
     assert "ab12" not in redactor(line) and MASK in redactor(line)
+
+
+def test_a_config_error_takes_a_short_value_out_before_a_full_stop() -> None:
+    from alerts.config.load import _without
+    from alerts.errors import ConfigError
+
+    error = ConfigError("cannot reach json://hooks.example.com/ab12.", key="k")
+    said = str(_without(error, {"ab12": "${TOKEN}"}))
+    assert "ab12" not in said and "/<value of ${TOKEN}>." in said
