@@ -191,11 +191,13 @@ def before_update(event: Event) -> Posting:
     fields: dict[str, Any] = dict(old)
     if "salary" in event.changes:
         fields.update(_salary_fields(salary))
-    if "location" in old and event.before is not None:
-        # As reconcile saw it: a country the source gave beside a city ("Berlin", DE).
-        fields.update(city=event.before.city, region=event.before.region, country=event.before.country)
-    elif "location" in old:
-        fields.update(city=None, region=None, country=place_country(old["location"]))
+    if "location" in old:
+        # As reconcile saw it: a country the source gave beside a city
+        # ("Berlin", DE); else (or stored before countries came from place
+        # text) the one its old text names.
+        was = event.before
+        country = (was.country if was else None) or place_country(old["location"])
+        fields.update(city=was.city if was else None, region=was.region if was else None, country=country)
     return replace(event.posting, **fields) if fields else event.posting
 
 

@@ -213,3 +213,12 @@ channels = ["hook"]
         store.close()
     [message] = hook.received
     assert "London" in json.dumps(message) and "Stockholm" in json.dumps(message)
+
+
+def test_a_posting_stored_without_a_country_is_placed_by_its_old_text() -> None:
+    # Stored before countries came from place text: the posting reconcile
+    # compares has none, but "London, UK" says it.
+    stored = replace(BEFORE, country=None)
+    new = replace(BEFORE, location="Berlin, Germany", city="Berlin", country="DE")
+    event = Event("updated", BOARD, "1", new, diff_tracked(stored, new), NOW, before=stored)
+    assert matches_event(sub(country=["UK"]), event, BOARD)
