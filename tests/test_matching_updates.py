@@ -221,4 +221,4 @@ def test_a_posting_stored_without_a_country_is_placed_by_its_old_text() -> None:
     stored = replace(BEFORE, country=None)
     new = replace(BEFORE, location="Berlin, Germany", city="Berlin", country="DE")
     event = Event("updated", BOARD, "1", new, diff_tracked(stored, new), NOW, before=stored)
-    assert matches_event(sub(country=["UK"]), event, BOARD)
+    assert matches_event(sub(country=["United Kingdom"]), event, BOARD)
