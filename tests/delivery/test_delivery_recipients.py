@@ -64,6 +64,8 @@ def test_a_refused_recipient_never_makes_the_others_get_it_twice(sqlite_world, p
     deliverer = world.deliverer()
     first = deliverer.deliver_channel("mail")
     assert first is not None and first.errors  # the refused one is a failure, and kept
+    # Which recipient refused it, as a hint (never the whole address).
+    assert first.errors[0].startswith("to b…@y.org: ") and BAD not in first.errors[0]
     for _ in range(3):  # its retries
         clock.advance(hours=7)
         deliverer.deliver_channel("mail")
