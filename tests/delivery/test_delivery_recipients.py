@@ -153,3 +153,24 @@ def test_a_row_an_earlier_release_sent_to_the_whole_email_url_is_not_sent_to_its
     world.deliverer().deliver_channel("mail")
     assert sink.received == {}
     assert world.counts() == {("mail", "sent"): 1}
+
+
+def test_a_digest_goes_once_to_each_recipient_and_a_refused_one_alone_after(sqlite_world, picky) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    sink, port = picky
+    url = f"mailto://127.0.0.1:{port}/?from={SMTP_FROM}&to={GOOD},{BAD}&cc={OTHER}"
+    world = sqlite_world(f'[channels.mail]\nurl = "{url}"\ndigest = "0 8 * * *"\n')
+    deliverer = world.deliverer()
+    world.clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    asyncio.run(deliverer.deliver())  # first sight: the period starts
+    world.queue(job("1", "Billing Lead"), job("2", "Payroll Lead"))
+    world.clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    asyncio.run(deliverer.deliver())
+    assert sink.received == {GOOD: 1, OTHER: 1}  # one digest each
+    for hours in (1, 6, 12):  # the refused one's retries, between digests
+        world.clock.now = datetime(2026, 11, 24, 8 + hours, 0, tzinfo=UTC)
+        asyncio.run(deliverer.deliver())
+    assert sink.received == {GOOD: 1, OTHER: 1}
+    assert world.counts() == {("mail", "failed"): 2}
