@@ -184,14 +184,20 @@ _SALARY = re.compile(r"^(?:(\S+) )?(-?[\d,]+(?:\.\d+)?)(?:-(-?[\d,]+(?:\.\d+)?))
 def before_update(event: Event) -> Posting:
     """The posting as it was before an `updated` event, from its changes
     (`{field: [old, new]}`): the salary from its display form, and where the
-    location changed, the country its old text names (city and region unknown)."""
+    location changed, its old place (from `event.before` where reconcile gave
+    it, else the country its old text names, city and region unknown)."""
     old = {name: pair[0] for name, pair in event.changes.items() if name in TRACKED_FIELDS and len(pair) == 2}
     salary = old.pop("salary", event.posting.salary)
     fields: dict[str, Any] = dict(old)
     if "salary" in event.changes:
         fields.update(_salary_fields(salary))
     if "location" in old:
-        fields.update(city=None, region=None, country=place_country(old["location"]))
+        # As reconcile saw it: a country the source gave beside a city
+        # ("Berlin", DE); else (or stored before countries came from place
+        # text) the one its old text names.
+        was = event.before
+        country = (was.country if was else None) or place_country(old["location"])
+        fields.update(city=was.city if was else None, region=was.region if was else None, country=country)
     return replace(event.posting, **fields) if fields else event.posting
 
 

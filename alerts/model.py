@@ -288,10 +288,13 @@ class Event:
     open_as: str | None = None
     # The other posting of a repost's or open_as's job, for `reposts = "hide"` (not stored).
     elsewhere: Posting | None = field(default=None, compare=False, repr=False)
+    # For an `updated` event as reconcile makes it: the posting before (not
+    # stored; filters read its country, which no change says, from it).
+    before: Posting | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(replace(self, elsewhere=None))
-        del data["elsewhere"]
+        data = asdict(replace(self, elsewhere=None, before=None))
+        del data["elsewhere"], data["before"]
         data["posting"] = self.posting.to_dict()
         for name in ("occurred_at", "first_seen_at"):
             value = getattr(self, name)

@@ -111,7 +111,9 @@ def reconcile(
             if key in filled:
                 changes = {name: pair for name, pair in changes.items() if pair[0] not in _EMPTY}
             if changes:
-                emit("updated", posting, changes)
+                out.events.append(
+                    Event("updated", posting.board_key, key, posting, changes, now, before=old.posting)
+                )
             # A new description alone is written, never announced.
             if changes or old.misses or _differs(old.posting, posting):
                 out.changed[key] = StoredPosting(posting)

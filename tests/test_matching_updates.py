@@ -158,3 +158,67 @@ channels = ["hook"]
     [message] = hook.received
     assert "Billing Lead" in message["message"] and "London, UK" in message["message"]
     assert "Berlin, Germany" in json.dumps(message)
+
+
+def _lever(place: str, country: str) -> list:  # type: ignore[type-arg]
+    return [
+        {
+            "id": "2193db3f",
+            "text": "Android Engineer",
+            "categories": {"location": place, "team": "Experience"},
+            "country": country,
+            "hostedUrl": "https://jobs.lever.co/spotify/2193db3f",
+            "createdAt": 1750000000000,
+        }
+    ]
+
+
+def test_a_move_out_of_a_country_the_source_gave_beside_a_city_is_delivered(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # Lever (real Spotify data): "London" with country "GB". The old text
+    # names no country, but the subscription was told of the job in the UK.
+    hook = Hook(httpserver)
+    path = tmp_path / "alerts.toml"
+    path.write_text(
+        f"""[database]
+url = "sqlite:///{tmp_path / "alerts.db"}"
+[sources.lever]
+base_url = "http://127.0.0.1:{httpserver.port}/lever"
+[channels.hook]
+url = "{hook.url}"
+[[subscriptions]]
+name = "uk"
+boards = ["lever:spotify"]
+country = ["UK"]
+channels = ["hook"]
+"""
+    )
+    config = load_config(path)
+    store = Store(config.database.url)
+
+    async def cycle() -> None:
+        async with make_client(timeout_seconds=5) as client:
+            run = Cycle(config, store, client)
+            await run.prepare()
+            await run.run_once()
+
+    try:
+        for place, country in (("London", "GB"), ("Stockholm", "SE")):
+            httpserver.clear_all_handlers()
+            hook = Hook(httpserver)
+            httpserver.expect_request("/lever/postings/spotify").respond_with_json(_lever(place, country))
+            asyncio.run(cycle())
+    finally:
+        store.close()
+    [message] = hook.received
+    assert "London" in json.dumps(message) and "Stockholm" in json.dumps(message)
+
+
+def test_a_posting_stored_without_a_country_is_placed_by_its_old_text() -> None:
+    # Stored before countries came from place text: the posting reconcile
+    # compares has none, but "London, UK" says it.
+    stored = replace(BEFORE, country=None)
+    new = replace(BEFORE, location="Berlin, Germany", city="Berlin", country="DE")
+    event = Event("updated", BOARD, "1", new, diff_tracked(stored, new), NOW, before=stored)
+    assert matches_event(sub(country=["United Kingdom"]), event, BOARD)

@@ -59,3 +59,29 @@ def test_a_config_error_takes_a_short_substituted_value_out_only_as_a_whole_word
     assert "jobs-alerts" in said and "https://jobs.example.com" in said
     error = ConfigError("bad value S3cr3tValue and xS3cr3tValuex", key="k")
     assert "S3cr3tValue" not in str(_without(error, {"S3cr3tValue": "${X}"}))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "sent to https://hooks.example.com/ab12.",
+        "delivery failed (https://hooks.example.com/ab12)",
+        "json://hooks.example.com/ab12] refused",
+        "gone: https://hooks.example.com/ab12!",
+        "is it https://hooks.example.com/x?key=ab12?",
+    ],
+)
+def test_a_short_secret_ending_a_url_before_punctuation_is_masked(line: str) -> None:
+    # Prose around a URL: its closing period or bracket is not part of the secret.
+    redactor = Redactor()
+    redactor.add(["ab12"])
+    assert "ab12" not in redactor(line) and MASK in redactor(line)
+
+
+def test_a_config_error_takes_a_short_value_out_before_a_full_stop() -> None:
+    from alerts.config.load import _without
+    from alerts.errors import ConfigError
+
+    error = ConfigError("cannot reach json://hooks.example.com/ab12.", key="k")
+    said = str(_without(error, {"ab12": "${TOKEN}"}))
+    assert "ab12" not in said and "/<value of ${TOKEN}>." in said

@@ -116,7 +116,7 @@ def _without(exc: ConfigError, substituted: dict[str, str]) -> ConfigError:
         elif len(value) >= _SECRET_MIN_CHARS:
             # A short value only as a whole word: "jobs" in "jobs.example.com" or
             # in a key path stays, or the message would be garbled.
-            pattern = rf"(?<![\w.-]){re.escape(value)}(?![\w.-])"
+            pattern = rf"(?<![\w.-]){re.escape(value)}(?![\w-]|\.[\w-])"
             message = re.sub(pattern, said.replace("\\", "\\\\"), message)
     return exc if message == exc.message else ConfigError(message, file=exc.file, key=exc.key)
 

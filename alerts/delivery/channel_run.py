@@ -15,6 +15,7 @@ from alerts.config import ChannelConfig
 from alerts.model import Delivery
 from alerts.notify.compose import Part, compose, target_for
 from alerts.notify.envelope import Envelope
+from alerts.notify.mask import recipient_hint
 from alerts.store import Store
 
 log = logging.getLogger("alerts")
@@ -122,6 +123,8 @@ class ChannelRun:
     def fail(self, store: Store, now: datetime, ids: list[int], detail: str) -> None:
         """These rows of the current URL failed: back-off, or dead once out of tries."""
         name, channel, batch, result = self.name, self.channel, self.batch, self.result
+        if len(batch.all_targets) > 1 and (hint := recipient_hint(batch.url)):
+            detail = f"to {hint}: {detail}"  # which recipient of the channel refused it
         result.errors.append(detail)
         early = [row for row in ids if row in batch.early]
         if early:

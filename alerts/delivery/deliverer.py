@@ -25,12 +25,13 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from alerts.config import Config
+from alerts.config.recipients import recipient_urls
 from alerts.delivery.channel_run import Batch, ChannelRun, DeliveryResult, retry_delay, target_id
 from alerts.delivery.schedule import Digest, digest_state, quiet_until
 from alerts.delivery.waves import Waves, lease_name
 from alerts.notify.envelope import Envelope
 from alerts.notify.send import SendResult, send
-from alerts.store import Store
+from alerts.store import SentPart, Store
 
 __all__ = ["Clock", "Deliverer", "DeliveryResult", "retry_delay", "target_id", "utcnow"]
 
@@ -146,18 +147,27 @@ class Deliverer:
         digests = any(config.channels[name].digest for name in queued)
         began = self.store.channels.last_digests() if digests else {}
         runs = []
+        settle: list[SentPart] = []
         for name, rows in queued.items():
             early = {q.id for q in rows if q.next_attempt_at and q.next_attempt_at > now}
             everyone = frozenset(targets[name])
+            whole = _whole_urls(config.channels[name].written_urls)
+            took = {q.id: _took(q.sent_targets, whole) for q in rows}
+            # Every URL the channel has now took these (a recipient that
+            # failed them was taken out of the config): sent, not owed forever.
+            if done := [q.id for q in rows if everyone <= took[q.id]]:
+                settle.extend(SentPart(done, fingerprint, everyone) for fingerprint in sorted(everyone))
             batches = [
                 Batch(name, url, everyone, items, early)
                 for fingerprint, url in targets[name].items()
-                if (items := [q for q in rows if fingerprint not in q.sent_targets])
+                if (items := [q for q in rows if fingerprint not in took[q.id]])
             ]
             if batches:
                 envelope = envelope_for(config, name, began.get(name))
                 channel, template = config.channels[name], config.template_path(name)
                 runs.append(ChannelRun(channel, template, batches, results[name], envelope=envelope))
+        if settle:
+            self.store.sends.record_sent(settle, now)
         waves = Waves(self.store, self.clock, self.owner, config.polling.lease, self.sender, self.lease_clock)
         waves.run(runs, claimed_at)
         if closing:
@@ -165,6 +175,22 @@ class Deliverer:
             # are retried on their own back-off, not held for the next digest.
             self.store.channels.set_last_digests(closing, now)
         return [results[name] for name in names if queued.get(name) or results[name].held]
+
+
+def _whole_urls(written: list[str]) -> dict[str, frozenset[str]]:
+    """An email URL with several recipients as written (one target until
+    one per recipient), by fingerprint -> its recipients' targets: a row it
+    took then is theirs already."""
+    found = {}
+    for url in written:
+        each = recipient_urls(url)
+        if len(each) > 1:
+            found[target_id(url)] = frozenset(map(target_id, each))
+    return found
+
+
+def _took(sent: frozenset[str], whole: dict[str, frozenset[str]]) -> frozenset[str]:
+    return sent.union(*(whole[f] for f in sent & whole.keys())) if whole else sent
 
 
 def envelope_for(config: Config, name: str, since: datetime | None) -> Envelope:

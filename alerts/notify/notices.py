@@ -9,6 +9,7 @@ Discord, Mattermost...) they can neither ping anyone nor restyle or link.
 from __future__ import annotations
 
 from alerts.model import Message, Notice
+from alerts.notify.context import escape_title
 from alerts.notify.escape import renders_markdown, text_escaper
 
 
@@ -21,13 +22,15 @@ def notice_message(
     markdown = renders_markdown(body_format, service) or renders_markdown("text", service)
     escape = text_escaper("markdown" if markdown else "text", service)
     key = escape(notice.board_key)
+    # The title as a posting's (escape_title): Markdown only where the service shows it so.
+    named = escape_title(notice.board_key, service)
     if notice.kind == "failing":
-        title = f"alerts: {key} is failing"
+        title = f"alerts: {named} is failing"
         body = (
             f"{key} has failed {notice.failures} times in a row; its postings stay as they were "
             f"until it answers again.\nLast error: {escape(notice.error or 'unknown')}"
         )
     else:
-        title = f"alerts: {key} recovered"
+        title = f"alerts: {named} recovered"
         body = f"{key} answers again after {notice.failures} failed polls in a row."
     return Message(title, body, send_format if markdown else "text")

@@ -39,6 +39,8 @@ _PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"}
 # small share; a template over it stops within a second or two.
 WORK_BUDGET = 5_000_000
 _STRING_CHARS_PER_UNIT = 16
+# Methods of a list, dict or set whose work does not grow with its size.
+_CONSTANT_METHODS = frozenset({"append", "add", "discard", "get", "items", "keys", "setdefault", "values"})
 _DIGITS = re.compile(r"\d{7,}")
 _PERCENT_WIDTH = re.compile(r"%[-+ #0]*(?:\d{7,}|\*)|%[-+ #0]*\d*\.(?:\d{7,}|\*)")
 
@@ -166,7 +168,11 @@ class BoundedSandbox(SandboxedEnvironment):
         name = getattr(__obj, "__name__", "")
         owner = getattr(__obj, "__self__", None)
         if __obj is not _counted:
-            _charge(_cost(owner) + sum(map(_cost, args)))
+            # A method that does not walk its list or dict (append, get...)
+            # costs a step, not the container's length: `l.append(x)` in a
+            # loop over a digest is Jinja's way of sorting into lists.
+            walks = not (isinstance(owner, (list, dict, set)) and name in _CONSTANT_METHODS)
+            _charge((_cost(owner) if walks else 1) + sum(map(_cost, args)))
         if isinstance(owner, str) and name in _PADDING_METHODS:
             if any(isinstance(a, int) and a > MAX_SIZE for a in args):
                 raise _too_big(f"str.{name}()")

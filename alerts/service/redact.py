@@ -24,6 +24,8 @@ LONG_SECRET_CHARS = 6
 # A URL in a log line, up to what ends one in prose.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
 _DELIMITERS = "/:@?&=#,;"
+# What may follow a URL in prose, taken into it by _URL: "(see https://h/x)."
+_CLOSING = r"[.!?)\]}>]"
 
 
 class Redactor:
@@ -38,7 +40,9 @@ class Redactor:
         self._long = any_form(secret for secret in self._secrets if len(secret) >= LONG_SECRET_CHARS)
         short = any_form(secret for secret in self._secrets if len(secret) < LONG_SECRET_CHARS)
         edge = re.escape(_DELIMITERS)
-        self._short = re.compile(rf"(?<=[{edge}])(?:{short.pattern})(?=[{edge}]|$)", re.I) if short else None
+        # At the URL's end, before what closes a sentence or a bracket ("…/ab12.").
+        end = rf"(?=[{edge}]|{_CLOSING}*$)"
+        self._short = re.compile(rf"(?<=[{edge}])(?:{short.pattern}){end}", re.I) if short else None
 
     def __call__(self, text: str) -> str:
         if self._long is not None:

@@ -95,3 +95,32 @@ def test_loops_filters_and_namespaces_still_work(tmp_path):
     )
     body = render_message(sample_items(), "text", template=path).body
     assert body == f"{len(sample_items())} 0,1,2 a, b 212"
+
+
+def test_a_digest_of_thousands_sorted_into_lists_by_append_renders(tmp_path):
+    # The Jinja idiom for sorting items into lists ({% set _ = l.append(x) %})
+    # over a big digest: each append is one step, not the list's length.
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from alerts.model import Delivery, Event, Posting, diff_tracked
+
+    now = datetime(2026, 11, 23, 8, tzinfo=UTC)
+    items = []
+    for n in range(2000):
+        old = Posting("greenhouse", "acme", str(n), f"Role {n}", company=f"Co{n % 50}", location="London, UK")
+        new = replace(old, title=f"Role {n} II", location="Berlin, Germany")
+        event = Event(
+            "updated", "greenhouse:acme", str(n), new, diff_tracked(old, new), now, first_seen_at=now
+        )
+        items.append(Delivery(n, "c", event, ("s",)))
+    path = tmp_path / "mine.txt.j2"
+    path.write_text(
+        "{% set changes = [] %}{% set moved = [] %}"
+        "{% for g in groups %}{% for e in g.events %}{% for c in e.changes %}"
+        "{% set _ = changes.append(c) %}"
+        '{% if c.label == "location" %}{% set _ = moved.append(e) %}{% endif %}'
+        "{% endfor %}{% endfor %}{% endfor %}"
+        "{{ changes|length }} changes, {{ moved|length }} moved"
+    )
+    assert render_message(items, "text", template=path, now=now).body == "4000 changes, 2000 moved"

@@ -62,3 +62,14 @@ def test_plain_text_channels_get_the_words_as_they_are() -> None:
         [Delivery(1, "ops", Notice("failing", BOARD, 5, ERROR), ())], target_for("json://127.0.0.1/x")
     )
     assert BOARD in part.message.body and ERROR in part.message.body
+
+
+@pytest.mark.parametrize("url", ["mailto://u:p@example.com?to=ops@example.com", "json://127.0.0.1/x"])
+def test_a_subject_no_service_renders_names_the_board_as_it_is(url: str) -> None:
+    # A channel written in Markdown (format = "markdown") escapes its body;
+    # its title is a plain subject line, as a posting's is (escape_title).
+    [part] = compose(
+        [Delivery(1, "ops", Notice("failing", BOARD, 5, ERROR), ())], target_for(url, "markdown")
+    )
+    assert part.message.title == f"alerts: {BOARD} is failing"
+    assert "my\\_board" in part.message.body
