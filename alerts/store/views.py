@@ -32,10 +32,7 @@ class OpenPosting:
 
     @property
     def started(self) -> tuple[datetime | None, datetime]:
-        """(posted, first seen) of the job: along a chain of reposts, its first posting's."""
-        if self.chain is None:
-            return self.posting.posted_at, self.first_seen_at
-        return self.chain.start(self.posting.posted_at)
+        return _started(self.posting, self.first_seen_at, self.chain)
 
     @property
     def since(self) -> datetime:
@@ -78,10 +75,16 @@ class PostingLife:
 
     @property
     def started(self) -> tuple[datetime | None, datetime]:
-        """(posted, first seen) of the job: along a chain of reposts, its first posting's."""
-        if self.chain is None:
-            return self.posting.posted_at, self.first_seen_at
-        return self.chain.start(self.posting.posted_at)
+        return _started(self.posting, self.first_seen_at, self.chain)
+
+
+def _started(
+    posting: Posting, first_seen_at: datetime, chain: Repost | None
+) -> tuple[datetime | None, datetime]:
+    """(posted, first seen) of the job: along a chain of reposts, its first posting's."""
+    if chain is None:
+        return posting.posted_at, first_seen_at
+    return chain.start(posting.posted_at)
 
 
 @dataclass(frozen=True)
