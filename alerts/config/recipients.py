@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 EMAIL_SCHEMES = ("mailto", "mailtos")
-_RECIPIENT_KEYS = ("to", "cc", "bcc")
+RECIPIENT_KEYS = ("to", "cc", "bcc")
 # One address: "a@x.org", or with a display name, "Chris Caron <c@x.org>";
 # between them commas, semicolons or spaces.
 _ADDRESS = re.compile(r"[^,;<>]*<[^<>]*>|[^\s,;<>]+")
@@ -24,9 +24,14 @@ def _addresses(raw: str) -> list[str]:
     return [found.strip() for found in _ADDRESS.findall(unquote(raw)) if found.strip()]
 
 
+def address_of(recipient: str) -> str:
+    """The address of a recipient as written ("Chris <C@x.org>" is C@x.org)."""
+    return recipient.rpartition("<")[2].rstrip(">").strip()
+
+
 def _mailbox(address: str) -> str:
     """The address itself, for telling two recipients apart ("Chris <C@x.org>" is c@x.org)."""
-    return address.rpartition("<")[2].rstrip(">").strip().lower()
+    return address_of(address).lower()
 
 
 def recipient_urls(url: str) -> list[str]:
@@ -48,7 +53,7 @@ def recipient_urls(url: str) -> list[str]:
     at: int | None = None
     for pair in filter(None, parts.query.split("&")):
         key, _, value = pair.partition("=")
-        if key.lower() in _RECIPIENT_KEYS:
+        if key.lower() in RECIPIENT_KEYS:
             if key.lower() == "to" and not to_keys:
                 to_keys.append(key)
                 at = len(query)

@@ -24,7 +24,9 @@ from typing import Any
 from apprise import NotifyFormat
 from apprise.plugins.email import base as _email
 
-EMAIL_SERVICES = frozenset({"mailto", "mailtos"})
+from alerts.config.recipients import EMAIL_SCHEMES
+
+EMAIL_SERVICES = frozenset(EMAIL_SCHEMES)
 
 _lock = threading.Lock()
 # HTML body -> (text part, how many sends are using it right now)

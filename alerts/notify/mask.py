@@ -14,6 +14,8 @@ import ipaddress
 import re
 from urllib.parse import unquote
 
+from alerts.config.recipients import EMAIL_SCHEMES, RECIPIENT_KEYS, address_of
+
 MASK = "***"
 # Parts of a URL shorter than this are too common as substrings to redact
 # safely (and are ids, not keys: Discord's webhook id, a port, "v1").
@@ -56,13 +58,10 @@ def _segment(segment: str) -> str:
     return segment if not segment or segment.lower() in NOT_SECRET else MASK
 
 
-_RECIPIENT_KEYS = ("to", "cc", "bcc")
-
-
 def _recipient(written: str) -> str:
     """An email recipient as a hint ("b…@y.org"): which of a channel's
     recipients was refused can be told, the address is not shown whole."""
-    local, at, domain = unquote(written).rpartition("<")[2].rstrip(">").rpartition("@")
+    local, at, domain = address_of(unquote(written)).rpartition("@")
     if not at or not local or "," in written or ";" in written:
         return _segment(written)
     return f"{local[0]}…@{domain}"
@@ -71,14 +70,14 @@ def _recipient(written: str) -> str:
 def recipient_hint(url: str) -> str | None:
     """The one recipient of an email URL as a hint ("b…@y.org"), else None."""
     scheme, _, rest = url.partition("://")
-    if scheme.lower() not in ("mailto", "mailtos"):
+    if scheme.lower() not in EMAIL_SCHEMES:
         return None
     rest, _, query = rest.partition("#")[0].partition("?")
     path = [segment for segment in rest.partition("/")[2].split("/") if segment]
     values = [
         value
         for key, _, value in (p.partition("=") for p in query.split("&"))
-        if key.lower() in _RECIPIENT_KEYS
+        if key.lower() in RECIPIENT_KEYS
     ]
     hints = {_recipient(value) for value in path + values}
     return hints.pop() if len(hints) == 1 and MASK not in hints else None
@@ -97,13 +96,13 @@ def mask_channel_url(url: str) -> str:
     # A user name beside a password stays (mailto's login); a lone one may be a token.
     who = (f"{user}:{MASK}@" if colon and user else f"{MASK}@") if at else ""
     shown = f"{scheme}://{who}{_shown_host(hostport)}"
-    mail = scheme.lower() in ("mailto", "mailtos")
+    mail = scheme.lower() in EMAIL_SCHEMES
     if slash:
         shown += "/" + "/".join(_recipient(s) if mail else _segment(s) for s in path.split("/"))
     if qmark:
         pairs = [pair.partition("=") for pair in query.split("&") if pair]
         shown += "?" + "&".join(
-            (f"{key}={_recipient(value) if mail and key.lower() in _RECIPIENT_KEYS else MASK}" if eq else key)
+            (f"{key}={_recipient(value) if mail and key.lower() in RECIPIENT_KEYS else MASK}" if eq else key)
             for key, eq, value in pairs
         )
     if hashsign:
