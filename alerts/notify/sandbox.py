@@ -177,10 +177,7 @@ class BoundedSandbox(SandboxedEnvironment):
             if any(isinstance(a, int) and a > MAX_SIZE for a in args):
                 raise _too_big(f"str.{name}()")
         if isinstance(owner, str) and name == "join" and args:
-            items = list(_counted(args[0]))
-            if len(owner) * len(items) > MAX_SIZE:
-                raise _too_big("str.join()")
-            args = (items, *args[1:])
+            args = (_join_items(owner, args[0], "str.join()"), *args[1:])
         if isinstance(owner, str) and name == "replace" and len(args) >= 2:
             old, new = str(args[0]), str(args[1])
             times = owner.count(old) if old else len(owner) + 1
@@ -214,10 +211,16 @@ def render_bounded(template: Any, context: dict[str, Any]) -> str:
 
 @pass_eval_context
 def _bounded_join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
+    return do_join(eval_ctx, _join_items(str(d), value, "join"), d, attribute)
+
+
+def _join_items(separator: str, value: Any, what: str) -> list[Any]:
+    """What a join will join, each item charged; refused when the separators
+    alone would pass MAX_SIZE."""
     items = list(_counted(value))
-    if len(str(d)) * len(items) > MAX_SIZE:
-        raise _too_big("join")
-    return do_join(eval_ctx, items, d, attribute)
+    if len(separator) * len(items) > MAX_SIZE:
+        raise _too_big(what)
+    return items
 
 
 def _bounded_count(function: Callable[..., Any], name: str) -> Callable[..., Any]:
