@@ -38,7 +38,8 @@ def _suffixes() -> PublicSuffixList:
     return PublicSuffixList()
 
 
-def _literal(host: str) -> Address | None:
+def ip_literal(host: str) -> Address | None:
+    """The IP address a host is written as ("[::1]" too), else None."""
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -83,7 +84,7 @@ def internal(address: Address) -> bool:
 
 
 async def _addresses(host: str, port: int) -> list[Address]:
-    literal = _literal(host)
+    literal = ip_literal(host)
     if literal is not None:
         return [literal]
     if host.lower() == "localhost" or host.lower().endswith(".localhost"):
@@ -94,7 +95,7 @@ async def _addresses(host: str, port: int) -> list[Address]:
         return []
     found = []
     for *_, sockaddr in infos:
-        address = _literal(str(sockaddr[0]).split("%", 1)[0])
+        address = ip_literal(str(sockaddr[0]).split("%", 1)[0])
         if address is not None:
             found.append(address)
     return found
@@ -118,7 +119,7 @@ def upgrade(a: httpx.URL, b: httpx.URL) -> bool:
 
 def registrable_domain(host: str) -> str | None:
     """`jobs.eu.lever.co` -> `lever.co`; None for an IP address or a bare suffix."""
-    if _literal(host) is not None:
+    if ip_literal(host) is not None:
         return None
     return _suffixes().privatesuffix(host.lower().rstrip("."))
 

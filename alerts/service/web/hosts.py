@@ -13,27 +13,20 @@ A request without a Host header is answered: every browser sends one.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from urllib.parse import urlsplit
 
 from alerts.config.models import WebConfig
 from alerts.config.urls import check_host_name
+from alerts.sources.redirects import ip_literal
 
 # What a Host header may hold at all: a name or [IPv6], and a port.
 _HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?\Z")
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
-def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(name.strip("[]"))
-    except ValueError:
-        return None
-
-
 def is_loopback(bound: str) -> bool:
-    address = _ip(bound)
+    address = ip_literal(bound)
     return bound.lower() == "localhost" if address is None else address.is_loopback
 
 
@@ -68,7 +61,7 @@ class Hosts:
             return True
         if web.public_url and (urlsplit(web.public_url).hostname or "") == name.strip("[]"):
             return True
-        address = _ip(name)
+        address = ip_literal(name)
         if address is None:
             return False
         return address.is_loopback or not self.loopback
